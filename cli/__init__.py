@@ -1,0 +1,1 @@
+"""The ``ledger`` command line (click). Nothing imports this package."""

@@ -1,0 +1,138 @@
+"""Commands that append: ``ledger import`` and ``ledger record``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cli.params import ACTOR_CODE, json_option, store_option
+
+by_option = click.option(
+    "--by", metavar="NAME", help="Who records (default: $LEDGER_USER, else the OS user)."
+)
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--shipped", is_flag=True, help="Import the record shipped with the package.")
+@store_option
+@by_option
+@json_option
+def import_command(files: tuple[str, ...], shipped: bool, store: str, by: str | None, as_json: bool) -> None:
+    """Validate record files (JSON Lines), then append them all in one transaction.
+
+    A file with one bad line writes nothing. Records already in the ledger
+    with the same content are skipped, so importing a file twice adds
+    nothing; an id already recorded with different content is an error.
+
+    \b
+    Examples:
+      ledger import --shipped
+      ledger import fixtures/instruments.jsonl fixtures/acts.jsonl --store team.db
+    """
+    from fixtures import shipped_files
+    from ledger.records import parse_lines
+
+    paths = list(files)
+    if shipped:
+        paths = [str(path) for path in shipped_files()] + paths
+    if not paths:
+        raise click.UsageError("give one or more record files, or --shipped")
+    submitted = []
+    for path in paths:
+        with open(path, "rb") as handle:
+            submitted.extend(parse_lines(handle, path))
+    _append(submitted, store, by, as_json)
+
+
+@click.command("record")
+@click.option("--id", "act_id", help="The act's stable id.")
+@click.option("--type", "act_type", help="Act type, such as signature or withdrawal.")
+@click.option("--date", help="Valid time (EDTF), the notice for a withdrawal.")
+@click.option("--effective", help="Effective date (EDTF) of a suspension or withdrawal.")
+@click.option("--actor", "actors", multiple=True, type=ACTOR_CODE, help="Acting actor (repeatable).")
+@click.option("--recipient", "recipients", multiple=True, type=ACTOR_CODE, help="Recipient (repeatable).")
+@click.option("--instrument", help="Instrument id.")
+@click.option("--provision", help="Provision id within the instrument.")
+@click.option("--territory", help="Territory (annexation, recognition).")
+@click.option("--summary", help="What happened, in one sentence.")
+@click.option("--source-title", help="Title of the source document.")
+@click.option("--source-publisher", help="Publisher of the source.")
+@click.option("--source-date", help="Date of the source (EDTF).")
+@click.option("--source-url", help="URL of the source, where public.")
+@store_option
+@by_option
+@json_option
+def record_command(store: str, by: str | None, as_json: bool, **options: object) -> None:
+    """Append one record, given as JSON on standard input or as options.
+
+    Validation and errors are those of ``ledger import``. The JSON is one
+    act or instrument in the format of the fixture files (``ledger schema act``).
+
+    \b
+    Examples:
+      echo '{"record": "act", "id": "...", ...}' | ledger record
+      ledger record --id inf-1987.usa.statement-2018 --type doctrinal-statement \\
+        --date 2018-10-20 --actor USA --summary "..." \\
+        --source-title "..." --source-publisher "..." --source-date 2018-10-20
+    """
+    from ledger.records import parse_record
+
+    given = {key: value for key, value in options.items() if value not in (None, ())}
+    if given:
+        submitted = parse_record(_act_from_options(given), "options")
+    else:
+        if sys.stdin.isatty():
+            raise click.UsageError("give the record as JSON on standard input, or as options")
+        data = click.get_binary_stream("stdin").read()
+        if not data.strip():
+            raise click.UsageError("standard input is empty: give one record as JSON")
+        submitted = parse_record(data, "stdin")
+    _append([submitted], store, by, as_json)
+
+
+def _act_from_options(given: dict) -> dict:
+    act: dict = {"record": "act"}
+    renames = {"act_id": "id", "act_type": "type"}
+    for key in ("act_id", "act_type", "date", "effective", "actors", "recipients",
+                "instrument", "provision", "territory", "summary"):
+        if key in given:
+            value = given[key]
+            act[renames.get(key, key)] = list(value) if isinstance(value, tuple) else value
+    source = {
+        field: given[f"source_{field}"]
+        for field in ("title", "publisher", "date", "url")
+        if f"source_{field}" in given
+    }
+    if source:
+        act["sources"] = [source]
+    return act
+
+
+def _append(submitted: list, store: str, by: str | None, as_json: bool) -> None:
+    from cli.render import emit_json
+    from ledger.importer import append_records
+    from ledger.store import Ledger
+
+    with Ledger(store, create=True, user=by) as ledger:
+        report = append_records(ledger, submitted)
+        log_size = ledger.log_size
+    if as_json:
+        emit_json(
+            {
+                "added": [{"record": kind, "id": rid} for kind, rid in report.added],
+                "already_recorded": [{"record": kind, "id": rid} for kind, rid in report.already],
+                "positions": report.positions,
+                "log_size": log_size,
+            }
+        )
+        return
+    kinds = {"instrument": 0, "act": 0}
+    for kind, _ in report.added:
+        kinds[kind] += 1
+    click.echo(
+        f"Added {len(report.added)} records ({kinds['instrument']} instruments, "
+        f"{kinds['act']} acts); {len(report.already)} already recorded. "
+        f"Log size {log_size} in {store}."
+    )

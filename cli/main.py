@@ -1,0 +1,52 @@
+"""The ``ledger`` command: a thin click layer over the ledger and its projections.
+
+Every command parses its arguments, calls the library, and renders. Errors
+the library raises on purpose (``ledger.errors.LedgerError``) become one
+``Error:`` line and exit status 1; bad arguments are usage errors (exit 2).
+Heavy modules are imported inside the commands so that ``ledger --help``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from cli.importing import import_command, record_command
+from cli.reading import replay_command, timeline_command
+from cli.schema import schema_command
+from ledger.errors import LedgerError
+
+
+class LedgerGroup(click.Group):
+    """A group that turns ledger errors into click's ``Error:`` line."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LedgerError as err:
+            raise click.ClickException(str(err)) from err
+
+
+@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="treaty-ledger")
+def main() -> None:
+    """Treaty Ledger: an append-only record of diplomatic acts, replayed as of any day.
+
+    \b
+    Load the shipped record, then ask who was bound by what:
+      ledger import --shipped
+      ledger replay --as-of 2014-03
+      ledger replay --as-of 2019-06 --instrument inf-1987 --json
+      ledger timeline --from 2007 --to 2008 --actor RUS
+      ledger record < act.json
+      ledger schema replay
+
+    The store is ./ledger.db unless --store or LEDGER_STORE says otherwise.
+    """
+
+
+main.add_command(import_command)
+main.add_command(record_command)
+main.add_command(replay_command)
+main.add_command(timeline_command)
+main.add_command(schema_command)

@@ -1,0 +1,77 @@
+"""Commands that read: ``ledger replay`` and ``ledger timeline``."""
+
+from __future__ import annotations
+
+import click
+
+from cli.params import ACTOR_CODE, AS_OF_DAY, json_option, store_option
+
+
+@click.command("replay")
+@click.option("--as-of", "as_of", required=True, type=AS_OF_DAY,
+              help="YYYY, YYYY-MM or YYYY-MM-DD: the state at the close of its last day.")
+@click.option("--instrument", metavar="ID", help="Only this instrument.")
+@click.option("--actor", type=ACTOR_CODE, help="Only this actor (ISO 3166 alpha-3 or organisation).")
+@store_option
+@json_option
+def replay_command(as_of, instrument: str | None, actor: str | None, store: str, as_json: bool) -> None:
+    """Replay the ledger: who was bound by what at the close of a day.
+
+    Prints each instrument's status and since when, each actor's status
+    toward it, which provisions bind whom, territorial claims by annexation,
+    and the acts whose possible days straddle the day (indeterminate: neither
+    applied nor dropped). --as-of 2014-03 applies every act certainly dated
+    on or before 2014-03-31. Dates are EDTF strings as recorded.
+
+    \b
+    Examples:
+      ledger replay --as-of 2014-03
+      ledger replay --as-of 2007-12-12 --instrument cfe-1990
+      ledger replay --as-of 2020-12 --actor USA --json
+    """
+    from cli.render import emit_json, replay_lines
+    from ledger.store import Ledger
+    from projections.replay import replay
+
+    with Ledger(store) as ledger:
+        result = replay(ledger.entries(), as_of, instrument=instrument, actor=actor)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo("\n".join(replay_lines(result)))
+
+
+@click.command("timeline")
+@click.option("--from", "start", type=AS_OF_DAY, help="First day included: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "end", type=AS_OF_DAY, help="Last day included: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--actor", type=ACTOR_CODE, help="Only acts this actor takes part in.")
+@click.option("--instrument", metavar="ID", help="Only acts concerning this instrument.")
+@store_option
+@json_option
+def timeline_command(start, end, actor: str | None, instrument: str | None, store: str, as_json: bool) -> None:
+    """List acts in valid-time order, with their sources.
+
+    An act is listed when any day it may fall on lies between --from (from
+    its first day) and --to (to its last day), both inclusive.
+
+    \b
+    Examples:
+      ledger timeline --from 2014-03 --to 2014-03
+      ledger timeline --instrument open-skies-1992
+      ledger timeline --actor RUS --from 2007 --json
+    """
+    from cli.render import emit_json, timeline_lines
+    from ledger.dates import first_day
+    from ledger.store import Ledger
+    from projections.timeline import timeline
+
+    first = first_day(start.text) if start else None
+    last = end.day if end else None
+    if first and last and last < first:
+        raise click.BadParameter(f"--to {end.text} is before --from {start.text}", param_hint="--to")
+    with Ledger(store) as ledger:
+        result = timeline(ledger.entries(), start=first, end=last, actor=actor, instrument=instrument)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo("\n".join(timeline_lines(result)))

@@ -1,0 +1,72 @@
+"""Output formatting, in one place: plain text for people, JSON for tools."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from projections.models import Replay, Timeline
+
+
+def emit_json(model_or_data: object) -> None:
+    """Print a read model (or JSON-ready data) as indented JSON with sorted keys."""
+    from ledger.codec import dumps
+
+    data = model_or_data
+    if hasattr(model_or_data, "model_dump"):
+        data = model_or_data.model_dump(mode="json")
+    click.echo(dumps(data, pretty=True).decode())
+
+
+def replay_lines(result: Replay) -> Iterator[str]:
+    """Yield the replay as text: instruments, their actors and provisions, claims, doubts."""
+    yield f"As of {result.as_of} (close of {result.as_of_day}); log position {result.position}"
+    if not result.instruments:
+        yield ""
+        yield "No instrument has a status as of that day."
+    for inst in result.instruments:
+        yield ""
+        yield f"{inst.id}: {inst.title} [{inst.legal_nature}]"
+        yield f"  {inst.status} since {inst.since}"
+        width = max((len(a.status) for a in inst.actors), default=0)
+        for row in inst.actors:
+            yield f"    {row.actor:<5} {row.status:<{width}}  since {row.since}"
+        for prov in inst.provisions:
+            bound = ", ".join(prov.bound) if prov.bound else "nobody"
+            yield f"  provision {prov.id} ({prov.type}): binds {bound}"
+            yield f"    {prov.summary}"
+    if result.claims:
+        yield ""
+        yield "Territorial claims by annexation:"
+        for claim in result.claims:
+            yield f"  {claim.territory}: claimed by {claim.claimant} since {claim.since} ({claim.act})"
+    if result.indeterminate:
+        yield ""
+        yield f"Indeterminate (possible days straddle {result.as_of_day}; not applied):"
+        for item in result.indeterminate:
+            about = f" [{item.instrument}]" if item.instrument else ""
+            yield f"  {item.id}: {item.type} {item.phase} {item.date}{about}"
+
+
+def timeline_lines(result: Timeline) -> Iterator[str]:
+    """Yield the timeline as text: one block per act with its sources."""
+    if not result.acts:
+        yield "No acts in that range."
+    for act in result.acts:
+        effective = f" (effective {act.effective})" if act.effective else ""
+        about = f" [{act.instrument}]" if act.instrument else ""
+        who = ", ".join(act.actors)
+        if act.recipients:
+            who += " -> " + ", ".join(act.recipients)
+        if act.territory:
+            who += f" ({act.territory})"
+        yield f"{act.date}{effective}  {act.type}{about}  {who}"
+        yield f"    {act.summary}"
+        if act.date_note:
+            yield f"    date: {act.date_note}"
+        for source in act.sources:
+            url = f" {source.url}" if source.url else ""
+            yield f"    source: {source.title}, {source.publisher}, {source.date}{url}"

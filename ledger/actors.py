@@ -1,0 +1,50 @@
+"""Actor codes: states by ISO 3166 alpha-3, organisations by their usual abbreviation.
+
+A state is named by its ISO 3166-1 alpha-3 code (``RUS``, ``USA``); a former
+state by its ISO 3166-3 alpha-3 code (``SUN`` for the USSR, ``YUG``,
+``CSK``, ``DDR``). The code lists come from the ``pycountry`` package (its
+copy of the ISO 3166 tables). Organisations are the ones the record needs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ledger.errors import InvalidActorCode
+
+ORGANISATIONS: frozenset[str] = frozenset(
+    {"NATO", "OSCE", "CSCE", "UN", "EU", "CSTO", "EAEU", "SCO", "BRICS"}
+)
+"""Organisations that may act in the record, by their usual abbreviation."""
+
+
+def check_actor_code(code: object) -> str:
+    """Return ``code`` unchanged if it names a state, former state or organisation.
+
+    Codes are case-sensitive: ``RUS``, not ``rus``.
+
+    Raises:
+        InvalidActorCode: any other value, including a non-string.
+    """
+    if not isinstance(code, str) or not _is_known(code):
+        raise InvalidActorCode(code)
+    return code
+
+
+@lru_cache(maxsize=1024)
+def _is_known(code: str) -> bool:
+    if code in ORGANISATIONS:
+        return True
+    if len(code) != 3 or not code.isascii() or not code.isupper():
+        return False
+    import pycountry  # loads its tables on first use only
+
+    return (
+        pycountry.countries.get(alpha_3=code) is not None
+        or pycountry.historic_countries.get(alpha_3=code) is not None
+    )
+
+
+def is_organisation(code: str) -> bool:
+    """Whether ``code`` names an organisation rather than a state."""
+    return code in ORGANISATIONS

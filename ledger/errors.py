@@ -1,0 +1,124 @@
+"""Every error the ledger raises, rooted at :class:`LedgerError`.
+
+Each error carries the offending value and says what to do about it. The
+command line catches :class:`LedgerError` once and prints its message as a
+single ``Error:`` line; nothing below it ever prints.
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base class of every error the ledger raises on purpose."""
+
+
+class InvalidDate(LedgerError, ValueError):
+    """A valid-time or as-of value is not a date the ledger accepts.
+
+    Attributes:
+        value: the text as given.
+        reason: why it was refused, in plain words.
+    """
+
+    def __init__(self, value: object, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{value!r} is not a valid date: {reason}")
+
+
+class InvalidRecord(LedgerError):
+    """A record (act or instrument) failed validation; nothing was written.
+
+    Attributes:
+        where: where the record came from (``FILE line N`` or ``stdin``).
+        record_id: the record's ``id`` where it has a readable one, else None.
+        field: the dotted path of the offending field, or None.
+        detail: what is wrong with it.
+    """
+
+    def __init__(
+        self,
+        where: str,
+        record_id: str | None,
+        field: str | None,
+        detail: str,
+        kind: str = "record",
+    ) -> None:
+        self.where = where
+        self.record_id = record_id
+        self.field = field
+        self.detail = detail
+        parts = [where]
+        if record_id:
+            parts.append(f"{kind} {record_id!r}")
+        if field:
+            parts.append(f"field {field!r}")
+        super().__init__(", ".join(parts) + f": {detail}; nothing was written")
+
+
+class RecordConflict(LedgerError):
+    """A record id is already in the ledger with different content.
+
+    The ledger never edits an entry; a changed act needs a correction, not a
+    second import under the same id.
+    """
+
+    def __init__(self, record_id: str, field: str, recorded: object, given: object):
+        self.record_id = record_id
+        self.field = field
+        super().__init__(
+            f"record {record_id!r} is already recorded with different content "
+            f"(field {field!r}: recorded {recorded!r}, given {given!r}); "
+            "give the changed act a new id; nothing was written"
+        )
+
+
+class UnknownInstrument(LedgerError, LookupError):
+    """No instrument with that id is in the ledger (or in the same import)."""
+
+    def __init__(self, instrument_id: str, where: str | None = None) -> None:
+        self.instrument_id = instrument_id
+        prefix = f"{where}: " if where else ""
+        suffix = "; nothing was written" if where else ""
+        super().__init__(
+            f"{prefix}no instrument {instrument_id!r} in the ledger; "
+            f'list the known ones with "ledger instruments"{suffix}'
+        )
+
+
+class UnknownProvision(LedgerError, LookupError):
+    """An act names a provision its instrument does not have."""
+
+    def __init__(self, provision_id: str, instrument_id: str, where: str) -> None:
+        self.provision_id = provision_id
+        super().__init__(
+            f"{where}: instrument {instrument_id!r} has no provision "
+            f"{provision_id!r}; nothing was written"
+        )
+
+
+class InvalidActorCode(LedgerError, ValueError):
+    """An actor code is neither an ISO 3166 alpha-3 code nor a known organisation."""
+
+    def __init__(self, code: object) -> None:
+        self.code = code
+        super().__init__(
+            f"{code!r} is not an actor code: use an ISO 3166-1 alpha-3 code "
+            "(RUS, USA), an ISO 3166-3 code for a former state (SUN), or one of "
+            "the organisations NATO, OSCE, CSCE, UN, EU, CSTO, EAEU, SCO, BRICS"
+        )
+
+
+class StoreError(LedgerError):
+    """The event store cannot be opened, read or written."""
+
+
+class EmptyStore(StoreError):
+    """The store holds no records yet (or does not exist)."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        super().__init__(
+            f"no ledger records in {location}; load the shipped record with: "
+            f"ledger import --shipped --store {location}"
+        )

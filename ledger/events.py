@@ -1,0 +1,32 @@
+"""Domain events the ledger appends to its event store.
+
+Plain frozen dataclasses with no dependency on the event store library: the
+store (``ledger.store``) maps them to stored events through the codec
+(``ledger.codec``). Their module and class names are part of the stored
+topic, so they must not move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A record (an instrument or an act) was appended to the ledger.
+
+    Attributes:
+        originator_id: ``"instrument:<id>"`` or ``"act:<id>"``.
+        originator_version: 1 for the first entry of that record.
+        recorded_at: record time, a UTC instant in ISO 8601 with ``Z``
+            (``2026-11-29T23:43:28.123456Z``).
+        recorded_by: who appended it (``--by``, ``LEDGER_USER`` or the OS user).
+        record: the record's content as JSON-ready data (``record_content``).
+    """
+
+    originator_id: str
+    originator_version: int
+    recorded_at: str
+    recorded_by: str
+    record: dict[str, Any]

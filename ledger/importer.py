@@ -1,0 +1,122 @@
+"""Append a batch of records to the ledger: all of them, or none.
+
+The rules of an import (``ledger import``, ``ledger record``):
+
+* every record is validated before anything is written (``ledger.records``);
+* a record already in the ledger with the same content is skipped and
+  reported as already recorded, so re-importing a file adds nothing;
+* a record id already in the ledger (or earlier in the same batch) with
+  different content is a conflict: the ledger never edits an entry;
+* an act may name only instruments, provisions and successor instruments
+  that are in the ledger or in the same batch;
+* the new records are appended in one transaction, in the order given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ledger.errors import InvalidRecord, RecordConflict, UnknownInstrument, UnknownProvision
+from ledger.model import Act, Instrument, record_content
+from ledger.records import Submitted
+from ledger.store import Ledger
+
+
+@dataclass(frozen=True)
+class AppendReport:
+    """What an import did.
+
+    Attributes:
+        added: ``(kind, id)`` of each record appended, in order.
+        already: ``(kind, id)`` of each record that was already recorded
+            with the same content.
+        positions: log positions of the appended entries, in order.
+    """
+
+    added: list[tuple[str, str]] = field(default_factory=list)
+    already: list[tuple[str, str]] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+
+
+def append_records(ledger: Ledger, submitted: Sequence[Submitted]) -> AppendReport:
+    """Append the records that are new; skip the ones already recorded.
+
+    Raises:
+        RecordConflict: an id is recorded with different content.
+        InvalidRecord: an id appears twice in the batch with different content.
+        UnknownInstrument, UnknownProvision: an act refers to something that
+            is neither in the ledger nor in the batch.
+        StoreError: the store refused the write.
+        In every case nothing is written.
+    """
+    unique = _unique(submitted)
+    report = AppendReport()
+    new: list[Submitted] = []
+    for item in unique:
+        record = item.record
+        recorded = ledger.latest(record.record, record.id)
+        if recorded is None:
+            new.append(item)
+        elif record_content(recorded) == record_content(record):
+            report.already.append((record.record, record.id))
+        else:
+            name, old, given = _first_difference(record_content(recorded), record_content(record))
+            raise RecordConflict(record.id, name, old, given)
+    _check_references(ledger, unique)
+    report.positions.extend(ledger.append_new([item.record for item in new]))
+    report.added.extend((item.record.record, item.record.id) for item in new)
+    return report
+
+
+def _unique(submitted: Sequence[Submitted]) -> list[Submitted]:
+    seen: dict[tuple[str, str], Submitted] = {}
+    for item in submitted:
+        key = (item.record.record, item.record.id)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = item
+        elif record_content(first.record) != record_content(item.record):
+            raise InvalidRecord(
+                item.where,
+                item.record.id,
+                None,
+                f"the same id appears with different content at {first.where}",
+            )
+    return list(seen.values())
+
+
+def _check_references(ledger: Ledger, batch: Sequence[Submitted]) -> None:
+    instruments: dict[str, Instrument | None] = {
+        item.record.id: item.record for item in batch if isinstance(item.record, Instrument)
+    }
+
+    def lookup(instrument_id: str, where: str) -> Instrument:
+        if instrument_id not in instruments:
+            found = ledger.latest("instrument", instrument_id)
+            instruments[instrument_id] = found if isinstance(found, Instrument) else None
+        instrument = instruments[instrument_id]
+        if instrument is None:
+            raise UnknownInstrument(instrument_id, where)
+        return instrument
+
+    for item in batch:
+        act = item.record
+        if not isinstance(act, Act):
+            continue
+        where = f"{item.where}, act {act.id!r}"
+        if act.instrument is not None:
+            instrument = lookup(act.instrument, where)
+            if act.provision is not None and act.provision not in {
+                provision.id for provision in instrument.provisions
+            }:
+                raise UnknownProvision(act.provision, act.instrument, where)
+        if act.successor is not None:
+            lookup(act.successor, where)
+
+
+def _first_difference(old: dict, new: dict) -> tuple[str, object, object]:
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            return key, old.get(key), new.get(key)
+    raise AssertionError("records differ but no field does")

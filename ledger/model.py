@@ -1,0 +1,179 @@
+"""Records the ledger appends: instruments and acts, as immutable pydantic models.
+
+A record file is JSON Lines: one JSON object per line, each with a
+``record`` key that is ``"instrument"`` or ``"act"``. The models here are
+the schema of those lines (``ledger schema act``, ``ledger schema
+instrument``). Validation refuses unknown keys, numbers where text is due,
+invalid EDTF dates and unknown actor codes. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    TypeAdapter,
+    model_validator,
+)
+
+from ledger.actors import check_actor_code
+from ledger.dates import ValidTime, parse_valid_time
+from ledger.vocabulary import (
+    NEEDS_INSTRUMENT,
+    WITH_EFFECTIVE_DATE,
+    ActType,
+    LegalNature,
+    ProvisionType,
+)
+
+
+def _check_edtf(value: str) -> str:
+    parse_valid_time(value)
+    return value
+
+
+Text = Annotated[StrictStr, Field(min_length=1)]
+RecordId = Annotated[
+    StrictStr,
+    Field(pattern=r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$", max_length=120),
+]
+"""A stable id: lower-case letters and digits joined by ``-`` or ``.``."""
+ActorCode = Annotated[StrictStr, AfterValidator(check_actor_code)]
+EdtfDate = Annotated[StrictStr, AfterValidator(_check_edtf)]
+Url = Annotated[StrictStr, Field(pattern=r"^https?://\S+$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Frozen):
+    """Where a record comes from: a public document, with its publisher and date."""
+
+    title: Text
+    publisher: Text
+    date: EdtfDate
+    url: Url | None = None
+
+
+class Provision(_Frozen):
+    """A commitment inside an instrument: who is bound, toward whom, of what type.
+
+    ``obligors`` is a list of actor codes, or ``"parties"`` for every actor
+    that is a party at the as-of day; ``beneficiaries`` likewise (empty when
+    the commitment is owed to no one in particular).
+    """
+
+    id: RecordId
+    type: ProvisionType
+    summary: Text
+    obligors: Literal["parties"] | Annotated[list[ActorCode], Field(min_length=1)]
+    beneficiaries: Literal["parties"] | list[ActorCode] = Field(default_factory=list)
+
+
+class Instrument(_Frozen):
+    """A treaty, a politically binding document, a draft or a set of demands."""
+
+    record: Literal["instrument"] = "instrument"
+    id: RecordId
+    title: Text
+    legal_nature: LegalNature
+    provisions: list[Provision] = Field(default_factory=list)
+    note: Text | None = None
+    sources: Annotated[list[Source], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_provisions(self) -> Instrument:
+        ids = [provision.id for provision in self.provisions]
+        duplicates = sorted({pid for pid in ids if ids.count(pid) > 1})
+        if duplicates:
+            raise ValueError(f"provision ids repeat: {', '.join(duplicates)}")
+        return self
+
+
+class Act(_Frozen):
+    """One dated diplomatic act: the unit the ledger appends.
+
+    ``date`` is the valid time (EDTF, a calendar day or a range of days). For
+    a suspension, withdrawal or denunciation, ``date`` is the notice and
+    ``effective`` the day it takes effect (absent: effective on notice).
+    ``sequence`` orders acts recorded for the same day where the record
+    knows their order (lower first). Rules by type are in the validator.
+    """
+
+    record: Literal["act"] = "act"
+    id: RecordId
+    type: ActType
+    date: EdtfDate
+    effective: EdtfDate | None = None
+    actors: Annotated[list[ActorCode], Field(min_length=1)]
+    recipients: list[ActorCode] = Field(default_factory=list)
+    instrument: RecordId | None = None
+    provision: RecordId | None = None
+    predecessor: ActorCode | None = None
+    successor: RecordId | None = None
+    territory: Text | None = None
+    sequence: Annotated[StrictInt, Field(ge=0)] | None = None
+    summary: Text
+    date_note: Text | None = None
+    sources: Annotated[list[Source], Field(min_length=1)]
+
+    @property
+    def valid_time(self) -> ValidTime:
+        """The act's date as an inclusive range of days."""
+        return parse_valid_time(self.date)
+
+    @property
+    def effective_time(self) -> ValidTime:
+        """When the act takes effect: ``effective`` if given, else ``date``."""
+        return parse_valid_time(self.effective or self.date)
+
+    @model_validator(mode="after")
+    def _rules_by_type(self) -> Act:
+        kind = self.type
+        if kind in NEEDS_INSTRUMENT and self.instrument is None:
+            raise ValueError(f"an act of type {kind.value!r} needs an instrument")
+        if self.effective is not None:
+            if kind not in WITH_EFFECTIVE_DATE:
+                raise ValueError(f"an act of type {kind.value!r} has no effective date")
+            if self.effective_time.latest < self.valid_time.earliest:
+                raise ValueError(
+                    f"effective date {self.effective!r} is before the notice {self.date!r}"
+                )
+        if self.provision is not None and self.instrument is None:
+            raise ValueError("a provision needs its instrument")
+        if kind is ActType.SUCCESSION and self.instrument is None and self.predecessor is None:
+            raise ValueError("a succession needs a predecessor, an instrument, or both")
+        if kind is not ActType.SUCCESSION and self.predecessor is not None:
+            raise ValueError("only a succession has a predecessor")
+        if kind is ActType.SUPERSESSION:
+            if self.successor is None:
+                raise ValueError("a supersession needs the successor instrument")
+            if self.successor == self.instrument:
+                raise ValueError("an instrument cannot supersede itself")
+        elif self.successor is not None:
+            raise ValueError("only a supersession has a successor")
+        if kind in (ActType.ANNEXATION, ActType.RECOGNITION) and self.territory is None:
+            raise ValueError(f"an act of type {kind.value!r} needs a territory")
+        if kind in (ActType.ALLEGED_VIOLATION, ActType.DEMANDS) and not self.recipients:
+            raise ValueError(f"an act of type {kind.value!r} needs recipients")
+        return self
+
+
+Record = Annotated[Instrument | Act, Field(discriminator="record")]
+RECORD_ADAPTER: TypeAdapter[Instrument | Act] = TypeAdapter(Record)
+"""Validates one record (an instrument or an act) from JSON text or a dict."""
+
+
+def record_content(record: Instrument | Act) -> dict:
+    """Return the record as JSON-ready data, without fields left unset (None).
+
+    This is what the ledger stores and what it compares on re-import.
+    """
+    return record.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,96 @@
+"""Parse record files (JSON Lines) into validated records, naming what is wrong.
+
+Pure functions over bytes: callers read the files. Every error names where
+the record came from (``FILE line N``), its id where it has one, the field
+and the offending value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from ledger.codec import loads
+
+from ledger.errors import InvalidRecord, LedgerError
+from ledger.model import RECORD_ADAPTER, Act, Instrument
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A validated record and where it came from (``FILE line N``, ``stdin``)."""
+
+    where: str
+    record: Instrument | Act
+
+
+def parse_record(data: bytes | str | dict, where: str) -> Submitted:
+    """Validate one record given as JSON text or as already-parsed data.
+
+    Raises:
+        InvalidRecord: the text is not JSON, not an object, or fails the
+            record schema (``ledger schema act``); the message names the
+            first offending field and value.
+    """
+    if isinstance(data, (bytes, str)):
+        try:
+            data = loads(data)
+        except ValueError as err:
+            raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err
+    if not isinstance(data, dict):
+        raise InvalidRecord(where, None, None, "a record must be a JSON object")
+    record_id = data.get("id") if isinstance(data.get("id"), str) else None
+    kind = data.get("record") if data.get("record") in ("act", "instrument") else "record"
+    if kind == "record":
+        raise InvalidRecord(
+            where, record_id, "record", f"must be 'act' or 'instrument', got {data.get('record')!r}"
+        )
+    try:
+        record = RECORD_ADAPTER.validate_python(data)
+    except ValidationError as err:
+        raise _explain(err, where, record_id, kind) from err
+    except LedgerError as err:  # raised by a validator outside pydantic's wrapping
+        raise InvalidRecord(where, record_id, None, str(err), kind) from err
+    return Submitted(where, record)
+
+
+def parse_lines(lines: Iterable[bytes], source: str) -> list[Submitted]:
+    """Validate every non-blank line of a JSON Lines file.
+
+    Args:
+        lines: the file's lines, as bytes, in order.
+        source: the file's name, used in messages (``source line N``).
+
+    Returns:
+        The records in file order.
+
+    Raises:
+        InvalidRecord: at the first line that is not a valid record.
+    """
+    submitted = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            submitted.append(parse_record(line, f"{source} line {number}"))
+    return submitted
+
+
+def _explain(
+    err: ValidationError, where: str, record_id: str | None, kind: str
+) -> InvalidRecord:
+    first = err.errors(include_url=False)[0]
+    # The first location item is the union tag ('act' / 'instrument').
+    loc = [str(part) for part in first["loc"][1:]]
+    field = ".".join(loc) or None
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    if first["type"] == "missing":
+        detail = "is required"
+    elif first["type"] == "extra_forbidden":
+        detail = f"is not a field of an {kind}; see 'ledger schema {kind}'"
+    elif isinstance(value, dict) or field is None:
+        detail = message
+    else:
+        detail = f"{message} (given {value!r})" if repr(value) not in message else message
+    return InvalidRecord(where, record_id, field, detail, kind)

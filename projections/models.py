@@ -1,0 +1,116 @@
+"""Read models the projections build: the shapes of replay and timeline output.
+
+Plain pydantic models, so that ``ledger schema replay`` and ``ledger schema
+timeline`` publish the JSON Schema of what ``--json`` prints. Dates are EDTF
+strings as recorded; ``as_of_day``, ``earliest`` and ``latest`` are ISO 8601
+calendar days (inclusive).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.model import Source
+from ledger.vocabulary import (
+    ActorStatus,
+    ActType,
+    InstrumentStatus,
+    LegalNature,
+    ProvisionType,
+)
+
+
+class _ReadModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ActorState(_ReadModel):
+    """One actor's status toward one instrument, and since when (EDTF, as recorded)."""
+
+    actor: str
+    status: ActorStatus
+    since: str
+
+
+class ProvisionState(_ReadModel):
+    """A provision and the actors it binds as of the day (empty if none)."""
+
+    id: str
+    type: ProvisionType
+    summary: str
+    obligors: str | list[str]
+    beneficiaries: str | list[str]
+    bound: list[str] = Field(description="actors bound as of the day, sorted")
+
+
+class InstrumentState(_ReadModel):
+    """An instrument's status as of the day, with its actors and provisions."""
+
+    id: str
+    title: str
+    legal_nature: LegalNature
+    status: InstrumentStatus
+    since: str
+    actors: list[ActorState]
+    provisions: list[ProvisionState]
+
+
+class Claim(_ReadModel):
+    """A territorial claim by annexation, in place as of the day."""
+
+    territory: str
+    claimant: str
+    since: str
+    act: str
+
+
+class Indeterminate(_ReadModel):
+    """An act whose possible days straddle the as-of day: neither applied nor dropped.
+
+    ``phase`` is ``notice`` for the act's date, ``effect`` for its effective date.
+    """
+
+    id: str
+    type: ActType
+    date: str
+    phase: str
+    instrument: str | None
+
+
+class Replay(_ReadModel):
+    """The state of every commitment at the close of ``as_of_day``."""
+
+    as_of: str = Field(description="the as-of value as given")
+    as_of_day: str = Field(description="the last day included, ISO 8601")
+    position: int = Field(description="log position the replay was computed from")
+    instruments: list[InstrumentState]
+    claims: list[Claim]
+    indeterminate: list[Indeterminate]
+
+
+class TimelineAct(_ReadModel):
+    """One act on the timeline, with its sources."""
+
+    id: str
+    type: ActType
+    date: str
+    earliest: str
+    latest: str
+    effective: str | None
+    instrument: str | None
+    actors: list[str]
+    recipients: list[str]
+    territory: str | None
+    summary: str
+    date_note: str | None
+    sources: list[Source]
+    position: int
+
+
+class Timeline(_ReadModel):
+    """Acts in valid-time order whose possible days overlap ``[start, end]``."""
+
+    start: str | None
+    end: str | None
+    position: int
+    acts: list[TimelineAct]

@@ -1,0 +1,199 @@
+"""Replay: the state of every commitment at the close of an as-of day.
+
+``replay(entries, as_of)`` folds the ledger's entries into a
+:class:`~projections.models.Replay`. A happening (an act's notice, or its
+later effect; see ``projections.order``) is applied when every day it may
+fall on is on or before the as-of day. One whose possible days straddle the
+as-of day (it may fall on or before it, and may fall after it) is neither
+applied nor dropped: it is listed as indeterminate. Later happenings are
+ignored. The state rules are in ``projections.state``.
+
+Provisions bind as follows. An instrument is operative when it is a treaty
+in force, or a non-treaty instrument (political, unilateral) that is
+adopted; drafts and terminated or superseded instruments bind nobody. The
+obligors ``"parties"`` of an operative treaty are its actors holding the
+party role and neither suspended nor withdrawn; of an operative political
+instrument, its signatories and the states that consented. Explicitly named
+obligors are bound unless suspended or withdrawn; a named former state is
+read through its successor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ledger.dates import AsOf
+from ledger.entries import Entry
+from ledger.errors import UnknownInstrument
+from ledger.model import Instrument, Provision
+from ledger.vocabulary import ActorStatus, InstrumentStatus, LegalNature
+from projections.models import (
+    ActorState,
+    Claim,
+    Indeterminate,
+    InstrumentState,
+    ProvisionState,
+    Replay,
+)
+from projections.order import happenings
+from projections.state import InstrumentProgress, LedgerState
+
+_OUT_OF_FORCE = frozenset({ActorStatus.SUSPENDED, ActorStatus.WITHDRAWN})
+_PARTICIPANT = frozenset({ActorStatus.SIGNATORY, ActorStatus.CONTRACTING, ActorStatus.PARTY})
+
+
+def replay(
+    entries: Iterable[Entry],
+    as_of: AsOf,
+    *,
+    instrument: str | None = None,
+    actor: str | None = None,
+) -> Replay:
+    """Rebuild the state at the close of ``as_of.day`` from the ledger's entries.
+
+    Args:
+        entries: every entry of the ledger, in log order.
+        as_of: the as-of value; its ``day`` is the last day included.
+        instrument: keep only this instrument (and its indeterminate acts).
+        actor: keep only instruments toward which this actor has a status,
+            only its row in each, the provisions naming or binding it, its
+            claims and the indeterminate acts it takes part in.
+
+    Raises:
+        UnknownInstrument: ``instrument`` is not in the ledger.
+    """
+    entries = list(entries)
+    instruments = {e.record.id: e.record for e in entries if isinstance(e.record, Instrument)}
+    if instrument is not None and instrument not in instruments:
+        raise UnknownInstrument(instrument)
+    state = LedgerState()
+    indeterminate = []
+    for happening in happenings(entries):
+        if happening.time.certainly_on_or_before(as_of.day):
+            state.apply(happening)
+        elif happening.time.straddles(as_of.day):
+            act = happening.act
+            indeterminate.append(
+                Indeterminate(
+                    id=act.id,
+                    type=act.type,
+                    date=happening.time.edtf,
+                    phase=happening.phase.value,
+                    instrument=act.instrument,
+                )
+            )
+    states = [
+        _instrument_state(instruments[iid], progress, state)
+        for iid, progress in state.instruments.items()
+        if progress.status is not None and iid in instruments
+    ]
+    claims = [
+        Claim(territory=territory, claimant=claimant, since=since, act=act_id)
+        for (territory, claimant), (since, act_id) in sorted(state.claims.items())
+    ]
+    if instrument is not None:
+        states = [s for s in states if s.id == instrument]
+        indeterminate = [i for i in indeterminate if i.instrument == instrument]
+        claims = []
+    if actor is not None:
+        states, claims, indeterminate = _for_actor(actor, states, claims, indeterminate, entries)
+    return Replay(
+        as_of=as_of.text,
+        as_of_day=as_of.day.isoformat(),
+        position=max((e.position for e in entries), default=0),
+        instruments=sorted(states, key=lambda s: s.id),
+        claims=claims,
+        indeterminate=indeterminate,
+    )
+
+
+def _instrument_state(
+    instrument: Instrument, progress: InstrumentProgress, state: LedgerState
+) -> InstrumentState:
+    assert progress.status is not None
+    return InstrumentState(
+        id=instrument.id,
+        title=instrument.title,
+        legal_nature=instrument.legal_nature,
+        status=progress.status,
+        since=progress.since,
+        actors=[
+            ActorState(actor=code, status=roles.status, since=roles.since)
+            for code, roles in sorted(progress.actors.items())
+            if roles.roles
+        ],
+        provisions=[
+            _provision_state(provision, instrument, progress, state)
+            for provision in instrument.provisions
+        ],
+    )
+
+
+def _provision_state(
+    provision: Provision, instrument: Instrument, progress: InstrumentProgress, state: LedgerState
+) -> ProvisionState:
+    return ProvisionState(
+        id=provision.id,
+        type=provision.type,
+        summary=provision.summary,
+        obligors=provision.obligors,
+        beneficiaries=provision.beneficiaries,
+        bound=sorted(_bound(provision, instrument, progress, state)),
+    )
+
+
+def _bound(
+    provision: Provision, instrument: Instrument, progress: InstrumentProgress, state: LedgerState
+) -> set[str]:
+    treaty = instrument.legal_nature is LegalNature.TREATY
+    if treaty and progress.status is not InstrumentStatus.IN_FORCE:
+        return set()
+    if not treaty and progress.status not in (InstrumentStatus.ADOPTED, InstrumentStatus.IN_FORCE):
+        return set()
+    if instrument.legal_nature is LegalNature.DRAFT:
+        return set()
+
+    def in_force_for(code: str) -> bool:
+        roles = progress.actors.get(code)
+        return roles is None or not any(roles.holds(role) for role in _OUT_OF_FORCE)
+
+    if provision.obligors == "parties":
+        holding = {ActorStatus.PARTY} if treaty else _PARTICIPANT
+        return {
+            code
+            for code, roles in progress.actors.items()
+            if any(roles.holds(role) for role in holding) and in_force_for(code)
+        }
+    named = {state.current_code(code) for code in provision.obligors}
+    return {code for code in named if in_force_for(code)}
+
+
+def _for_actor(
+    actor: str,
+    states: list[InstrumentState],
+    claims: list[Claim],
+    indeterminate: list[Indeterminate],
+    entries: list[Entry],
+) -> tuple[list[InstrumentState], list[Claim], list[Indeterminate]]:
+    kept = []
+    for s in states:
+        rows = [a for a in s.actors if a.actor == actor]
+        provisions = [
+            p
+            for p in s.provisions
+            if actor in p.bound
+            or (isinstance(p.obligors, list) and actor in p.obligors)
+            or (isinstance(p.beneficiaries, list) and actor in p.beneficiaries)
+        ]
+        if rows or provisions:
+            kept.append(s.model_copy(update={"actors": rows, "provisions": provisions}))
+    acts = {e.record.id: e.record for e in entries if not isinstance(e.record, Instrument)}
+    return (
+        kept,
+        [c for c in claims if c.claimant == actor],
+        [
+            i
+            for i in indeterminate
+            if actor in acts[i.id].actors or actor in acts[i.id].recipients
+        ],
+    )

@@ -1,0 +1,85 @@
+"""Timeline: acts in valid-time order, with their sources.
+
+An act is on the timeline of ``[start, end]`` (both inclusive calendar days,
+either may be open) when any day it may fall on lies in that range. Acts are
+ordered as replay applies them (``projections.order``), by their notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from ledger.entries import Entry
+from ledger.errors import UnknownInstrument
+from ledger.model import Act, Instrument
+from projections.models import Timeline, TimelineAct
+from projections.order import Phase, happenings
+
+
+def timeline(
+    entries: Iterable[Entry],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    actor: str | None = None,
+    instrument: str | None = None,
+) -> Timeline:
+    """List the acts whose possible days overlap ``[start, end]``.
+
+    Args:
+        entries: every entry of the ledger, in log order.
+        start: first day included, or None for no lower bound.
+        end: last day included, or None for no upper bound.
+        actor: keep acts this actor takes part in (as actor or recipient).
+        instrument: keep acts concerning this instrument (as instrument or
+            as the successor of a supersession).
+
+    Raises:
+        UnknownInstrument: ``instrument`` is not in the ledger.
+    """
+    entries = list(entries)
+    if instrument is not None and not any(
+        isinstance(e.record, Instrument) and e.record.id == instrument for e in entries
+    ):
+        raise UnknownInstrument(instrument)
+    acts = []
+    for happening in happenings(entries):
+        if happening.phase is not Phase.NOTICE:
+            continue
+        act, time = happening.act, happening.time
+        if start is not None and time.latest < start:
+            continue
+        if end is not None and time.earliest > end:
+            continue
+        if actor is not None and actor not in act.actors and actor not in act.recipients:
+            continue
+        if instrument is not None and instrument not in (act.instrument, act.successor):
+            continue
+        acts.append(_timeline_act(act, happening.position))
+    return Timeline(
+        start=start.isoformat() if start else None,
+        end=end.isoformat() if end else None,
+        position=max((e.position for e in entries), default=0),
+        acts=acts,
+    )
+
+
+def _timeline_act(act: Act, position: int) -> TimelineAct:
+    time = act.valid_time
+    return TimelineAct(
+        id=act.id,
+        type=act.type,
+        date=act.date,
+        earliest=time.earliest.isoformat(),
+        latest=time.latest.isoformat(),
+        effective=act.effective,
+        instrument=act.instrument,
+        actors=list(act.actors),
+        recipients=list(act.recipients),
+        territory=act.territory,
+        summary=act.summary,
+        date_note=act.date_note,
+        sources=list(act.sources),
+        position=position,
+    )

@@ -1,0 +1,47 @@
+"""Small builders of records and entries for tests: real shapes, short to write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ledger.entries import Entry
+from ledger.model import Act, Instrument
+
+SOURCE = {"title": "Test source", "publisher": "Treaty Ledger tests", "date": "2026"}
+
+
+def instrument(instrument_id: str, nature: str = "treaty", provisions: list | None = None) -> Instrument:
+    """An instrument with a title derived from its id."""
+    return Instrument.model_validate(
+        {
+            "id": instrument_id,
+            "title": f"Title of {instrument_id}",
+            "legal_nature": nature,
+            "provisions": provisions or [],
+            "sources": [SOURCE],
+        }
+    )
+
+
+def act(act_id: str, kind: str, date: str, actors: list[str], instrument: str | None = None, **extra) -> Act:
+    """An act with one source; ``extra`` sets any other field."""
+    data = {
+        "id": act_id,
+        "type": kind,
+        "date": date,
+        "actors": actors,
+        "summary": f"{kind} {act_id}",
+        "sources": [SOURCE],
+        **extra,
+    }
+    if instrument is not None:
+        data["instrument"] = instrument
+    return Act.model_validate(data)
+
+
+def entries(*records: Instrument | Act) -> list[Entry]:
+    """Entries at positions 1..n, in the order given, recorded on 2026-01-01 UTC."""
+    return [
+        Entry(position, datetime(2026, 1, 1, tzinfo=UTC), "tests", record)
+        for position, record in enumerate(records, start=1)
+    ]
