@@ -12,7 +12,7 @@ from __future__ import annotations
 import click
 
 from cli.importing import import_command, record_command
-from cli.reading import replay_command, timeline_command
+from cli.reading import instruments_command, replay_command, timeline_command
 from cli.schema import schema_command
 from ledger.errors import LedgerError
 
@@ -39,6 +39,7 @@ def main() -> None:
       ledger replay --as-of 2019-06 --instrument inf-1987 --json
       ledger timeline --from 2007 --to 2008 --actor RUS
       ledger record < act.json
+      ledger instruments
       ledger schema replay
 
     The store is ./ledger.db unless --store or LEDGER_STORE says otherwise.
@@ -49,4 +50,5 @@ main.add_command(import_command)
 main.add_command(record_command)
 main.add_command(replay_command)
 main.add_command(timeline_command)
+main.add_command(instruments_command)
 main.add_command(schema_command)

@@ -75,3 +75,30 @@ def timeline_command(start, end, actor: str | None, instrument: str | None, stor
         emit_json(result)
     else:
         click.echo("\n".join(timeline_lines(result)))
+
+
+@click.command("instruments")
+@store_option
+@json_option
+def instruments_command(store: str, as_json: bool) -> None:
+    """List the instruments in the ledger: id, legal nature, title, provisions.
+
+    \b
+    Examples:
+      ledger instruments
+      ledger instruments --json
+    """
+    from cli.render import emit_json
+    from ledger.store import Ledger
+    from projections.catalogue import catalogue
+
+    with Ledger(store) as ledger:
+        result = catalogue(ledger.entries())
+    if as_json:
+        emit_json(result)
+        return
+    width = max((len(item.id) for item in result.instruments), default=0)
+    for item in result.instruments:
+        click.echo(f"{item.id:<{width}}  {item.legal_nature:<10}  {item.title}")
+        for provision in item.provisions:
+            click.echo(f"{'':<{width}}    provision {provision}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-_NAMES = ("act", "instrument", "replay", "timeline")
+_NAMES = ("act", "instrument", "replay", "timeline", "instruments")
 
 
 @click.command("schema")
@@ -12,8 +12,8 @@ _NAMES = ("act", "instrument", "replay", "timeline")
 def schema_command(name: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a record or an output.
 
-    act and instrument describe the lines of a record file; replay and
-    timeline describe what those commands print with --json.
+    act and instrument describe the lines of a record file; replay,
+    timeline and instruments describe what those commands print with --json.
 
     \b
     Examples:
@@ -22,7 +22,13 @@ def schema_command(name: str) -> None:
     """
     from cli.render import emit_json
     from ledger.model import Act, Instrument
-    from projections.models import Replay, Timeline
+    from projections.models import Catalogue, Replay, Timeline
 
-    model = {"act": Act, "instrument": Instrument, "replay": Replay, "timeline": Timeline}[name]
+    model = {
+        "act": Act,
+        "instrument": Instrument,
+        "replay": Replay,
+        "timeline": Timeline,
+        "instruments": Catalogue,
+    }[name]
     emit_json(model.model_json_schema())

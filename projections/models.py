@@ -114,3 +114,20 @@ class Timeline(_ReadModel):
     end: str | None
     position: int
     acts: list[TimelineAct]
+
+
+class InstrumentSummary(_ReadModel):
+    """One instrument as recorded: id, title, legal nature, provision ids."""
+
+    id: str
+    title: str
+    legal_nature: LegalNature
+    provisions: list[str]
+    position: int
+
+
+class Catalogue(_ReadModel):
+    """Every instrument in the ledger, sorted by id."""
+
+    position: int
+    instruments: list[InstrumentSummary]

@@ -1,0 +1,106 @@
+"""Valid time (EDTF) and as-of days: bounds, calendar rules, refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ledger.dates import first_day, parse_as_of, parse_valid_time
+from ledger.errors import InvalidDate
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest"),
+    [
+        ("1990", date(1990, 1, 1), date(1990, 12, 31)),
+        ("2014-03", date(2014, 3, 1), date(2014, 3, 31)),
+        ("2014-02", date(2014, 2, 1), date(2014, 2, 28)),
+        ("2016-02", date(2016, 2, 1), date(2016, 2, 29)),
+        ("1900-02", date(1900, 2, 1), date(1900, 2, 28)),
+        ("2000-02-29", date(2000, 2, 29), date(2000, 2, 29)),
+        ("2014-03-18", date(2014, 3, 18), date(2014, 3, 18)),
+        ("0999-01-01", date(999, 1, 1), date(999, 1, 1)),
+        ("0800", date(800, 1, 1), date(800, 12, 31)),
+        ("2010-12-02?", date(2010, 12, 2), date(2010, 12, 2)),
+        ("2014-03~", date(2014, 3, 1), date(2014, 3, 31)),
+        ("201X", date(2010, 1, 1), date(2019, 12, 31)),
+        ("2004-XX", date(2004, 1, 1), date(2004, 12, 31)),
+        ("1985-04-XX", date(1985, 4, 1), date(1985, 4, 30)),
+        ("1945-02-04/1945-02-11", date(1945, 2, 4), date(1945, 2, 11)),
+        ("2000/2002", date(2000, 1, 1), date(2002, 12, 31)),
+        ("[2010-12-02,2010-12-03]", date(2010, 12, 2), date(2010, 12, 3)),
+    ],
+    ids=lambda value: str(value),
+)
+def test_valid_time_resolves_to_inclusive_days(text, earliest, latest):
+    parsed = parse_valid_time(text)
+    assert (parsed.earliest, parsed.latest, parsed.edtf) == (earliest, latest, text)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("2014-13", "month 13 does not exist"),
+        ("2014-00-10", "month 00 does not exist"),
+        ("1900-02-29", "1900-02 has no day 29"),
+        ("2014-02-30", "2014-02 has no day 30"),
+        ("2014-04-31", "2014-04 has no day 31"),
+        ("", "it is empty"),
+        ("   ", "it is empty"),
+        (" 2014", "leading or trailing spaces"),
+        (2014, "must be a string"),
+        (None, "must be a string"),
+        ("14 March 2014", "not an EDTF date"),
+        ("2014-03-18T10:00:00", "not accepted"),
+        ("2001-21", "month 21 does not exist"),
+        ("2014/..", "needs both ends"),
+        ("2014-03-18/", "needs both ends"),
+        ("2015/2014", "ends before it starts"),
+        ("0000", "outside years 1 to 9999"),
+    ],
+    ids=repr,
+)
+def test_invalid_valid_time_is_refused_with_reason(value, reason):
+    with pytest.raises(InvalidDate) as caught:
+        parse_valid_time(value)
+    assert reason in str(caught.value)
+    assert repr(value) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2014", date(2014, 12, 31)),
+        ("2014-03", date(2014, 3, 31)),
+        ("2014-02", date(2014, 2, 28)),
+        ("2016-02", date(2016, 2, 29)),
+        ("2007-12-12", date(2007, 12, 12)),
+        ("0999-06", date(999, 6, 30)),
+    ],
+)
+def test_as_of_is_the_last_day_of_the_value(text, day):
+    assert parse_as_of(text).day == day
+
+
+@pytest.mark.parametrize("text", ["2014-13", "2014-3", "14", "2014-02-29", "2014-03-18?", "", "0000"])
+def test_as_of_refuses_other_shapes(text):
+    with pytest.raises(InvalidDate):
+        parse_as_of(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("2014", date(2014, 1, 1)), ("2014-03", date(2014, 3, 1)), ("2014-03-18", date(2014, 3, 18))],
+)
+def test_first_day_is_the_first_day_of_the_value(text, day):
+    assert first_day(text) == day
+
+
+def test_straddling_and_certainty_are_exclusive():
+    month = parse_valid_time("2014-03")
+    assert month.straddles(date(2014, 3, 15))
+    assert not month.certainly_on_or_before(date(2014, 3, 15))
+    assert month.certainly_on_or_before(date(2014, 3, 31))
+    assert not month.straddles(date(2014, 3, 31))
+    assert not month.straddles(date(2014, 2, 28))
