@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from cli.params import ACTOR_CODE, json_option, store_option
@@ -19,7 +17,9 @@ by_option = click.option(
 @store_option
 @by_option
 @json_option
-def import_command(files: tuple[str, ...], shipped: bool, store: str, by: str | None, as_json: bool) -> None:
+def import_command(
+    files: tuple[str, ...], shipped: bool, store: str, by: str | None, as_json: bool
+) -> None:
     """Validate record files (JSON Lines), then append them all in one transaction.
 
     A file with one bad line writes nothing. Records already in the ledger
@@ -47,12 +47,17 @@ def import_command(files: tuple[str, ...], shipped: bool, store: str, by: str | 
 
 
 @click.command("record")
+@click.argument("source", type=click.File("rb"), default="-", required=False, metavar="[FILE]")
 @click.option("--id", "act_id", help="The act's stable id.")
 @click.option("--type", "act_type", help="Act type, such as signature or withdrawal.")
 @click.option("--date", help="Valid time (EDTF), the notice for a withdrawal.")
 @click.option("--effective", help="Effective date (EDTF) of a suspension or withdrawal.")
-@click.option("--actor", "actors", multiple=True, type=ACTOR_CODE, help="Acting actor (repeatable).")
-@click.option("--recipient", "recipients", multiple=True, type=ACTOR_CODE, help="Recipient (repeatable).")
+@click.option(
+    "--actor", "actors", multiple=True, type=ACTOR_CODE, help="Acting actor (repeatable)."
+)
+@click.option(
+    "--recipient", "recipients", multiple=True, type=ACTOR_CODE, help="Recipient (repeatable)."
+)
 @click.option("--instrument", help="Instrument id.")
 @click.option("--provision", help="Provision id within the instrument.")
 @click.option("--territory", help="Territory (annexation, recognition).")
@@ -64,8 +69,8 @@ def import_command(files: tuple[str, ...], shipped: bool, store: str, by: str | 
 @store_option
 @by_option
 @json_option
-def record_command(store: str, by: str | None, as_json: bool, **options: object) -> None:
-    """Append one record, given as JSON on standard input or as options.
+def record_command(source, store: str, by: str | None, as_json: bool, **options: object) -> None:
+    """Append one record, given as JSON (in FILE or on standard input) or as options.
 
     Validation and errors are those of ``ledger import``. The JSON is one
     act or instrument in the format of the fixture files (``ledger schema act``).
@@ -73,6 +78,7 @@ def record_command(store: str, by: str | None, as_json: bool, **options: object)
     \b
     Examples:
       echo '{"record": "act", "id": "...", ...}' | ledger record
+      ledger record act.json
       ledger record --id inf-1987.usa.statement-2018 --type doctrinal-statement \\
         --date 2018-10-20 --actor USA --summary "..." \\
         --source-title "..." --source-publisher "..." --source-date 2018-10-20
@@ -83,20 +89,32 @@ def record_command(store: str, by: str | None, as_json: bool, **options: object)
     if given:
         submitted = parse_record(_act_from_options(given), "options")
     else:
-        if sys.stdin.isatty():
+        name = getattr(source, "name", "-")
+        where = name if isinstance(name, str) and name not in ("-", "<stdin>") else "stdin"
+        if where == "stdin" and source.isatty():
             raise click.UsageError("give the record as JSON on standard input, or as options")
-        data = click.get_binary_stream("stdin").read()
+        data = source.read()
         if not data.strip():
-            raise click.UsageError("standard input is empty: give one record as JSON")
-        submitted = parse_record(data, "stdin")
+            raise click.UsageError(f"{where} is empty: give one record as JSON")
+        submitted = parse_record(data, where)
     _append([submitted], store, by, as_json)
 
 
 def _act_from_options(given: dict) -> dict:
     act: dict = {"record": "act"}
     renames = {"act_id": "id", "act_type": "type"}
-    for key in ("act_id", "act_type", "date", "effective", "actors", "recipients",
-                "instrument", "provision", "territory", "summary"):
+    for key in (
+        "act_id",
+        "act_type",
+        "date",
+        "effective",
+        "actors",
+        "recipients",
+        "instrument",
+        "provision",
+        "territory",
+        "summary",
+    ):
         if key in given:
             value = given[key]
             act[renames.get(key, key)] = list(value) if isinstance(value, tuple) else value

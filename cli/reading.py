@@ -8,13 +8,22 @@ from cli.params import ACTOR_CODE, AS_OF_DAY, json_option, store_option
 
 
 @click.command("replay")
-@click.option("--as-of", "as_of", required=True, type=AS_OF_DAY,
-              help="YYYY, YYYY-MM or YYYY-MM-DD: the state at the close of its last day.")
+@click.option(
+    "--as-of",
+    "as_of",
+    required=True,
+    type=AS_OF_DAY,
+    help="YYYY, YYYY-MM or YYYY-MM-DD: the state at the close of its last day.",
+)
 @click.option("--instrument", metavar="ID", help="Only this instrument.")
-@click.option("--actor", type=ACTOR_CODE, help="Only this actor (ISO 3166 alpha-3 or organisation).")
+@click.option(
+    "--actor", type=ACTOR_CODE, help="Only this actor (ISO 3166 alpha-3 or organisation)."
+)
 @store_option
 @json_option
-def replay_command(as_of, instrument: str | None, actor: str | None, store: str, as_json: bool) -> None:
+def replay_command(
+    as_of, instrument: str | None, actor: str | None, store: str, as_json: bool
+) -> None:
     """Replay the ledger: who was bound by what at the close of a day.
 
     Prints each instrument's status and since when, each actor's status
@@ -42,13 +51,17 @@ def replay_command(as_of, instrument: str | None, actor: str | None, store: str,
 
 
 @click.command("timeline")
-@click.option("--from", "start", type=AS_OF_DAY, help="First day included: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option(
+    "--from", "start", type=AS_OF_DAY, help="First day included: YYYY, YYYY-MM or YYYY-MM-DD."
+)
 @click.option("--to", "end", type=AS_OF_DAY, help="Last day included: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--actor", type=ACTOR_CODE, help="Only acts this actor takes part in.")
 @click.option("--instrument", metavar="ID", help="Only acts concerning this instrument.")
 @store_option
 @json_option
-def timeline_command(start, end, actor: str | None, instrument: str | None, store: str, as_json: bool) -> None:
+def timeline_command(
+    start, end, actor: str | None, instrument: str | None, store: str, as_json: bool
+) -> None:
     """List acts in valid-time order, with their sources.
 
     An act is listed when any day it may fall on lies between --from (from
@@ -68,9 +81,13 @@ def timeline_command(start, end, actor: str | None, instrument: str | None, stor
     first = first_day(start.text) if start else None
     last = end.day if end else None
     if first and last and last < first:
-        raise click.BadParameter(f"--to {end.text} is before --from {start.text}", param_hint="--to")
+        raise click.BadParameter(
+            f"--to {end.text} is before --from {start.text}", param_hint="--to"
+        )
     with Ledger(store) as ledger:
-        result = timeline(ledger.entries(), start=first, end=last, actor=actor, instrument=instrument)
+        result = timeline(
+            ledger.entries(), start=first, end=last, actor=actor, instrument=instrument
+        )
     if as_json:
         emit_json(result)
     else:

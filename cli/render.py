@@ -42,7 +42,10 @@ def replay_lines(result: Replay) -> Iterator[str]:
         yield ""
         yield "Territorial claims by annexation:"
         for claim in result.claims:
-            yield f"  {claim.territory}: claimed by {claim.claimant} since {claim.since} ({claim.act})"
+            yield (
+                f"  {claim.territory}: claimed by {claim.claimant} "
+                f"since {claim.since} ({claim.act})"
+            )
     if result.indeterminate:
         yield ""
         yield f"Indeterminate (possible days straddle {result.as_of_day}; not applied):"

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from ledger.codec import loads
-
 from ledger.errors import InvalidRecord, LedgerError
 from ledger.model import RECORD_ADAPTER, Act, Instrument
 
@@ -76,9 +75,7 @@ def parse_lines(lines: Iterable[bytes], source: str) -> list[Submitted]:
     return submitted
 
 
-def _explain(
-    err: ValidationError, where: str, record_id: str | None, kind: str
-) -> InvalidRecord:
+def _explain(err: ValidationError, where: str, record_id: str | None, kind: str) -> InvalidRecord:
     first = err.errors(include_url=False)[0]
     # The first location item is the union tag ('act' / 'instrument').
     loc = [str(part) for part in first["loc"][1:]]

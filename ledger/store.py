@@ -236,7 +236,9 @@ def _check_sqlite_file(location: str, *, create: bool) -> None:
         if not create:
             raise EmptyStore(location)
         if not path.parent.exists():
-            raise StoreError(f"cannot create the store {location!r}: folder {str(path.parent)!r} does not exist")
+            raise StoreError(
+                f"cannot create the store {location!r}: folder {str(path.parent)!r} does not exist"
+            )
         return
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)

@@ -72,9 +72,7 @@ CONSENT_TO_BE_BOUND = frozenset(
 )
 """Ways of consenting to be bound by a treaty (UN Treaty Collection glossary)."""
 
-WITH_EFFECTIVE_DATE = frozenset(
-    {ActType.SUSPENSION, ActType.WITHDRAWAL, ActType.DENUNCIATION}
-)
+WITH_EFFECTIVE_DATE = frozenset({ActType.SUSPENSION, ActType.WITHDRAWAL, ActType.DENUNCIATION})
 """Acts notified on one day that take effect on another (VCLT arts. 56, 65-67)."""
 
 NEEDS_INSTRUMENT = frozenset(

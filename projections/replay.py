@@ -191,9 +191,5 @@ def _for_actor(
     return (
         kept,
         [c for c in claims if c.claimant == actor],
-        [
-            i
-            for i in indeterminate
-            if actor in acts[i.id].actors or actor in acts[i.id].recipients
-        ],
+        [i for i in indeterminate if actor in acts[i.id].actors or actor in acts[i.id].recipients],
     )

@@ -10,7 +10,9 @@ from ledger.model import Act, Instrument
 SOURCE = {"title": "Test source", "publisher": "Treaty Ledger tests", "date": "2026"}
 
 
-def instrument(instrument_id: str, nature: str = "treaty", provisions: list | None = None) -> Instrument:
+def instrument(
+    instrument_id: str, nature: str = "treaty", provisions: list | None = None
+) -> Instrument:
     """An instrument with a title derived from its id."""
     return Instrument.model_validate(
         {
@@ -23,7 +25,9 @@ def instrument(instrument_id: str, nature: str = "treaty", provisions: list | No
     )
 
 
-def act(act_id: str, kind: str, date: str, actors: list[str], instrument: str | None = None, **extra) -> Act:
+def act(
+    act_id: str, kind: str, date: str, actors: list[str], instrument: str | None = None, **extra
+) -> Act:
     """An act with one source; ``extra`` sets any other field."""
     data = {
         "id": act_id,

@@ -83,7 +83,9 @@ def test_as_of_is_the_last_day_of_the_value(text, day):
     assert parse_as_of(text).day == day
 
 
-@pytest.mark.parametrize("text", ["2014-13", "2014-3", "14", "2014-02-29", "2014-03-18?", "", "0000"])
+@pytest.mark.parametrize(
+    "text", ["2014-13", "2014-3", "14", "2014-02-29", "2014-03-18?", "", "0000"]
+)
 def test_as_of_refuses_other_shapes(text):
     with pytest.raises(InvalidDate):
         parse_as_of(text)

@@ -32,8 +32,11 @@ def actor_of(records, as_of, actor, instrument_id="t"):
     return None
 
 
-TREATY = instrument("t", "treaty", [{"id": "t.limit", "type": "restraint", "summary": "limits",
-                                     "obligors": "parties"}])
+TREATY = instrument(
+    "t",
+    "treaty",
+    [{"id": "t.limit", "type": "restraint", "summary": "limits", "obligors": "parties"}],
+)
 SIGNED = act("t.sig", "signature", "1990-11-19", ["USA", "RUS"], "t")
 IN_FORCE = act("t.eif", "entry-into-force", "1992-11-09", ["USA", "RUS"], "t")
 
@@ -168,11 +171,24 @@ def test_succession_carries_the_predecessor_status_to_the_successor():
 
 
 def test_named_obligor_is_read_through_its_successor():
-    pledge = instrument("p", "political", [{"id": "p.pledge", "type": "assurance",
-                                            "summary": "assures", "obligors": ["SUN"],
-                                            "beneficiaries": ["USA"]}])
-    records = [pledge, act("p.sig", "signature", "1990", ["SUN", "USA"], "p"),
-               act("rus.continues.sun", "succession", "1991-12-26", ["RUS"], predecessor="SUN")]
+    pledge = instrument(
+        "p",
+        "political",
+        [
+            {
+                "id": "p.pledge",
+                "type": "assurance",
+                "summary": "assures",
+                "obligors": ["SUN"],
+                "beneficiaries": ["USA"],
+            }
+        ],
+    )
+    records = [
+        pledge,
+        act("p.sig", "signature", "1990", ["SUN", "USA"], "p"),
+        act("rus.continues.sun", "succession", "1991-12-26", ["RUS"], predecessor="SUN"),
+    ]
     state = replay(entries(*records), parse_as_of("1992")).instruments[0]
     assert state.provisions[0].bound == ["RUS"]
 
@@ -181,13 +197,25 @@ def test_named_obligor_is_read_through_its_successor():
     ("acts", "as_of", "expected"),
     [
         ([act("d.p", "proposal", "2008-06-05", ["RUS"], "d")], "2014", ("draft", "2008-06-05")),
-        ([act("d.p", "proposal", "2008-06-05", ["RUS"], "d"),
-          act("d.p2", "proposal", "2009-11-29", ["RUS"], "d")], "2014", ("draft", "2008-06-05")),
+        (
+            [
+                act("d.p", "proposal", "2008-06-05", ["RUS"], "d"),
+                act("d.p2", "proposal", "2009-11-29", ["RUS"], "d"),
+            ],
+            "2014",
+            ("draft", "2008-06-05"),
+        ),
         ([act("d.a", "adoption", "1999-11-19", ["RUS"], "d")], "2000", ("adopted", "1999-11-19")),
         ([act("d.r", "ratification", "2004-07", ["RUS"], "d")], "2005", ("adopted", "2004-07")),
-        ([act("d.a", "adoption", "1990", ["RUS"], "d"),
-          act("d.t", "termination", "1995", ["RUS"], "d"),
-          act("d.a2", "signature", "1996", ["USA"], "d")], "1997", ("terminated", "1995")),
+        (
+            [
+                act("d.a", "adoption", "1990", ["RUS"], "d"),
+                act("d.t", "termination", "1995", ["RUS"], "d"),
+                act("d.a2", "signature", "1996", ["USA"], "d"),
+            ],
+            "1997",
+            ("terminated", "1995"),
+        ),
     ],
 )
 def test_instrument_status(acts, as_of, expected):
@@ -205,14 +233,24 @@ def test_annexation_records_a_claim_from_its_day():
 
 
 def test_timeline_only_acts_change_no_status():
-    records = [TREATY, SIGNED, IN_FORCE,
-               act("t.alleged", "alleged-violation", "2014-07", ["USA"], "t", recipients=["RUS"]),
-               act("t.reject", "rejection", "2015", ["RUS"], "t")]
+    records = [
+        TREATY,
+        SIGNED,
+        IN_FORCE,
+        act("t.alleged", "alleged-violation", "2014-07", ["USA"], "t", recipients=["RUS"]),
+        act("t.reject", "rejection", "2015", ["RUS"], "t"),
+    ]
     assert actor_of(records, "2016", "RUS") == ("party", "1992-11-09")
 
 
 def test_filters_by_instrument_and_actor():
-    records = [TREATY, SIGNED, IN_FORCE, instrument("u"), act("u.sig", "signature", "1995", ["DEU"], "u")]
+    records = [
+        TREATY,
+        SIGNED,
+        IN_FORCE,
+        instrument("u"),
+        act("u.sig", "signature", "1995", ["DEU"], "u"),
+    ]
     by_instrument = replay(entries(*records), parse_as_of("2000"), instrument="u")
     assert [s.id for s in by_instrument.instruments] == ["u"]
     by_actor = replay(entries(*records), parse_as_of("2000"), actor="DEU")
@@ -225,10 +263,15 @@ def test_filters_by_instrument_and_actor():
 @given(seed=st.integers(min_value=0, max_value=10_000))
 def test_valid_time_replay_does_not_depend_on_record_order(seed):
     """Shuffling the order acts were recorded in changes nothing when no two tie."""
-    acts = [SIGNED, IN_FORCE, NOTICE, WITHDRAWAL,
-            act("t.deu.acc", "accession", "1995-05", ["DEU"], "t"),
-            act("t.deu.wd", "denunciation", "2001", ["DEU"], "t", effective="2002-06-01"),
-            act("t.end", "termination", "2022-01-01", ["USA"], "t")]
+    acts = [
+        SIGNED,
+        IN_FORCE,
+        NOTICE,
+        WITHDRAWAL,
+        act("t.deu.acc", "accession", "1995-05", ["DEU"], "t"),
+        act("t.deu.wd", "denunciation", "2001", ["DEU"], "t", effective="2002-06-01"),
+        act("t.end", "termination", "2022-01-01", ["USA"], "t"),
+    ]
     shuffled = acts[:]
     random.Random(seed).shuffle(shuffled)
     for as_of in ("1995-05-10", "2001-06", "2002", "2007-12-12", "2020-06", "2023"):

@@ -43,8 +43,10 @@ def submit(*records):
     return [Submitted(f"test line {n}", record) for n, record in enumerate(records, start=1)]
 
 
-TREATY = instrument("t", provisions=[{"id": "t.limit", "type": "restraint", "summary": "limits",
-                                      "obligors": "parties"}])
+TREATY = instrument(
+    "t",
+    provisions=[{"id": "t.limit", "type": "restraint", "summary": "limits", "obligors": "parties"}],
+)
 SIGNED = act("t.sig", "signature", "1990-11-19", ["USA", "RUS"], "t")
 
 
@@ -95,8 +97,18 @@ def test_identical_duplicate_in_one_batch_is_appended_once(ledger):
     ("bad", "error"),
     [
         (act("x", "signature", "1991", ["DEU"], "unknown"), UnknownInstrument),
-        (act("x", "alleged-violation", "2014", ["USA"], "t", recipients=["RUS"],
-             provision="t.nope"), UnknownProvision),
+        (
+            act(
+                "x",
+                "alleged-violation",
+                "2014",
+                ["USA"],
+                "t",
+                recipients=["RUS"],
+                provision="t.nope",
+            ),
+            UnknownProvision,
+        ),
         (act("x", "supersession", "1992", ["USA"], "t", successor="unknown"), UnknownInstrument),
     ],
 )

@@ -1,0 +1,354 @@
+"""The command line through click's CliRunner: output, exit codes, exact error lines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+
+SOURCE = {"title": "Test source", "publisher": "Treaty Ledger tests", "date": "2026"}
+TREATY = {
+    "record": "instrument",
+    "id": "t",
+    "title": "Test treaty",
+    "legal_nature": "treaty",
+    "provisions": [
+        {"id": "t.limit", "type": "restraint", "summary": "limits", "obligors": "parties"}
+    ],
+    "sources": [SOURCE],
+}
+SIGNED = {
+    "record": "act",
+    "id": "t.sig",
+    "type": "signature",
+    "date": "1990-11-19",
+    "actors": ["USA", "RUS"],
+    "instrument": "t",
+    "summary": "signed",
+    "sources": [SOURCE],
+}
+IN_FORCE = {
+    "record": "act",
+    "id": "t.eif",
+    "type": "entry-into-force",
+    "date": "1992-11-09",
+    "actors": ["USA", "RUS"],
+    "instrument": "t",
+    "summary": "in force",
+    "sources": [SOURCE],
+}
+
+
+def lines(*records):
+    return "".join(json.dumps(record) + "\n" for record in records)
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEDGER_STORE", raising=False)
+    monkeypatch.setenv("LEDGER_USER", "cli-test")
+    return CliRunner()
+
+
+@pytest.fixture
+def loaded(runner, tmp_path):
+    (tmp_path / "record.jsonl").write_text(lines(TREATY, SIGNED, IN_FORCE))
+    result = runner.invoke(main, ["import", "record.jsonl"])
+    assert result.exit_code == 0, result.output
+    return runner
+
+
+def last_line(result):
+    return result.output.strip().splitlines()[-1]
+
+
+def test_help_lists_every_command_with_an_example(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("import", "record", "replay", "timeline", "instruments", "schema"):
+        assert f"  {command}" in result.output
+        assert f"ledger {command}" in result.output
+
+
+@pytest.mark.parametrize(
+    "command", ["import", "record", "replay", "timeline", "instruments", "schema"]
+)
+def test_each_command_help_has_an_example(runner, command):
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert f"ledger {command}" in result.output.split("Examples:")[1]
+
+
+def test_import_reports_added_then_already_recorded(runner, tmp_path):
+    (tmp_path / "record.jsonl").write_text(lines(TREATY, SIGNED))
+    first = runner.invoke(main, ["import", "record.jsonl"])
+    assert first.exit_code == 0
+    assert first.output.startswith("Added 2 records (1 instruments, 1 acts); 0 already recorded.")
+    second = runner.invoke(main, ["import", "record.jsonl", "--json"])
+    assert json.loads(second.output) == {
+        "added": [],
+        "already_recorded": [{"record": "instrument", "id": "t"}, {"record": "act", "id": "t.sig"}],
+        "positions": [],
+        "log_size": 2,
+    }
+
+
+def test_import_a_file_with_one_bad_line_writes_nothing(runner, tmp_path):
+    bad = dict(SIGNED, id="t.bad", date="2014-13")
+    (tmp_path / "record.jsonl").write_text(lines(TREATY, SIGNED, bad))
+    result = runner.invoke(main, ["import", "record.jsonl"])
+    assert result.exit_code == 1
+    assert last_line(result) == (
+        "Error: record.jsonl line 3, act 't.bad', field 'date': '2014-13' is not a valid date: "
+        "month 13 does not exist; nothing was written"
+    )
+    assert not (tmp_path / "ledger.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"date": 2014}, "field 'date': Input should be a valid string (given 2014)"),
+        ({"date": ""}, "field 'date': '' is not a valid date: it is empty"),
+        (
+            {"date": "1900-02-29"},
+            "field 'date': '1900-02-29' is not a valid date: 1900-02 has no day 29",
+        ),
+        (
+            {"date": "2014-02-30"},
+            "field 'date': '2014-02-30' is not a valid date: 2014-02 has no day 30",
+        ),
+        ({"actors": ["rus"]}, "field 'actors.0': 'rus' is not an actor code"),
+        ({"type": "treaty-signing"}, "field 'type': Input should be"),
+        ({"sources": []}, "field 'sources': List should have at least 1 item"),
+        ({"colour": "red"}, "field 'colour': is not a field of an act; see 'ledger schema act'"),
+        ({"effective": "2014"}, "an act of type 'signature' has no effective date"),
+    ],
+)
+def test_invalid_acts_are_refused_naming_act_and_field(loaded, tmp_path, change, message):
+    bad = dict(SIGNED, id="t.new", **change)
+    (tmp_path / "bad.jsonl").write_text(lines(bad))
+    result = loaded.invoke(main, ["import", "bad.jsonl"])
+    assert result.exit_code == 1
+    assert last_line(result).startswith("Error: bad.jsonl line 1, act 't.new'")
+    assert message in last_line(result)
+    assert last_line(result).endswith("nothing was written")
+    assert "Traceback" not in result.output
+
+
+def test_import_of_a_changed_act_is_a_conflict(loaded, tmp_path):
+    (tmp_path / "changed.jsonl").write_text(lines(dict(SIGNED, date="1990-11-20")))
+    result = loaded.invoke(main, ["import", "changed.jsonl"])
+    assert result.exit_code == 1
+    assert last_line(result) == (
+        "Error: record 't.sig' is already recorded with different content (field 'date': "
+        "recorded '1990-11-19', given '1990-11-20'); give the changed act a new id; "
+        "nothing was written"
+    )
+
+
+def test_import_refuses_bad_json_and_missing_files(runner, tmp_path):
+    (tmp_path / "broken.jsonl").write_text('{"record": "act",\n')
+    result = runner.invoke(main, ["import", "broken.jsonl"])
+    assert result.exit_code == 1
+    assert last_line(result).startswith("Error: broken.jsonl line 1: not valid JSON")
+    missing = runner.invoke(main, ["import", "nowhere.jsonl"])
+    assert missing.exit_code == 2
+    assert "'nowhere.jsonl' does not exist" in missing.output
+    nothing = runner.invoke(main, ["import"])
+    assert nothing.exit_code == 2
+    assert "give one or more record files, or --shipped" in nothing.output
+
+
+def test_import_shipped_loads_the_packaged_record(runner):
+    result = runner.invoke(main, ["import", "--shipped", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert {"record": "instrument", "id": "cfe-1990"} in report["added"]
+    assert report["log_size"] == len(report["added"])
+
+
+def test_record_from_stdin_and_from_options(loaded):
+    piped = loaded.invoke(
+        main, ["record"], input=json.dumps(dict(SIGNED, id="t.deu", actors=["DEU"]))
+    )
+    assert piped.exit_code == 0, piped.output
+    assert piped.output.startswith("Added 1 records (0 instruments, 1 acts)")
+    options = loaded.invoke(
+        main,
+        [
+            "record",
+            "--id",
+            "t.fra",
+            "--type",
+            "signature",
+            "--date",
+            "1991",
+            "--actor",
+            "FRA",
+            "--instrument",
+            "t",
+            "--summary",
+            "France signs",
+            "--source-title",
+            "Journal officiel",
+            "--source-publisher",
+            "République française",
+            "--source-date",
+            "1991",
+        ],
+    )
+    assert options.exit_code == 0, options.output
+    replayed = json.loads(loaded.invoke(main, ["replay", "--as-of", "1995", "--json"]).output)
+    assert [a["actor"] for a in replayed["instruments"][0]["actors"]] == [
+        "DEU",
+        "FRA",
+        "RUS",
+        "USA",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["record"], "", "stdin is empty"),
+        (["record"], "[1, 2]", "Error: stdin: a record must be a JSON object"),
+        (
+            ["record"],
+            '{"id": "x"}',
+            "Error: stdin, record 'x', field 'record': must be 'act' or 'instrument'",
+        ),
+        (
+            ["record", "--actor", "XYZ"],
+            "",
+            "Invalid value for '--actor': 'XYZ' is not an actor code",
+        ),
+        (
+            [
+                "record",
+                "--id",
+                "t.x",
+                "--type",
+                "signature",
+                "--date",
+                "2014-02-30",
+                "--actor",
+                "FRA",
+                "--instrument",
+                "t",
+                "--summary",
+                "s",
+                "--source-title",
+                "a",
+                "--source-publisher",
+                "b",
+                "--source-date",
+                "2014",
+            ],
+            "",
+            "field 'date': '2014-02-30' is not a valid date",
+        ),
+    ],
+)
+def test_record_errors(loaded, args, stdin, message):
+    result = loaded.invoke(main, args, input=stdin)
+    assert result.exit_code in (1, 2)
+    assert message in result.output
+    log = json.loads(loaded.invoke(main, ["instruments", "--json"]).output)["position"]
+    assert log == 3
+
+
+def test_replay_text_and_json_agree(loaded):
+    text = loaded.invoke(main, ["replay", "--as-of", "1992-11"])
+    assert text.exit_code == 0
+    assert "t: Test treaty [treaty]\n  in-force since 1992-11-09\n" in text.output
+    assert "    RUS   party  since 1992-11-09\n" in text.output
+    assert "  provision t.limit (restraint): binds RUS, USA\n" in text.output
+    data = json.loads(loaded.invoke(main, ["replay", "--as-of", "1992-11", "--json"]).output)
+    assert data["as_of"] == "1992-11" and data["as_of_day"] == "1992-11-30"
+    assert data["instruments"][0]["status"] == "in-force"
+    assert data["instruments"][0]["provisions"][0]["bound"] == ["RUS", "USA"]
+    assert data["position"] == 3
+
+
+def test_replay_json_is_byte_identical_between_runs(loaded):
+    first = loaded.invoke(main, ["replay", "--as-of", "2000", "--json"]).output
+    second = loaded.invoke(main, ["replay", "--as-of", "2000", "--json"]).output
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["replay"], 2, "Missing option '--as-of'"),
+        (
+            ["replay", "--as-of", "2014-13"],
+            2,
+            "Error: Invalid value for '--as-of': '2014-13' is not a valid date: "
+            "month 13 does not exist",
+        ),
+        (["replay", "--as-of", "14-03"], 2, "give the as-of day as YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["replay", "--as-of", "2014", "--actor", "Russia"], 2, "'Russia' is not an actor code"),
+        (
+            ["replay", "--as-of", "2014", "--instrument", "cfe-1991"],
+            1,
+            "Error: no instrument 'cfe-1991' in the ledger; "
+            'list the known ones with "ledger instruments"',
+        ),
+        (["timeline", "--from", "2015", "--to", "2014"], 2, "--to 2014 is before --from 2015"),
+        (["timeline", "--instrument", "nope"], 1, "Error: no instrument 'nope' in the ledger"),
+        (["schema", "everything"], 2, "'everything' is not one of 'act', 'instrument'"),
+    ],
+)
+def test_reading_errors(loaded, args, code, message):
+    result = loaded.invoke(main, args)
+    assert result.exit_code == code
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["replay", "--as-of", "2014"], ["timeline"], ["instruments"]])
+def test_empty_store_says_how_to_load_and_creates_nothing(runner, tmp_path, command):
+    result = runner.invoke(main, command)
+    assert result.exit_code == 1
+    assert last_line(result) == (
+        "Error: no ledger records in ledger.db; load the shipped record with: "
+        "ledger import --shipped --store ledger.db"
+    )
+    assert not (tmp_path / "ledger.db").exists()
+
+
+def test_store_comes_from_option_or_environment(runner, tmp_path, monkeypatch):
+    (tmp_path / "record.jsonl").write_text(lines(TREATY))
+    assert runner.invoke(main, ["import", "record.jsonl", "--store", "a.db"]).exit_code == 0
+    monkeypatch.setenv("LEDGER_STORE", "a.db")
+    assert runner.invoke(main, ["instruments"]).output.startswith("t  treaty")
+    assert not (tmp_path / "ledger.db").exists()
+
+
+def test_a_file_that_is_not_a_ledger_is_an_error(runner, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a database")
+    result = runner.invoke(main, ["replay", "--as-of", "2014", "--store", "notes.txt"])
+    assert result.exit_code == 1
+    assert last_line(result) == "Error: 'notes.txt' is not a ledger store (file is not a database)"
+
+
+def test_timeline_filters_and_shows_sources(loaded):
+    result = loaded.invoke(main, ["timeline", "--from", "1992", "--actor", "RUS"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "1992-11-09  entry-into-force [t]  USA, RUS"
+    assert "    source: Test source, Treaty Ledger tests, 2026" in result.output
+    assert "1990-11-19" not in result.output
+    data = json.loads(loaded.invoke(main, ["timeline", "--to", "1991", "--json"]).output)
+    assert [act["id"] for act in data["acts"]] == ["t.sig"]
+
+
+@pytest.mark.parametrize("name", ["act", "instrument", "replay", "timeline", "instruments"])
+def test_schema_is_json_schema_of_the_models(runner, name):
+    schema = json.loads(runner.invoke(main, ["schema", name]).output)
+    assert schema["type"] == "object"
+    assert "properties" in schema
