@@ -111,6 +111,29 @@ def _parse_cached(text: str) -> ValidTime:
     for match in _ISO_PARTS.finditer(text):
         year, month, day = match.groups()
         _check_day(text, int(year), int(month), int(day) if day else 1)
+    plain = _AS_OF.fullmatch(text)
+    if plain is not None:
+        # Level 0 year, month or day: the common case, resolved without the
+        # grammar (same bounds as the edtf package; a test checks they agree).
+        return _plain_bounds(text, plain)
+    return _parse_with_grammar(text)
+
+
+def _plain_bounds(text: str, match: re.Match[str]) -> ValidTime:
+    year = int(match.group(1))
+    if year < 1:
+        raise InvalidDate(text, "it lies outside years 1 to 9999")
+    if match.group(2) is None:
+        return ValidTime(date(year, 1, 1), date(year, 12, 31), text)
+    month = int(match.group(2))
+    if match.group(3) is None:
+        last = calendar.monthrange(year, month)[1]
+        return ValidTime(date(year, month, 1), date(year, month, last), text)
+    day = date(year, month, int(match.group(3)))
+    return ValidTime(day, day, text)
+
+
+def _parse_with_grammar(text: str) -> ValidTime:
     from edtf import parse_edtf  # imported here: a heavy grammar, not needed at start-up
     from edtf.parser.edtf_exceptions import EDTFParseException
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ledger.dates import first_day, parse_as_of, parse_valid_time
+from ledger.dates import _parse_with_grammar, first_day, parse_as_of, parse_valid_time
 from ledger.errors import InvalidDate
 
 
@@ -106,3 +108,17 @@ def test_straddling_and_certainty_are_exclusive():
     assert month.certainly_on_or_before(date(2014, 3, 31))
     assert not month.straddles(date(2014, 3, 31))
     assert not month.straddles(date(2014, 2, 28))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    day=st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
+    precision=st.sampled_from(["year", "month", "day"]),
+)
+def test_plain_dates_resolve_as_the_edtf_grammar_does(day, precision):
+    """The fast path for level-0 dates gives the edtf package's bounds."""
+    year, month = f"{day.year:04d}", f"{day.year:04d}-{day.month:02d}"
+    text = {"year": year, "month": month, "day": day.isoformat()}[precision]
+    fast = parse_valid_time(text)
+    slow = _parse_with_grammar(text)
+    assert (fast.earliest, fast.latest) == (slow.earliest, slow.latest)

@@ -1,0 +1,41 @@
+"""pytest-benchmark: replay and import of a small synthetic ledger (run: pytest benchmarks)."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from benchmarks.synthetic import records
+from ledger.dates import parse_as_of
+from ledger.importer import append_records
+from ledger.records import parse_record
+from ledger.store import MEMORY, Ledger
+from projections.replay import replay
+
+ROWS = [orjson.dumps(record) for record in records(2000, instruments=200)]
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("bench") / "ledger.db")
+    with Ledger(path, create=True) as ledger:
+        append_records(ledger, [parse_record(row, "bench") for row in ROWS])
+    return path
+
+
+def test_replay_as_of(benchmark, filled):
+    def run():
+        with Ledger(filled) as ledger:
+            return replay(ledger.entries(), parse_as_of("2014-03"))
+
+    result = benchmark(run)
+    assert result.position == len(ROWS)
+
+
+def test_import_in_memory(benchmark):
+    def run():
+        with Ledger(MEMORY, create=True) as ledger:
+            return append_records(ledger, [parse_record(row, "bench") for row in ROWS])
+
+    report = benchmark(run)
+    assert len(report.added) == len(ROWS)
