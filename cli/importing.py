@@ -32,18 +32,41 @@ def import_command(
       ledger import fixtures/instruments.jsonl fixtures/acts.jsonl --store team.db
     """
     from fixtures import shipped_files
-    from ledger.records import parse_lines
 
     paths = list(files)
     if shipped:
         paths = [str(path) for path in shipped_files()] + paths
     if not paths:
         raise click.UsageError("give one or more record files, or --shipped")
-    submitted = []
-    for path in paths:
-        with open(path, "rb") as handle:
-            submitted.extend(parse_lines(handle, path))
-    _append(submitted, store, by, as_json)
+    _append(_read_files(paths), store, by, as_json)
+
+
+_PROGRESS_FROM_BYTES = 1 << 20
+
+
+def _read_files(paths: list[str]) -> list:
+    """Validate every line of every file; a progress bar on a terminal for large input."""
+    import os
+    import sys
+
+    from ledger.records import parse_lines
+
+    total = sum(os.path.getsize(path) for path in paths)
+    show = sys.stderr.isatty() and total >= _PROGRESS_FROM_BYTES
+    submitted: list = []
+    with click.progressbar(
+        length=total, label="Validating", file=sys.stderr, hidden=not show
+    ) as bar:
+        for path in paths:
+            with open(path, "rb") as handle:
+                submitted.extend(parse_lines(_advancing(handle, bar), path))
+    return submitted
+
+
+def _advancing(lines, bar):
+    for line in lines:
+        bar.update(len(line))
+        yield line
 
 
 @click.command("record")
