@@ -31,13 +31,21 @@ def replay_lines(result: Replay) -> Iterator[str]:
         yield ""
         yield f"{inst.id}: {inst.title} [{inst.legal_nature}]"
         yield f"  {inst.status} since {inst.since}"
-        width = max((len(a.status) for a in inst.actors), default=0)
+        groups: dict[tuple[str, str], list[str]] = {}
         for row in inst.actors:
-            yield f"    {row.actor:<5} {row.status:<{width}}  since {row.since}"
+            groups.setdefault((row.status.value, row.since), []).append(row.actor)
+        for (status, since), codes in sorted(groups.items(), key=_chronological):
+            yield from _wrapped(f"    {status} since {since}: ", codes)
         for prov in inst.provisions:
-            bound = ", ".join(prov.bound) if prov.bound else "nobody"
-            yield f"  provision {prov.id} ({prov.type}): binds {bound}"
-            yield f"    {prov.summary}"
+            if not prov.bound:
+                yield f"  provision {prov.id} ({prov.type}) binds nobody"
+                continue
+            line = f"  provision {prov.id} ({prov.type}) binds {', '.join(prov.bound)}"
+            if len(line) <= 100:
+                yield line
+                continue
+            yield f"  provision {prov.id} ({prov.type}) binds {len(prov.bound)}:"
+            yield from _wrapped("      ", prov.bound)
     if result.claims:
         yield ""
         yield "Territorial claims by annexation:"
@@ -52,6 +60,28 @@ def replay_lines(result: Replay) -> Iterator[str]:
         for item in result.indeterminate:
             about = f" [{item.instrument}]" if item.instrument else ""
             yield f"  {item.id}: {item.type} {item.phase} {item.date}{about}"
+
+
+def _chronological(group: tuple[tuple[str, str], list[str]]) -> tuple:
+    from ledger.dates import parse_valid_time
+    from ledger.vocabulary import ActorStatus
+
+    (status, since), _ = group
+    time = parse_valid_time(since)
+    return (time.earliest, time.latest, ActorStatus(status).rank)
+
+
+def _wrapped(head: str, codes: list[str]) -> list[str]:
+    """``head`` followed by the codes, wrapped at 100 columns under the first code."""
+    import textwrap
+
+    return textwrap.wrap(
+        ", ".join(codes),
+        width=100,
+        initial_indent=head,
+        subsequent_indent=" " * len(head),
+        break_on_hyphens=False,
+    )
 
 
 def timeline_lines(result: Timeline) -> Iterator[str]:

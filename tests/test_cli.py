@@ -266,8 +266,8 @@ def test_replay_text_and_json_agree(loaded):
     text = loaded.invoke(main, ["replay", "--as-of", "1992-11"])
     assert text.exit_code == 0
     assert "t: Test treaty [treaty]\n  in-force since 1992-11-09\n" in text.output
-    assert "    RUS   party  since 1992-11-09\n" in text.output
-    assert "  provision t.limit (restraint): binds RUS, USA\n" in text.output
+    assert "    party since 1992-11-09: RUS, USA\n" in text.output
+    assert "  provision t.limit (restraint) binds RUS, USA\n" in text.output
     data = json.loads(loaded.invoke(main, ["replay", "--as-of", "1992-11", "--json"]).output)
     assert data["as_of"] == "1992-11" and data["as_of_day"] == "1992-11-30"
     assert data["instruments"][0]["status"] == "in-force"
