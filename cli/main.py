@@ -11,8 +11,15 @@ from __future__ import annotations
 
 import click
 
+from cli.auditing import (
+    explain_command,
+    export_log_command,
+    history_command,
+    import_log_command,
+)
 from cli.importing import import_command, record_command
 from cli.reading import instruments_command, replay_command, timeline_command
+from cli.revising import correct_command, retract_command
 from cli.schema import schema_command
 from ledger.errors import LedgerError
 
@@ -40,6 +47,12 @@ def main() -> None:
       ledger timeline --from 2007 --to 2008 --actor RUS
       ledger record < act.json
       ledger instruments
+      ledger correct ACT_ID --set date=2007-07-13 --reason ... --source-title ...
+      ledger retract ACT_ID --reason ... --source-title ...
+      ledger history cfe-1990.rus.suspension
+      ledger explain --as-of 2007-12 --known-at @140
+      ledger export-log --out log.jsonl
+      ledger import-log log.jsonl --store copy.db
       ledger schema replay
 
     The store is ./ledger.db unless --store or LEDGER_STORE says otherwise.
@@ -51,4 +64,10 @@ main.add_command(record_command)
 main.add_command(replay_command)
 main.add_command(timeline_command)
 main.add_command(instruments_command)
+main.add_command(correct_command)
+main.add_command(retract_command)
+main.add_command(history_command)
+main.add_command(explain_command)
+main.add_command(export_log_command)
+main.add_command(import_log_command)
 main.add_command(schema_command)

@@ -51,3 +51,50 @@ store_option = click.option(
     help="SQLite file of the ledger (env LEDGER_STORE).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+
+
+class KnownAtMoment(click.ParamType):
+    """A moment of record time: a UTC instant, a day (its close in UTC) or ``@POSITION``."""
+
+    name = "MOMENT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ledger.record_time import KnownAt, parse_known_at
+
+        if isinstance(value, KnownAt):
+            return value
+        try:
+            return parse_known_at(value)
+        except InvalidDate as err:
+            self.fail(str(err), param, ctx)
+
+
+KNOWN_AT = KnownAtMoment()
+
+known_at_option = click.option(
+    "--known-at",
+    "known_at",
+    type=KNOWN_AT,
+    help="Use only what was recorded by then: 2025-01-01T12:00:00Z, a day (its close, UTC) "
+    "or @POSITION. Default: everything recorded.",
+)
+
+
+def source_options(function):
+    """Add --source-title, --source-publisher, --source-date and --source-url."""
+    for option in reversed(
+        [
+            click.option("--source-title", help="Title of the source document."),
+            click.option("--source-publisher", help="Publisher of the source."),
+            click.option("--source-date", help="Date of the source (EDTF)."),
+            click.option("--source-url", help="URL of the source, where public."),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def source_from_options(title, publisher, date, url) -> dict:
+    """The given source options as a source object (only the fields given)."""
+    given = {"title": title, "publisher": publisher, "date": date, "url": url}
+    return {key: value for key, value in given.items() if value is not None}

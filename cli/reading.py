@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.params import ACTOR_CODE, AS_OF_DAY, json_option, store_option
+from cli.params import ACTOR_CODE, AS_OF_DAY, json_option, known_at_option, store_option
 
 
 @click.command("replay")
@@ -19,11 +19,10 @@ from cli.params import ACTOR_CODE, AS_OF_DAY, json_option, store_option
 @click.option(
     "--actor", type=ACTOR_CODE, help="Only this actor (ISO 3166 alpha-3 or organisation)."
 )
+@known_at_option
 @store_option
 @json_option
-def replay_command(
-    as_of, instrument: str | None, actor: str | None, store: str, as_json: bool
-) -> None:
+def replay_command(as_of, instrument, actor, known_at, store: str, as_json: bool) -> None:
     """Replay the ledger: who was bound by what at the close of a day.
 
     Prints each instrument's status and since when, each actor's status
@@ -32,18 +31,25 @@ def replay_command(
     applied nor dropped). --as-of 2014-03 applies every act certainly dated
     on or before 2014-03-31. Dates are EDTF strings as recorded.
 
+    With --known-at, only what was recorded by then counts: the ledger as an
+    auditor would have seen it. The output names the record time (known_at)
+    and log position it was computed from.
+
     \b
     Examples:
       ledger replay --as-of 2014-03
       ledger replay --as-of 2007-12-12 --instrument cfe-1990
       ledger replay --as-of 2020-12 --actor USA --json
+      ledger replay --as-of 2022-10-01 --known-at @120
     """
     from cli.render import emit_json, replay_lines
     from ledger.store import Ledger
     from projections.replay import replay
 
     with Ledger(store) as ledger:
-        result = replay(ledger.entries(), as_of, instrument=instrument, actor=actor)
+        result = replay(
+            ledger.entries(), as_of, known_at=known_at, instrument=instrument, actor=actor
+        )
     if as_json:
         emit_json(result)
     else:
@@ -57,11 +63,10 @@ def replay_command(
 @click.option("--to", "end", type=AS_OF_DAY, help="Last day included: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--actor", type=ACTOR_CODE, help="Only acts this actor takes part in.")
 @click.option("--instrument", metavar="ID", help="Only acts concerning this instrument.")
+@known_at_option
 @store_option
 @json_option
-def timeline_command(
-    start, end, actor: str | None, instrument: str | None, store: str, as_json: bool
-) -> None:
+def timeline_command(start, end, actor, instrument, known_at, store: str, as_json: bool) -> None:
     """List acts in valid-time order, with their sources.
 
     An act is listed when any day it may fall on lies between --from (from
@@ -86,7 +91,12 @@ def timeline_command(
         )
     with Ledger(store) as ledger:
         result = timeline(
-            ledger.entries(), start=first, end=last, actor=actor, instrument=instrument
+            ledger.entries(),
+            start=first,
+            end=last,
+            actor=actor,
+            instrument=instrument,
+            known_at=known_at,
         )
     if as_json:
         emit_json(result)

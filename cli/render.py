@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from projections.models import Replay, Timeline
+    from projections.models import Explanation, HistoryItem, Replay, Timeline
 
 
 def emit_json(model_or_data: object) -> None:
@@ -23,7 +23,10 @@ def emit_json(model_or_data: object) -> None:
 
 def replay_lines(result: Replay) -> Iterator[str]:
     """Yield the replay as text: instruments, their actors and provisions, claims, doubts."""
-    yield f"As of {result.as_of} (close of {result.as_of_day}); log position {result.position}"
+    yield (
+        f"As of {result.as_of} (close of {result.as_of_day}), "
+        f"as known at {result.known_at} (log position {result.position})"
+    )
     if not result.instruments:
         yield ""
         yield "No instrument has a status as of that day."
@@ -103,3 +106,59 @@ def timeline_lines(result: Timeline) -> Iterator[str]:
         for source in act.sources:
             url = f" {source.url}" if source.url else ""
             yield f"    source: {source.title}, {source.publisher}, {source.date}{url}"
+
+
+def history_lines(items: list[HistoryItem]) -> Iterator[str]:
+    """Yield entries as text: position, time, author, action, and the why."""
+    if not items:
+        yield "No entries."
+    for item in items:
+        changed = f" ({', '.join(item.changed)})" if item.changed else ""
+        yield (
+            f"@{item.position}  {item.recorded_at}  {item.recorded_by}  "
+            f"{item.action} {item.kind} {item.id}{changed}"
+        )
+        if item.reason:
+            yield f"    reason: {item.reason}"
+        for source in item.sources:
+            url = f" {source.url}" if source.url else ""
+            yield f"    source: {source.title}, {source.publisher}, {source.date}{url}"
+        if item.changed:
+            for name in item.changed:
+                yield f"    {name}: {item.record.get(name)!r}"
+
+
+def explanation_lines(result: Explanation) -> Iterator[str]:
+    """Yield an explanation as text: each change, then the entries that caused it."""
+    yield (
+        f"As of {result.as_of} (close of {result.as_of_day}): known at {result.before.known_at} "
+        f"(@{result.before.position}) against {result.after.known_at} (@{result.after.position})"
+    )
+    if not result.changes:
+        yield "No change."
+    for change in result.changes:
+        about = " ".join(
+            str(part)
+            for part in (
+                change.instrument,
+                change.provision,
+                change.territory,
+                change.actor,
+                change.act,
+            )
+            if part
+        )
+        yield ""
+        yield f"{change.subject} {about}: {change.before or 'absent'} -> {change.after or 'absent'}"
+        if not change.causes:
+            yield "    cause: none recorded in between"
+        for cause in change.causes:
+            changed = f" ({', '.join(cause.changed)})" if cause.changed else ""
+            yield (
+                f"    @{cause.position} {cause.recorded_at} {cause.recorded_by}: "
+                f"{cause.action} {cause.kind} {cause.id}{changed}"
+            )
+            if cause.reason:
+                yield f"        reason: {cause.reason}"
+            for source in cause.sources:
+                yield f"        source: {source.title}, {source.publisher}, {source.date}"

@@ -122,3 +122,19 @@ class EmptyStore(StoreError):
             f"no ledger records in {location}; load the shipped record with: "
             f"ledger import --shipped --store {location}"
         )
+
+
+class UnknownAct(LedgerError, LookupError):
+    """No act with that id is in the ledger."""
+
+    def __init__(self, act_id: str) -> None:
+        self.act_id = act_id
+        super().__init__(f'no act {act_id!r} in the ledger; find act ids with "ledger timeline"')
+
+
+class InvalidRevision(LedgerError, ValueError):
+    """A correction or retraction cannot be appended; nothing was written."""
+
+    def __init__(self, act_id: str, detail: str) -> None:
+        self.act_id = act_id
+        super().__init__(f"act {act_id!r}: {detail}; nothing was written")

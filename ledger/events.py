@@ -30,3 +30,45 @@ class Recorded:
     recorded_at: str
     recorded_by: str
     record: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """An earlier record was corrected; the entry it corrects is untouched.
+
+    Attributes:
+        record: the record's full content after the correction.
+        changed: names of the fields that differ from the version before, sorted.
+        reason: why, in the recorder's words.
+        sources: sources of the correction (JSON-ready, at least one).
+        Others as in :class:`Recorded`.
+    """
+
+    originator_id: str
+    originator_version: int
+    recorded_at: str
+    recorded_by: str
+    record: dict[str, Any]
+    changed: list[str]
+    reason: str
+    sources: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Retracted:
+    """An earlier record was retracted: replay no longer applies it.
+
+    Attributes:
+        record: the record's content as it stood when retracted.
+        reason: why, in the recorder's words.
+        sources: sources of the retraction (JSON-ready, at least one).
+        Others as in :class:`Recorded`.
+    """
+
+    originator_id: str
+    originator_version: int
+    recorded_at: str
+    recorded_by: str
+    record: dict[str, Any]
+    reason: str
+    sources: list[dict[str, Any]]

@@ -55,15 +55,21 @@ def append_records(ledger: Ledger, submitted: Sequence[Submitted]) -> AppendRepo
     new: list[Submitted] = []
     for item in unique:
         record = item.record
-        recorded = ledger.latest(record.record, record.id)
-        if recorded is None:
+        versions = ledger.versions(record.record, record.id)
+        if versions is None:
             new.append(item)
-        elif record_content(recorded) == record_content(record):
+            continue
+        given = record_content(record)
+        if given in (record_content(versions.first), _content(versions.current)):
             report.already.append((record.record, record.id))
-        else:
-            name, old, given = _first_difference(record_content(recorded), record_content(record))
-            raise RecordConflict(record.id, name, old, given)
-    _check_references(ledger, unique)
+            continue
+        if versions.current is None:
+            raise RecordConflict(record.id, "id", "retracted", "recorded again")
+        name, old, new_value = _first_difference(record_content(versions.current), given)
+        raise RecordConflict(record.id, name, old, new_value)
+    check_references(
+        ledger, [item.record for item in unique], {i.record.id: i.where for i in unique}
+    )
     report.positions.extend(ledger.append_new([item.record for item in new]))
     report.added.extend((item.record.record, item.record.id) for item in new)
     return report
@@ -86,33 +92,49 @@ def _unique(submitted: Sequence[Submitted]) -> list[Submitted]:
     return list(seen.values())
 
 
-def _check_references(ledger: Ledger, batch: Sequence[Submitted]) -> None:
+def _content(record: Instrument | Act | None) -> dict | None:
+    return None if record is None else record_content(record)
+
+
+def check_references(
+    ledger: Ledger, batch: Sequence[Instrument | Act], where: dict[str, str] | None = None
+) -> None:
+    """Check that every act in ``batch`` names instruments and provisions that exist.
+
+    An instrument exists when it is in ``batch`` or stands (not retracted)
+    in the ledger. ``where`` maps record ids to where they came from, for
+    messages.
+
+    Raises:
+        UnknownInstrument, UnknownProvision: naming the act and its origin.
+    """
     instruments: dict[str, Instrument | None] = {
-        item.record.id: item.record for item in batch if isinstance(item.record, Instrument)
+        record.id: record for record in batch if isinstance(record, Instrument)
     }
 
     def lookup(instrument_id: str, where: str) -> Instrument:
         if instrument_id not in instruments:
-            found = ledger.latest("instrument", instrument_id)
+            versions = ledger.versions("instrument", instrument_id)
+            found = versions.current if versions else None
             instruments[instrument_id] = found if isinstance(found, Instrument) else None
         instrument = instruments[instrument_id]
         if instrument is None:
             raise UnknownInstrument(instrument_id, where)
         return instrument
 
-    for item in batch:
-        act = item.record
+    for act in batch:
         if not isinstance(act, Act):
             continue
-        where = f"{item.where}, act {act.id!r}"
+        origin = (where or {}).get(act.id)
+        where_text = f"{origin}, act {act.id!r}" if origin else f"act {act.id!r}"
         if act.instrument is not None:
-            instrument = lookup(act.instrument, where)
+            instrument = lookup(act.instrument, where_text)
             if act.provision is not None and act.provision not in {
                 provision.id for provision in instrument.provisions
             }:
-                raise UnknownProvision(act.provision, act.instrument, where)
+                raise UnknownProvision(act.provision, act.instrument, where_text)
         if act.successor is not None:
-            lookup(act.successor, where)
+            lookup(act.successor, where_text)
 
 
 def _first_difference(old: dict, new: dict) -> tuple[str, object, object]:

@@ -3,8 +3,9 @@
 Built on the eventsourcing library: its SQLite application recorder on a
 file is the embedded default, its in-memory ("POPO") recorder serves tests.
 Each record is its own sequence of events (originator id
-``"instrument:<id>"`` or ``"act:<id>"``); the library's notification log
-gives every entry a position in one total order. Entries are encoded by
+``"instrument:<id>"`` or ``"act:<id>"``): version 1 records it, later
+versions correct or retract it. The library's notification log gives every
+entry a position in one total order. Entries are encoded by
 :class:`ledger.codec.OrjsonTranscoder`.
 """
 
@@ -12,24 +13,27 @@ from __future__ import annotations
 
 import getpass
 import os
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import PersistenceError, Transcoder
 from eventsourcing.utils import Environment
 
 from ledger.codec import OrjsonTranscoder
-from ledger.entries import Entry
+from ledger.entries import Action, Entry
 from ledger.errors import EmptyStore, StoreError
-from ledger.events import Recorded
-from ledger.model import RECORD_ADAPTER, Act, Instrument, record_content
+from ledger.events import Corrected, Recorded, Retracted
+from ledger.locations import MEMORY, check_sqlite_file
+from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
+from ledger.record_time import format_instant
 
-DEFAULT_STORE = "ledger.db"
-MEMORY = ":memory:"
 _PAGE = 1000
+_ACTIONS = {Recorded: Action.RECORD, Corrected: Action.CORRECT, Retracted: Action.RETRACT}
 
 
 def utc_now() -> datetime:
@@ -37,18 +41,27 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def resolve_location(given: str | None) -> str:
-    """Return the store to use: ``given``, else ``$LEDGER_STORE``, else ``ledger.db``.
-
-    A location is a SQLite file path (relative to the working directory) or
-    ``:memory:`` for a store that lives as long as the process.
-    """
-    return given or os.environ.get("LEDGER_STORE") or DEFAULT_STORE
-
-
 def originator_id(record: Instrument | Act) -> str:
     """Return the event-sequence id of a record: ``"<record kind>:<id>"``."""
     return f"{record.record}:{record.id}"
+
+
+@dataclass(frozen=True)
+class Versions:
+    """Every version of one record, oldest first, as (action, content) pairs."""
+
+    items: list[tuple[Action, Instrument | Act]]
+
+    @property
+    def current(self) -> Instrument | Act | None:
+        """The record as it stands, or None once retracted."""
+        action, record = self.items[-1]
+        return None if action is Action.RETRACT else record
+
+    @property
+    def first(self) -> Instrument | Act:
+        """The record as first recorded."""
+        return self.items[0][1]
 
 
 class _LedgerApplication(Application[str]):
@@ -69,17 +82,18 @@ class Ledger:
     Use as a context manager, or call :meth:`close`.
 
     Args:
-        location: a SQLite file path or ``:memory:`` (see :func:`resolve_location`).
+        location: a SQLite file path or ``:memory:``.
         create: create the file and its table if missing (writing commands);
             when False a missing or empty store raises :class:`EmptyStore`.
-        clock: returns the record time of new entries, an aware UTC datetime;
-            injected by tests.
+        clock: returns the record time of new entries, an aware datetime;
+            injected by tests. Record time never goes backwards in log
+            order: an entry gets the later of the clock and the last entry's
+            record time.
         user: who records (default ``$LEDGER_USER``, else the OS user).
 
     Raises:
-        StoreError: the location is not a SQLite file the ledger can use (not
-            a database, a database of something else, a folder, a PostgreSQL
-            URL, unreadable); nothing is written.
+        StoreError: the location is not a SQLite file the ledger can use;
+            nothing is written.
         EmptyStore: ``create`` is False and the store holds no entries.
     """
 
@@ -93,13 +107,13 @@ class Ledger:
     ) -> None:
         self.location = location
         self._clock = clock
-        self._user = user or os.environ.get("LEDGER_USER") or _os_user()
+        self.user = user or os.environ.get("LEDGER_USER") or _os_user()
         env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         self._new_file: Path | None = None
         if location != MEMORY:
             if create and not Path(location).exists():
                 self._new_file = Path(location)
-            _check_sqlite_file(location, create=create)
+            check_sqlite_file(location, create=create)
             env = {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": location,
@@ -133,23 +147,20 @@ class Ledger:
     @property
     def log_size(self) -> int:
         """The number of entries (the highest position, 0 when empty)."""
-        try:
+        with self._reading():
             return self._app.recorder.max_notification_id() or 0
-        except PersistenceError as err:
-            raise StoreError(f"cannot read the store {self.location!r}: {err}") from err
 
-    def latest(self, record_kind: str, record_id: str) -> Instrument | Act | None:
-        """Return the record as last recorded under that kind and id, or None."""
-        try:
-            stored = self._app.recorder.select_events(
-                f"{record_kind}:{record_id}", desc=True, limit=1
-            )
-        except PersistenceError as err:
-            raise StoreError(f"cannot read the store {self.location!r}: {err}") from err
+    def versions(self, record_kind: str, record_id: str) -> Versions | None:
+        """Return every version of the record with that kind and id, or None."""
+        with self._reading():
+            stored = self._app.recorder.select_events(f"{record_kind}:{record_id}")
         if not stored:
             return None
-        event = self._app.mapper.to_domain_event(stored[0])
-        return RECORD_ADAPTER.validate_python(event.record)
+        items = []
+        for item in stored:
+            event = self._app.mapper.to_domain_event(item)
+            items.append((_ACTIONS[type(event)], RECORD_ADAPTER.validate_python(event.record)))
+        return Versions(items)
 
     def append_new(self, records: Sequence[Instrument | Act]) -> list[int]:
         """Append records that are not yet in the ledger, all in one transaction.
@@ -167,17 +178,135 @@ class Ledger:
         """
         if not records:
             return []
-        recorded_at = _format_instant(self._clock())
-        events = [
-            Recorded(
-                originator_id=originator_id(record),
-                originator_version=1,
-                recorded_at=recorded_at,
-                recorded_by=self._user,
-                record=record_content(record),
+        recorded_at = self._next_instant()
+        return self._save(
+            [
+                Recorded(originator_id(r), 1, recorded_at, self.user, record_content(r))
+                for r in records
+            ]
+        )
+
+    def append_revision(
+        self,
+        record: Instrument | Act,
+        *,
+        version: int,
+        action: Action,
+        reason: str,
+        sources: Sequence[Source],
+        changed: Sequence[str] = (),
+    ) -> int:
+        """Append a correction (``record`` is the new content) or a retraction.
+
+        Args:
+            version: the record's next version number (its count of entries + 1).
+
+        Returns:
+            The new entry's position.
+
+        Raises:
+            StoreError: the store refused the write, for instance because
+                another writer revised the same record meanwhile.
+        """
+        common: dict[str, Any] = {
+            "originator_id": originator_id(record),
+            "originator_version": version,
+            "recorded_at": self._next_instant(),
+            "recorded_by": self.user,
+            "record": record_content(record),
+            "reason": reason,
+            "sources": [source.model_dump(mode="json", exclude_none=True) for source in sources],
+        }
+        if action is Action.CORRECT:
+            event: Corrected | Retracted = Corrected(changed=sorted(changed), **common)
+        else:
+            event = Retracted(**common)
+        return self._save([event])[0]
+
+    def append_log(self, entries: Sequence[Entry]) -> list[int]:
+        """Append exported entries to an empty ledger, keeping their record times and authors.
+
+        Raises:
+            StoreError: the ledger is not empty, the entries are not the
+                positions 1..n in order, or the store refused the write.
+        """
+        if self.log_size:
+            raise StoreError(
+                f"the store {self.location!r} is not empty; load a log into an empty one"
             )
-            for record in records
-        ]
+        versions: dict[str, int] = {}
+        events = []
+        for expected, entry in enumerate(entries, start=1):
+            if entry.position != expected:
+                raise StoreError(f"the log skips from position {expected - 1} to {entry.position}")
+            oid = originator_id(entry.record)
+            versions[oid] = versions.get(oid, 0) + 1
+            common: dict[str, Any] = {
+                "originator_id": oid,
+                "originator_version": versions[oid],
+                "recorded_at": _format_instant(entry.recorded_at),
+                "recorded_by": entry.recorded_by,
+                "record": record_content(entry.record),
+            }
+            revision = {
+                "reason": entry.reason or "",
+                "sources": [s.model_dump(mode="json", exclude_none=True) for s in entry.sources],
+            }
+            if entry.action is Action.RECORD:
+                events.append(Recorded(**common))
+            elif entry.action is Action.CORRECT:
+                events.append(Corrected(changed=list(entry.changed), **common, **revision))
+            else:
+                events.append(Retracted(**common, **revision))
+        return self._save(events)
+
+    def entries(self) -> Iterator[Entry]:
+        """Yield every entry in log order, reading the log page by page."""
+        position = 0
+        while True:
+            with self._reading():
+                page = self._app.recorder.select_notifications(
+                    start=position, limit=_PAGE, inclusive_of_start=False
+                )
+            if not page:
+                return
+            for notification in page:
+                yield self._entry(notification.id, self._app.mapper.to_domain_event(notification))
+            position = page[-1].id
+
+    def _entry(self, position: int, event: Recorded | Corrected | Retracted) -> Entry:
+        record = RECORD_ADAPTER.validate_python(event.record)
+        recorded_at = datetime.fromisoformat(event.recorded_at)
+        if isinstance(event, Recorded):
+            return Entry(position, recorded_at, event.recorded_by, record)
+        sources = tuple(Source.model_validate(source) for source in event.sources)
+        changed = tuple(event.changed) if isinstance(event, Corrected) else ()
+        return Entry(
+            position,
+            recorded_at,
+            event.recorded_by,
+            record,
+            _ACTIONS[type(event)],
+            changed,
+            event.reason,
+            sources,
+        )
+
+    def _next_instant(self) -> str:
+        now = self._clock()
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError("the ledger's clock must return an aware datetime")
+        last = self.log_size
+        if last:
+            with self._reading():
+                (notification,) = self._app.recorder.select_notifications(start=last, limit=1)
+            previous = datetime.fromisoformat(
+                self._app.mapper.to_domain_event(notification).recorded_at
+            )
+            now = max(now, previous)
+        return _format_instant(now)
+
+    def _save(self, events: list) -> list[int]:
         try:
             recordings = self._app.save(*events)
         except PersistenceError as err:
@@ -186,33 +315,19 @@ class Ledger:
             ) from err
         return [recording.notification.id for recording in recordings]
 
-    def entries(self) -> Iterator[Entry]:
-        """Yield every entry in log order, reading the log page by page."""
-        position = 0
-        while True:
-            try:
-                page = self._app.recorder.select_notifications(
-                    start=position, limit=_PAGE, inclusive_of_start=False
-                )
-            except PersistenceError as err:
-                raise StoreError(f"cannot read the store {self.location!r}: {err}") from err
-            if not page:
-                return
-            for notification in page:
-                event = self._app.mapper.to_domain_event(notification)
-                yield Entry(
-                    position=notification.id,
-                    recorded_at=datetime.fromisoformat(event.recorded_at),
-                    recorded_by=event.recorded_by,
-                    record=RECORD_ADAPTER.validate_python(event.record),
-                )
-            position = page[-1].id
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn the library's persistence errors into :class:`StoreError` while reading."""
+        try:
+            yield
+        except PersistenceError as err:
+            raise StoreError(f"cannot read the store {self.location!r}: {err}") from err
 
 
 def _format_instant(instant: datetime) -> str:
     if instant.tzinfo is None or instant.utcoffset() is None:
-        raise ValueError("the ledger's clock must return an aware datetime")
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        raise ValueError("record times must be aware datetimes")
+    return format_instant(instant)
 
 
 def _os_user() -> str:
@@ -220,39 +335,3 @@ def _os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-def _check_sqlite_file(location: str, *, create: bool) -> None:
-    """Refuse, before the library touches it, a path the ledger must not use."""
-    if "://" in location:
-        raise StoreError(
-            f"unsupported store {location!r}: give the path of a SQLite file "
-            "(PostgreSQL stores are not supported yet)"
-        )
-    path = Path(location)
-    if path.is_dir():
-        raise StoreError(f"the store {location!r} is a folder; give the path of a SQLite file")
-    if not path.exists():
-        if not create:
-            raise EmptyStore(location)
-        if not path.parent.exists():
-            raise StoreError(
-                f"cannot create the store {location!r}: folder {str(path.parent)!r} does not exist"
-            )
-        return
-    try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as err:
-        raise StoreError(f"{location!r} is not a ledger store ({err})") from err
-    tables = {row[0] for row in rows}
-    if tables and "stored_events" not in tables:
-        raise StoreError(
-            f"{location!r} is a SQLite database of something else "
-            f"(tables: {', '.join(sorted(tables))}), not a ledger store"
-        )
-    if not tables and not create:
-        raise EmptyStore(location)

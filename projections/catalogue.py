@@ -6,24 +6,25 @@ from collections.abc import Iterable
 
 from ledger.entries import Entry
 from ledger.model import Instrument
+from projections.known import known, standing
 from projections.models import Catalogue, InstrumentSummary
 
 
 def catalogue(entries: Iterable[Entry]) -> Catalogue:
-    """List every instrument recorded, sorted by id, with its provision ids."""
-    entries = list(entries)
+    """List every instrument that stands, sorted by id, with its provision ids."""
+    knowledge = known(entries)
     found = [
         InstrumentSummary(
-            id=entry.record.id,
-            title=entry.record.title,
-            legal_nature=entry.record.legal_nature,
-            provisions=[provision.id for provision in entry.record.provisions],
-            position=entry.position,
+            id=item.record.id,
+            title=item.record.title,
+            legal_nature=item.record.legal_nature,
+            provisions=[provision.id for provision in item.record.provisions],
+            position=item.first_position,
         )
-        for entry in entries
-        if isinstance(entry.record, Instrument)
+        for item in standing(knowledge.entries)
+        if isinstance(item.record, Instrument)
     ]
     return Catalogue(
-        position=max((e.position for e in entries), default=0),
+        position=knowledge.position,
         instruments=sorted(found, key=lambda summary: summary.id),
     )

@@ -82,7 +82,8 @@ class Replay(_ReadModel):
 
     as_of: str = Field(description="the as-of value as given")
     as_of_day: str = Field(description="the last day included, ISO 8601")
-    position: int = Field(description="log position the replay was computed from")
+    known_at: str = Field(description="record time the replay was computed as of, UTC instant")
+    position: int = Field(description="last log position the replay was computed from")
     instruments: list[InstrumentState]
     claims: list[Claim]
     indeterminate: list[Indeterminate]
@@ -112,6 +113,7 @@ class Timeline(_ReadModel):
 
     start: str | None
     end: str | None
+    known_at: str
     position: int
     acts: list[TimelineAct]
 
@@ -131,3 +133,63 @@ class Catalogue(_ReadModel):
 
     position: int
     instruments: list[InstrumentSummary]
+
+
+class HistoryItem(_ReadModel):
+    """One entry in the life of a record: what was recorded, when, by whom, why."""
+
+    position: int
+    recorded_at: str = Field(description="UTC instant")
+    recorded_by: str
+    action: str = Field(description="record, correct or retract")
+    kind: str = Field(description="act or instrument")
+    id: str
+    changed: list[str]
+    reason: str | None
+    sources: list[Source] = Field(description="sources of a correction or retraction")
+    record: dict = Field(description="the record as it stands after this entry")
+
+
+class History(_ReadModel):
+    """Every version of the selected records, in record (log) order."""
+
+    known_at: str
+    position: int
+    items: list[HistoryItem]
+
+
+class Moment(_ReadModel):
+    """A moment of record time a replay was computed from."""
+
+    known_at: str
+    position: int
+
+
+class Change(_ReadModel):
+    """One difference between two replays of the same valid day, and its causes.
+
+    ``subject`` is ``instrument`` (status), ``actor`` (an actor's status
+    toward an instrument), ``provision`` (whom it binds), ``claim`` or
+    ``indeterminate``. ``before`` and ``after`` describe the state at each
+    moment (None where it was absent).
+    """
+
+    subject: str
+    instrument: str | None = None
+    actor: str | None = None
+    provision: str | None = None
+    territory: str | None = None
+    act: str | None = None
+    before: str | None
+    after: str | None
+    causes: list[HistoryItem]
+
+
+class Explanation(_ReadModel):
+    """Why the answer for one as-of day differs between two moments of record."""
+
+    as_of: str
+    as_of_day: str
+    before: Moment
+    after: Moment
+    changes: list[Change]

@@ -9,7 +9,7 @@ depend on the order acts were recorded unless everything else is equal:
 2. the latest possible day (inclusive);
 3. the explicit same-day ``sequence`` of the act (lower first; an act
    without one counts as 0);
-4. the log position of the act's entry (the order first recorded);
+4. the log position of the act's first entry (the order first recorded);
 5. the notice before the effect of one act.
 """
 
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ledger.dates import ValidTime
-from ledger.entries import Entry
 from ledger.model import Act
+from projections.known import Standing
 
 
 class Phase(StrEnum):
@@ -52,15 +52,15 @@ class Happening:
         )
 
 
-def happenings(entries: Iterable[Entry]) -> list[Happening]:
-    """Return every happening of the acts among ``entries``, in valid-time order."""
+def happenings(records: Iterable[Standing]) -> list[Happening]:
+    """Return every happening of the standing acts, in valid-time order."""
     found = []
-    for entry in entries:
-        act = entry.record
+    for item in records:
+        act = item.record
         if not isinstance(act, Act):
             continue
-        found.append(Happening(act.valid_time, act, entry.position, Phase.NOTICE))
+        found.append(Happening(act.valid_time, act, item.first_position, Phase.NOTICE))
         if act.effective is not None:
-            found.append(Happening(act.effective_time, act, entry.position, Phase.EFFECT))
+            found.append(Happening(act.effective_time, act, item.first_position, Phase.EFFECT))
     found.sort(key=lambda happening: happening.key)
     return found

@@ -26,7 +26,9 @@ from ledger.dates import AsOf
 from ledger.entries import Entry
 from ledger.errors import UnknownInstrument
 from ledger.model import Instrument, Provision
+from ledger.record_time import KnownAt
 from ledger.vocabulary import ActorStatus, InstrumentStatus, LegalNature
+from projections.known import Standing, known, standing
 from projections.models import (
     ActorState,
     Claim,
@@ -46,6 +48,7 @@ def replay(
     entries: Iterable[Entry],
     as_of: AsOf,
     *,
+    known_at: KnownAt | None = None,
     instrument: str | None = None,
     actor: str | None = None,
 ) -> Replay:
@@ -54,21 +57,25 @@ def replay(
     Args:
         entries: every entry of the ledger, in log order.
         as_of: the as-of value; its ``day`` is the last day included.
+        known_at: use only the entries recorded at or before this moment
+            (``projections.known``); None for everything recorded.
         instrument: keep only this instrument (and its indeterminate acts).
         actor: keep only instruments toward which this actor has a status,
             only its row in each, the provisions naming or binding it, its
             claims and the indeterminate acts it takes part in.
 
     Raises:
-        UnknownInstrument: ``instrument`` is not in the ledger.
+        UnknownInstrument: ``instrument`` is not in the ledger (as known then).
+        InvalidDate: ``known_at`` is a position beyond the end of the log.
     """
-    entries = list(entries)
-    instruments = {e.record.id: e.record for e in entries if isinstance(e.record, Instrument)}
+    knowledge = known(entries, known_at)
+    records = standing(knowledge.entries)
+    instruments = {r.record.id: r.record for r in records if isinstance(r.record, Instrument)}
     if instrument is not None and instrument not in instruments:
         raise UnknownInstrument(instrument)
     state = LedgerState()
     indeterminate = []
-    for happening in happenings(entries):
+    for happening in happenings(records):
         if happening.time.certainly_on_or_before(as_of.day):
             state.apply(happening)
         elif happening.time.straddles(as_of.day):
@@ -96,11 +103,12 @@ def replay(
         indeterminate = [i for i in indeterminate if i.instrument == instrument]
         claims = []
     if actor is not None:
-        states, claims, indeterminate = _for_actor(actor, states, claims, indeterminate, entries)
+        states, claims, indeterminate = _for_actor(actor, states, claims, indeterminate, records)
     return Replay(
         as_of=as_of.text,
         as_of_day=as_of.day.isoformat(),
-        position=max((e.position for e in entries), default=0),
+        known_at=knowledge.known_at,
+        position=knowledge.position,
         instruments=sorted(states, key=lambda s: s.id),
         claims=claims,
         indeterminate=indeterminate,
@@ -173,7 +181,7 @@ def _for_actor(
     states: list[InstrumentState],
     claims: list[Claim],
     indeterminate: list[Indeterminate],
-    entries: list[Entry],
+    records: list[Standing],
 ) -> tuple[list[InstrumentState], list[Claim], list[Indeterminate]]:
     kept = []
     for s in states:
@@ -187,7 +195,7 @@ def _for_actor(
         ]
         if rows or provisions:
             kept.append(s.model_copy(update={"actors": rows, "provisions": provisions}))
-    acts = {e.record.id: e.record for e in entries if not isinstance(e.record, Instrument)}
+    acts = {r.record.id: r.record for r in records if not isinstance(r.record, Instrument)}
     return (
         kept,
         [c for c in claims if c.claimant == actor],

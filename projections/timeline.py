@@ -13,6 +13,8 @@ from datetime import date
 from ledger.entries import Entry
 from ledger.errors import UnknownInstrument
 from ledger.model import Act, Instrument
+from ledger.record_time import KnownAt
+from projections.known import known, standing
 from projections.models import Timeline, TimelineAct
 from projections.order import Phase, happenings
 
@@ -24,6 +26,7 @@ def timeline(
     end: date | None = None,
     actor: str | None = None,
     instrument: str | None = None,
+    known_at: KnownAt | None = None,
 ) -> Timeline:
     """List the acts whose possible days overlap ``[start, end]``.
 
@@ -34,17 +37,19 @@ def timeline(
         actor: keep acts this actor takes part in (as actor or recipient).
         instrument: keep acts concerning this instrument (as instrument or
             as the successor of a supersession).
+        known_at: use only the entries recorded at or before this moment.
 
     Raises:
         UnknownInstrument: ``instrument`` is not in the ledger.
     """
-    entries = list(entries)
+    knowledge = known(entries, known_at)
+    records = standing(knowledge.entries)
     if instrument is not None and not any(
-        isinstance(e.record, Instrument) and e.record.id == instrument for e in entries
+        isinstance(r.record, Instrument) and r.record.id == instrument for r in records
     ):
         raise UnknownInstrument(instrument)
     acts = []
-    for happening in happenings(entries):
+    for happening in happenings(records):
         if happening.phase is not Phase.NOTICE:
             continue
         act, time = happening.act, happening.time
@@ -60,7 +65,8 @@ def timeline(
     return Timeline(
         start=start.isoformat() if start else None,
         end=end.isoformat() if end else None,
-        position=max((e.position for e in entries), default=0),
+        known_at=knowledge.known_at,
+        position=knowledge.position,
         acts=acts,
     )
 

@@ -1,0 +1,141 @@
+"""Commands for auditors: ``history``, ``explain``, ``export-log`` and ``import-log``."""
+
+from __future__ import annotations
+
+import click
+
+from cli.params import ACTOR_CODE, AS_OF_DAY, KNOWN_AT, json_option, known_at_option, store_option
+
+
+@click.command("history")
+@click.argument("act_id", required=False)
+@click.option("--instrument", metavar="ID", help="The instrument and every act concerning it.")
+@click.option("--actor", type=ACTOR_CODE, help="Every act involving this actor.")
+@known_at_option
+@store_option
+@json_option
+def history_command(act_id, instrument, actor, known_at, store, as_json) -> None:
+    """Show every version of acts in record order: what, when, by whom, why, with sources.
+
+    Give one ACT_ID, or --instrument ID, or --actor CODE.
+
+    \b
+    Examples:
+      ledger history cfe-1990.rus.suspension
+      ledger history --instrument inf-1987 --json
+      ledger history --actor UKR --known-at 2025-01-01
+    """
+    from cli.render import emit_json, history_lines
+    from ledger.store import Ledger
+    from projections.history import history
+
+    if sum(value is not None for value in (act_id, instrument, actor)) != 1:
+        raise click.UsageError("give one ACT_ID, or --instrument ID, or --actor CODE")
+    with Ledger(store) as ledger:
+        result = history(
+            ledger.entries(), act_id=act_id, instrument=instrument, actor=actor, known_at=known_at
+        )
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo("\n".join(history_lines(result.items)))
+
+
+@click.command("explain")
+@click.option("--as-of", "as_of", required=True, type=AS_OF_DAY, help="The valid day to compare.")
+@click.option(
+    "--known-at",
+    "before",
+    required=True,
+    type=KNOWN_AT,
+    help="The earlier moment of record: instant, day or @POSITION.",
+)
+@click.option(
+    "--against",
+    "after",
+    type=KNOWN_AT,
+    help="The later moment of record (default: everything recorded).",
+)
+@store_option
+@json_option
+def explain_command(as_of, before, after, store, as_json) -> None:
+    """Explain why the answer for a day differs between two moments of record.
+
+    Lists each change in status (instrument, actor, provision, claim,
+    indeterminate act) between the replay of --as-of known at --known-at and
+    known at --against, and for each the entries recorded in between that
+    caused it, with their authors, reasons and sources.
+
+    \b
+    Examples:
+      ledger explain --as-of 2007-12 --known-at @140 --against 2026-12-01
+      ledger explain --as-of 2022-10-01 --known-at 2022-10-03 --json
+    """
+    from cli.render import emit_json, explanation_lines
+    from ledger.store import Ledger
+    from projections.explain import explain
+
+    with Ledger(store) as ledger:
+        entries = list(ledger.entries())
+    if after is None:
+        from ledger.record_time import KnownAt
+
+        after = KnownAt(f"@{entries[-1].position}", position=entries[-1].position)
+    result = explain(entries, as_of, before, after)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo("\n".join(explanation_lines(result)))
+
+
+@click.command("export-log")
+@click.option("--out", type=click.File("wb"), default="-", help="Write here (default: stdout).")
+@store_option
+def export_log_command(out, store) -> None:
+    """Write every entry of the ledger, with record times and authors, as JSON Lines.
+
+    "ledger import-log" loads the file into an empty ledger with the same
+    positions, so that every replay of the copy is byte-identical.
+
+    \b
+    Example:
+      ledger export-log --out ledger-log.jsonl
+    """
+    from ledger.codec import dumps
+    from ledger.log_format import entry_data
+    from ledger.store import Ledger
+
+    with Ledger(store) as ledger:
+        for entry in ledger.entries():
+            out.write(dumps(entry_data(entry)) + b"\n")
+
+
+@click.command("import-log")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@store_option
+def import_log_command(file, store) -> None:
+    """Load an exported log into an empty ledger, keeping positions and record times.
+
+    \b
+    Example:
+      ledger import-log ledger-log.jsonl --store copy.db
+    """
+    from ledger.codec import loads
+    from ledger.errors import InvalidRecord
+    from ledger.log_format import entry_from_data
+    from ledger.store import Ledger
+
+    entries = []
+    with open(file, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{file} line {number}"
+            try:
+                data = loads(line)
+            except ValueError as err:
+                raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err
+            entries.append(entry_from_data(data, where))
+    with Ledger(store, create=True) as ledger:
+        positions = ledger.append_log(entries)
+    click.echo(f"Loaded {len(positions)} entries into {store}.")

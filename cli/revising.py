@@ -1,0 +1,140 @@
+"""Commands that revise without editing: ``ledger correct`` and ``ledger retract``."""
+
+from __future__ import annotations
+
+import click
+
+from cli.params import json_option, source_from_options, source_options, store_option
+
+by_option = click.option(
+    "--by", metavar="NAME", help="Who records (default: $LEDGER_USER, else the OS user)."
+)
+reason_option = click.option("--reason", required=True, help="Why, in one sentence.")
+
+
+def _source(title, publisher, date, url):
+    from pydantic import ValidationError
+
+    from ledger.errors import InvalidRecord
+    from ledger.model import Source
+
+    given = source_from_options(title, publisher, date, url)
+    if not given:
+        raise click.UsageError("give the source: --source-title, --source-publisher, --source-date")
+    try:
+        return Source.model_validate(given)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise InvalidRecord("--source", None, f"source_{field}", message) from err
+
+
+def _report(position: int, verb: str, act_id: str, store: str, as_json: bool) -> None:
+    from cli.render import emit_json
+
+    if as_json:
+        emit_json({"action": verb, "id": act_id, "position": position})
+    else:
+        click.echo(f"Appended the {verb} of act {act_id!r} at position {position} in {store}.")
+
+
+@click.command("correct")
+@click.argument("act_id")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A field's new value (repeatable). actors and recipients take codes "
+    "separated by commas; sources and sequence take JSON.",
+)
+@click.option(
+    "--unset",
+    "unsets",
+    multiple=True,
+    metavar="FIELD",
+    help="Remove an optional field, such as effective (repeatable).",
+)
+@reason_option
+@source_options
+@store_option
+@by_option
+@json_option
+def correct_command(
+    act_id,
+    sets,
+    unsets,
+    reason,
+    source_title,
+    source_publisher,
+    source_date,
+    source_url,
+    store,
+    by,
+    as_json,
+) -> None:
+    """Append a correction of an act: the earlier entry stays as it was.
+
+    Replay uses the corrected act from then on; replay --known-at an earlier
+    moment still shows the old answer. A correction that leaves the act
+    invalid is refused and nothing is written.
+
+    \b
+    Examples:
+      ledger correct cfe-1990.rus.suspension --set date=2007-07-13 \\
+        --reason "Decree signed on 13 July" --source-title "Decree No. 872" \\
+        --source-publisher "President of Russia" --source-date 2007-07-13
+      ledger correct inf-1987.signature --set actors=USA,SUN --reason "..." ...
+    """
+    from ledger.revisions import correct
+    from ledger.store import Ledger
+
+    if not sets and not unsets:
+        raise click.UsageError("give at least one --set FIELD=VALUE or --unset FIELD")
+    changes = {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
+        changes[name.strip()] = value
+    source = _source(source_title, source_publisher, source_date, source_url)
+    with Ledger(store, user=by) as ledger:
+        position = correct(
+            ledger,
+            act_id,
+            set_fields=changes,
+            unset_fields=list(unsets),
+            reason=reason,
+            sources=[source],
+        )
+    _report(position, "correction", act_id, store, as_json)
+
+
+@click.command("retract")
+@click.argument("act_id")
+@reason_option
+@source_options
+@store_option
+@by_option
+@json_option
+def retract_command(
+    act_id, reason, source_title, source_publisher, source_date, source_url, store, by, as_json
+) -> None:
+    """Append a retraction of an act: replay no longer applies it.
+
+    The act's entries stay in the ledger; replay --known-at a moment before
+    the retraction still applies it, and "ledger history" shows why it went.
+
+    \b
+    Example:
+      ledger retract crimea-2014.rus.recognition --reason "Duplicate of ..." \\
+        --source-title "..." --source-publisher "..." --source-date 2026-11-29
+    """
+    from ledger.revisions import retract
+    from ledger.store import Ledger
+
+    source = _source(source_title, source_publisher, source_date, source_url)
+    with Ledger(store, user=by) as ledger:
+        position = retract(ledger, act_id, reason=reason, sources=[source])
+    _report(position, "retraction", act_id, store, as_json)

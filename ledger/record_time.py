@@ -1,0 +1,70 @@
+"""Record time: when the ledger learned something, and "as known at" moments.
+
+Record time is a UTC instant with microseconds, kept on every entry. A
+known-at moment selects the entries recorded at or before it; it is given as
+
+* an instant in RFC 3339 / ISO 8601 with a zone: ``2025-01-01T12:00:00Z``,
+  ``2025-01-01T13:00:00+01:00`` (converted to UTC);
+* a day ``YYYY-MM-DD``: its close in UTC, ``23:59:59.999999Z`` (inclusive);
+* a log position ``@1234``: the entries at positions 1 to 1234 (inclusive).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from ledger.errors import InvalidDate
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_POSITION = re.compile(r"@(\d+)")
+
+
+@dataclass(frozen=True)
+class KnownAt:
+    """A moment of record time: an instant or a log position (exactly one is set).
+
+    Attributes:
+        text: the value as given.
+        instant: an aware UTC datetime (inclusive), or None.
+        position: a log position (inclusive), or None.
+    """
+
+    text: str
+    instant: datetime | None = None
+    position: int | None = None
+
+
+def parse_known_at(value: object) -> KnownAt:
+    """Parse a known-at value (see the module docstring for the forms).
+
+    Raises:
+        InvalidDate: any other form, an instant without a zone, or a day or
+            instant that does not exist.
+    """
+    if not isinstance(value, str) or not value:
+        raise InvalidDate(value, "give a UTC instant (2025-01-01T12:00:00Z), a day or @POSITION")
+    match = _POSITION.fullmatch(value)
+    if match:
+        return KnownAt(value, position=int(match.group(1)))
+    if _DAY.fullmatch(value):
+        try:
+            day = datetime.strptime(value, "%Y-%m-%d").date()
+        except ValueError as err:
+            raise InvalidDate(value, "that day does not exist") from err
+        return KnownAt(value, instant=datetime.combine(day, time.max, tzinfo=UTC))
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError as err:
+        raise InvalidDate(
+            value, "give a UTC instant (2025-01-01T12:00:00Z), a day or @POSITION"
+        ) from err
+    if instant.tzinfo is None:
+        raise InvalidDate(value, "an instant needs a zone: end it with Z for UTC")
+    return KnownAt(value, instant=instant.astimezone(UTC))
+
+
+def format_instant(instant: datetime) -> str:
+    """Format an aware datetime as a UTC instant with microseconds and ``Z``."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,123 @@
+"""Corrections and retractions: changing what the ledger says without editing an entry.
+
+A correction appends a new version of an act with some fields changed (any
+field but its id); a retraction appends a version that withdraws the act
+from replay. Both carry who recorded them, why, and at least one source; the
+entries they revise stay as they were. A correction that would leave the act
+invalid (by the record schema or by its references) is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ledger.codec import loads
+from ledger.entries import Action
+from ledger.errors import InvalidRecord, InvalidRevision, UnknownAct
+from ledger.importer import check_references
+from ledger.model import Act, Source, record_content
+from ledger.records import parse_record
+from ledger.store import Ledger
+
+_FIXED = frozenset({"id", "record"})
+_LIST_FIELDS = frozenset({"actors", "recipients"})
+_JSON_FIELDS = frozenset({"sources", "sequence"})
+
+
+def correct(
+    ledger: Ledger,
+    act_id: str,
+    *,
+    set_fields: Mapping[str, str],
+    unset_fields: Sequence[str] = (),
+    reason: str,
+    sources: Sequence[Source],
+) -> int:
+    """Append a correction of an act; return the new entry's position.
+
+    Args:
+        set_fields: field name to new value, as text. ``actors`` and
+            ``recipients`` take codes separated by commas (or a JSON list);
+            ``sources`` and ``sequence`` take JSON; every other field takes
+            the text as it is.
+        unset_fields: optional fields to remove (such as ``effective``).
+        reason: why the act is corrected (not empty).
+        sources: at least one source for the correction.
+
+    Raises:
+        UnknownAct: no such act, or it was retracted.
+        InvalidRevision: no reason or source, a field that cannot change,
+            or a correction that changes nothing.
+        InvalidRecord, UnknownInstrument, UnknownProvision: the corrected act
+            would be invalid.
+    """
+    current, version = _standing(ledger, act_id)
+    _check_why(act_id, reason, sources)
+    content = record_content(current)
+    for name in [*set_fields, *unset_fields]:
+        if name in _FIXED:
+            raise InvalidRevision(act_id, f"field {name!r} cannot be corrected")
+        if name not in Act.model_fields:
+            raise InvalidRevision(act_id, f"{name!r} is not a field of an act")
+    for name, text in set_fields.items():
+        content[name] = _value(act_id, name, text)
+    for name in unset_fields:
+        content.pop(name, None)
+    corrected = parse_record(content, f"correction of act {act_id!r}").record
+    assert isinstance(corrected, Act)
+    old, new = record_content(current), record_content(corrected)
+    changed = sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
+    if not changed:
+        raise InvalidRevision(act_id, "the correction changes nothing")
+    check_references(ledger, [corrected])
+    return ledger.append_revision(
+        corrected,
+        version=version,
+        action=Action.CORRECT,
+        reason=reason,
+        sources=sources,
+        changed=changed,
+    )
+
+
+def retract(ledger: Ledger, act_id: str, *, reason: str, sources: Sequence[Source]) -> int:
+    """Append a retraction of an act; return the new entry's position.
+
+    Raises:
+        UnknownAct: no such act, or it was already retracted.
+        InvalidRevision: no reason or no source.
+    """
+    current, version = _standing(ledger, act_id)
+    _check_why(act_id, reason, sources)
+    return ledger.append_revision(
+        current, version=version, action=Action.RETRACT, reason=reason, sources=sources
+    )
+
+
+def _standing(ledger: Ledger, act_id: str) -> tuple[Act, int]:
+    versions = ledger.versions("act", act_id)
+    if versions is None or versions.current is None:
+        raise UnknownAct(act_id)
+    current = versions.current
+    assert isinstance(current, Act)
+    return current, len(versions.items) + 1
+
+
+def _check_why(act_id: str, reason: str, sources: Sequence[Source]) -> None:
+    if not reason.strip():
+        raise InvalidRevision(act_id, "give a reason")
+    if not sources:
+        raise InvalidRevision(act_id, "give at least one source")
+
+
+def _value(act_id: str, name: str, text: str) -> object:
+    if name in _LIST_FIELDS and not text.lstrip().startswith("["):
+        return [code.strip() for code in text.split(",") if code.strip()]
+    if name in _LIST_FIELDS or name in _JSON_FIELDS:
+        try:
+            return loads(text)
+        except ValueError as err:
+            raise InvalidRecord(
+                f"correction of act {act_id!r}", act_id, name, f"not valid JSON: {text!r}", "act"
+            ) from err
+    return text

@@ -1,0 +1,116 @@
+"""Explain: why the answer for one valid day differs between two moments of record.
+
+``explain`` replays the same as-of day as known at two moments, lists every
+difference (an instrument's status, an actor's status toward an instrument,
+whom a provision binds, a territorial claim, an indeterminate act), and for
+each names its causes: the entries recorded between the two moments (after
+the earlier, up to and including the later) that concern it. An entry
+concerns
+
+* an instrument's status or a provision when the record (in the version it
+  sets or the one before) is that instrument or an act concerning it;
+* an actor's status when, in addition, the act involves that actor (a
+  succession without an instrument counts for every instrument);
+* a claim when the act is about that territory;
+* an indeterminate act when it is that act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ledger.dates import AsOf
+from ledger.entries import Entry
+from ledger.model import Act, Instrument
+from ledger.record_time import KnownAt
+from projections.history import concerns_instrument, history_item, involves_actor, with_previous
+from projections.models import Change, Explanation, Moment, Replay
+from projections.replay import replay
+
+Key = tuple[str, ...]
+
+
+def explain(entries: Iterable[Entry], as_of: AsOf, before: KnownAt, after: KnownAt) -> Explanation:
+    """Compare the replays of ``as_of`` known at ``before`` and at ``after``.
+
+    Raises:
+        InvalidDate: a known-at position beyond the end of the log.
+    """
+    entries = list(entries)
+    first = replay(entries, as_of, known_at=before)
+    second = replay(entries, as_of, known_at=after)
+    low, high = sorted((first.position, second.position))
+    between = [
+        (entry, previous)
+        for entry, previous in with_previous(entries)
+        if low < entry.position <= high
+    ]
+    old, new = _facts(first), _facts(second)
+    changes = [
+        _change(key, old.get(key), new.get(key), between)
+        for key in sorted(set(old) | set(new))
+        if old.get(key) != new.get(key)
+    ]
+    return Explanation(
+        as_of=as_of.text,
+        as_of_day=as_of.day.isoformat(),
+        before=Moment(known_at=first.known_at, position=first.position),
+        after=Moment(known_at=second.known_at, position=second.position),
+        changes=changes,
+    )
+
+
+def _facts(result: Replay) -> dict[Key, str]:
+    facts: dict[Key, str] = {}
+    for inst in result.instruments:
+        facts[("instrument", inst.id)] = f"{inst.status.value} since {inst.since}"
+        for row in inst.actors:
+            facts[("actor", inst.id, row.actor)] = f"{row.status.value} since {row.since}"
+        for prov in inst.provisions:
+            facts[("provision", inst.id, prov.id)] = "binds " + (", ".join(prov.bound) or "nobody")
+    for claim in result.claims:
+        facts[("claim", claim.territory, claim.claimant)] = f"since {claim.since} ({claim.act})"
+    for item in result.indeterminate:
+        facts[("indeterminate", item.id, item.phase)] = f"{item.phase} {item.date}"
+    return facts
+
+
+def _change(
+    key: Key,
+    before: str | None,
+    after: str | None,
+    between: list[tuple[Entry, Instrument | Act | None]],
+) -> Change:
+    subject = key[0]
+    fields: dict[str, str] = {}
+    if subject in ("instrument", "actor", "provision"):
+        fields["instrument"] = key[1]
+    if subject == "actor":
+        fields["actor"] = key[2]
+    if subject == "provision":
+        fields["provision"] = key[2]
+    if subject == "claim":
+        fields["territory"], fields["actor"] = key[1], key[2]
+    if subject == "indeterminate":
+        fields["act"] = key[1]
+    causes = [
+        history_item(entry)
+        for entry, previous in between
+        if any(_concerns(version, subject, fields) for version in (entry.record, previous))
+    ]
+    return Change(subject=subject, before=before, after=after, causes=causes, **fields)
+
+
+def _concerns(record: Instrument | Act | None, subject: str, fields: dict[str, str]) -> bool:
+    if record is None:
+        return False
+    if subject == "claim":
+        return isinstance(record, Act) and record.territory == fields["territory"]
+    if subject == "indeterminate":
+        return record.id == fields["act"] and isinstance(record, Act)
+    if subject == "actor":
+        general = isinstance(record, Act) and record.instrument is None
+        return (general or concerns_instrument(record, fields["instrument"])) and (
+            isinstance(record, Instrument) or involves_actor(record, fields["actor"])
+        )
+    return concerns_instrument(record, fields["instrument"])
