@@ -98,7 +98,7 @@ def export_log_command(out, store) -> None:
     positions, so that every replay of the copy is byte-identical.
 
     \b
-    Example:
+    Examples:
       ledger export-log --out ledger-log.jsonl
     """
     from ledger.codec import dumps
@@ -117,7 +117,7 @@ def import_log_command(file, store) -> None:
     """Load an exported log into an empty ledger, keeping positions and record times.
 
     \b
-    Example:
+    Examples:
       ledger import-log ledger-log.jsonl --store copy.db
     """
     from ledger.codec import loads

@@ -149,7 +149,13 @@ def explanation_lines(result: Explanation) -> Iterator[str]:
             if part
         )
         yield ""
-        yield f"{change.subject} {about}: {change.before or 'absent'} -> {change.after or 'absent'}"
+        if change.subject == "provision":
+            yield f"provision {about}: {_bound_difference(change.before, change.after)}"
+        else:
+            yield (
+                f"{change.subject} {about}: {change.before or 'absent'} -> "
+                f"{change.after or 'absent'}"
+            )
         if not change.causes:
             yield "    cause: none recorded in between"
         for cause in change.causes:
@@ -162,3 +168,17 @@ def explanation_lines(result: Explanation) -> Iterator[str]:
                 yield f"        reason: {cause.reason}"
             for source in cause.sources:
                 yield f"        source: {source.title}, {source.publisher}, {source.date}"
+
+
+def _bound_difference(before: str | None, after: str | None) -> str:
+    def codes(text: str | None) -> set[str]:
+        listed = (text or "").removeprefix("binds ")
+        return set() if listed in ("", "nobody") else set(listed.split(", "))
+
+    old, new = codes(before), codes(after)
+    parts = []
+    if new - old:
+        parts.append("now binds " + ", ".join(sorted(new - old)))
+    if old - new:
+        parts.append("no longer binds " + ", ".join(sorted(old - new)))
+    return "; ".join(parts) or "unchanged"

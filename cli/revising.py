@@ -127,7 +127,7 @@ def retract_command(
     the retraction still applies it, and "ledger history" shows why it went.
 
     \b
-    Example:
+    Examples:
       ledger retract crimea-2014.rus.recognition --reason "Duplicate of ..." \\
         --source-title "..." --source-publisher "..." --source-date 2026-11-29
     """

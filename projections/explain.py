@@ -10,7 +10,7 @@ concerns
 * an instrument's status or a provision when the record (in the version it
   sets or the one before) is that instrument or an act concerning it;
 * an actor's status when, in addition, the act involves that actor (a
-  succession without an instrument counts for every instrument);
+  succession of states without an instrument counts for every instrument);
 * a claim when the act is about that territory;
 * an indeterminate act when it is that act.
 """
@@ -109,7 +109,9 @@ def _concerns(record: Instrument | Act | None, subject: str, fields: dict[str, s
     if subject == "indeterminate":
         return record.id == fields["act"] and isinstance(record, Act)
     if subject == "actor":
-        general = isinstance(record, Act) and record.instrument is None
+        general = (
+            isinstance(record, Act) and record.instrument is None and record.predecessor is not None
+        )
         return (general or concerns_instrument(record, fields["instrument"])) and (
             isinstance(record, Instrument) or involves_actor(record, fields["actor"])
         )

@@ -42,6 +42,10 @@ IN_FORCE = {
 }
 
 
+COMMANDS = ["import", "record", "replay", "timeline", "instruments", "schema", "correct",
+            "retract", "history", "explain", "export-log", "import-log"]  # fmt: skip
+
+
 def lines(*records):
     return "".join(json.dumps(record) + "\n" for record in records)
 
@@ -69,14 +73,12 @@ def last_line(result):
 def test_help_lists_every_command_with_an_example(runner):
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0
-    for command in ("import", "record", "replay", "timeline", "instruments", "schema"):
+    for command in COMMANDS:
         assert f"  {command}" in result.output
         assert f"ledger {command}" in result.output
 
 
-@pytest.mark.parametrize(
-    "command", ["import", "record", "replay", "timeline", "instruments", "schema"]
-)
+@pytest.mark.parametrize("command", COMMANDS)
 def test_each_command_help_has_an_example(runner, command):
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0
@@ -352,3 +354,120 @@ def test_schema_is_json_schema_of_the_models(runner, name):
     schema = json.loads(runner.invoke(main, ["schema", name]).output)
     assert schema["type"] == "object"
     assert "properties" in schema
+
+
+SOURCE_OPTIONS = ["--source-title", "Decree", "--source-publisher", "Kremlin", "--source-date",
+                  "2007-07-13"]  # fmt: skip
+
+
+def test_correct_then_replay_known_at_and_explain(loaded):
+    corrected = loaded.invoke(main, ["correct", "t.eif", "--set", "date=1992-07-17", "--reason",
+                                     "Provisional application date", *SOURCE_OPTIONS, "--by",
+                                     "auditor"])  # fmt: skip
+    assert corrected.exit_code == 0, corrected.output
+    assert (
+        corrected.output == "Appended the correction of act 't.eif' at position 4 in ledger.db.\n"
+    )
+    now = json.loads(loaded.invoke(main, ["replay", "--as-of", "1992-08", "--json"]).output)
+    assert now["instruments"][0]["status"] == "in-force"
+    assert now["position"] == 4
+    then = json.loads(
+        loaded.invoke(main, ["replay", "--as-of", "1992-08", "--known-at", "@3", "--json"]).output
+    )
+    assert then["instruments"][0]["status"] == "adopted"
+    assert then["position"] == 3 and then["known_at"].endswith("Z")
+    why = loaded.invoke(main, ["explain", "--as-of", "1992-08", "--known-at", "@3"])
+    assert why.exit_code == 0, why.output
+    assert "instrument t: adopted since 1990-11-19 -> in-force since 1992-07-17" in why.output
+    assert "auditor: correct act t.eif (date)" in why.output
+    assert "reason: Provisional application date" in why.output
+    history = loaded.invoke(main, ["history", "t.eif"])
+    assert "record act t.eif" in history.output and "correct act t.eif (date)" in history.output
+    assert "    date: '1992-07-17'" in history.output
+
+
+def test_retract_then_history(loaded):
+    result = loaded.invoke(main, ["retract", "t.eif", "--reason", "Wrong treaty", *SOURCE_OPTIONS])
+    assert result.exit_code == 0, result.output
+    data = json.loads(loaded.invoke(main, ["replay", "--as-of", "2000", "--json"]).output)
+    assert data["instruments"][0]["status"] == "adopted"
+    items = json.loads(loaded.invoke(main, ["history", "t.eif", "--json"]).output)["items"]
+    assert [item["action"] for item in items] == ["record", "retract"]
+    assert items[1]["reason"] == "Wrong treaty"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["correct", "t.eif", "--reason", "r", *SOURCE_OPTIONS],
+            2,
+            "give at least one --set FIELD=VALUE or --unset FIELD",
+        ),
+        (
+            ["correct", "t.eif", "--set", "date", "--reason", "r", *SOURCE_OPTIONS],
+            2,
+            "'date' is not FIELD=VALUE",
+        ),
+        (
+            ["correct", "t.eif", "--set", "date=1992-13", "--reason", "r", *SOURCE_OPTIONS],
+            1,
+            "Error: correction of act 't.eif', act 't.eif', field 'date': '1992-13' is not a valid "
+            "date: month 13 does not exist; nothing was written",
+        ),
+        (
+            ["correct", "t.none", "--set", "date=1992", "--reason", "r", *SOURCE_OPTIONS],
+            1,
+            "Error: no act 't.none' in the ledger",
+        ),
+        (["correct", "t.eif", "--set", "date=1992"], 2, "Missing option '--reason'"),
+        (["correct", "t.eif", "--set", "date=1992", "--reason", "r"], 2, "give the source"),
+        (
+            ["correct", "t.eif", "--set", "date=1992", "--reason", "r", "--source-title", "x"],
+            1,
+            "Error: --source, field 'source_publisher': Field required; nothing was written",
+        ),
+        (["retract", "t.none", "--reason", "r", *SOURCE_OPTIONS], 1, "no act 't.none'"),
+        (["history"], 2, "give one ACT_ID, or --instrument ID, or --actor CODE"),
+        (["history", "t.none"], 1, "Error: no act 't.none' in the ledger"),
+        (
+            ["replay", "--as-of", "2000", "--known-at", "2025-01-01T10:00:00"],
+            2,
+            "an instant needs a zone: end it with Z for UTC",
+        ),
+        (
+            ["replay", "--as-of", "2000", "--known-at", "@99"],
+            1,
+            "Error: '@99' is not a valid date: the log has 3 entries",
+        ),
+        (["explain", "--as-of", "2000"], 2, "Missing option '--known-at'"),
+    ],
+)
+def test_revision_and_audit_errors(loaded, args, code, message):
+    result = loaded.invoke(main, args)
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    size = json.loads(loaded.invoke(main, ["instruments", "--json"]).output)["position"]
+    assert size == 3
+
+
+def test_export_log_and_import_log_round_trip(loaded, tmp_path):
+    loaded.invoke(main, ["correct", "t.eif", "--set", "date=1992-07-17", "--reason", "r",
+                         *SOURCE_OPTIONS])  # fmt: skip
+    exported = loaded.invoke(main, ["export-log", "--out", "log.jsonl"])
+    assert exported.exit_code == 0
+    loaded_copy = loaded.invoke(main, ["import-log", "log.jsonl", "--store", "copy.db"])
+    assert loaded_copy.output == "Loaded 4 entries into copy.db.\n"
+    for as_of in ("1991", "1992-08", "2000"):
+        original = loaded.invoke(main, ["replay", "--as-of", as_of, "--json"]).output
+        copy = loaded.invoke(main, ["replay", "--as-of", as_of, "--json", "--store", "copy.db"])
+        assert copy.output == original
+    again = loaded.invoke(main, ["import-log", "log.jsonl", "--store", "copy.db"])
+    assert again.exit_code == 1
+    assert "is not empty" in again.output
+    (tmp_path / "bad.jsonl").write_text('{"position": 1}\n')
+    bad = loaded.invoke(main, ["import-log", "bad.jsonl", "--store", "other.db"])
+    assert bad.exit_code == 1
+    assert last_line(bad).startswith("Error: bad.jsonl line 1: not a log entry")
+    assert not (tmp_path / "other.db").exists()
