@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.params import ACTOR_CODE, json_option, store_option
-
-by_option = click.option(
-    "--by", metavar="NAME", help="Who records (default: $LEDGER_USER, else the OS user)."
-)
+from cli.params import ACTOR_CODE, by_option, json_option, store_option
 
 
 @click.command("import")
@@ -70,7 +66,7 @@ def _advancing(lines, bar):
 
 
 @click.command("record")
-@click.argument("source", type=click.File("rb"), default="-", required=False, metavar="[FILE]")
+@click.argument("source", type=click.File("rb"), required=False, metavar="[FILE]")
 @click.option("--id", "act_id", help="The act's stable id.")
 @click.option("--type", "act_type", help="Act type, such as signature or withdrawal.")
 @click.option("--date", help="Valid time (EDTF), the notice for a withdrawal.")
@@ -84,6 +80,10 @@ def _advancing(lines, bar):
 @click.option("--instrument", help="Instrument id.")
 @click.option("--provision", help="Provision id within the instrument.")
 @click.option("--territory", help="Territory (annexation, recognition).")
+@click.option("--predecessor", type=ACTOR_CODE, help="Predecessor state (succession).")
+@click.option("--successor", help="Instrument that supersedes this one (supersession).")
+@click.option("--sequence", type=click.IntRange(min=0), help="Order among same-day acts.")
+@click.option("--date-note", help="Why the date is uncertain or disputed.")
 @click.option("--summary", help="What happened, in one sentence.")
 @click.option("--source-title", help="Title of the source document.")
 @click.option("--source-publisher", help="Publisher of the source.")
@@ -109,9 +109,14 @@ def record_command(source, store: str, by: str | None, as_json: bool, **options:
     from ledger.records import parse_record
 
     given = {key: value for key, value in options.items() if value not in (None, ())}
+    if given and (source is not None or _stdin_is_a_file()):
+        raise click.UsageError(
+            "give the record as JSON (FILE or standard input) or as options, not both"
+        )
     if given:
         submitted = parse_record(_act_from_options(given), "options")
     else:
+        source = source or click.open_file("-", "rb")
         name = getattr(source, "name", "-")
         where = name if isinstance(name, str) and name not in ("-", "<stdin>") else "stdin"
         if where == "stdin" and source.isatty():
@@ -123,9 +128,23 @@ def record_command(source, store: str, by: str | None, as_json: bool, **options:
     _append([submitted], store, by, as_json)
 
 
+def _stdin_is_a_file() -> bool:
+    """Whether standard input is a redirected, non-empty regular file (``< act.json``)."""
+    import os
+    import stat
+    import sys
+
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False  # no real standard input (closed, or a test runner's stream)
+    return stat.S_ISREG(info.st_mode) and info.st_size > 0
+
+
 def _act_from_options(given: dict) -> dict:
     act: dict = {"record": "act"}
     renames = {"act_id": "id", "act_type": "type"}
+    # Every other option is named as the field it sets.
     for key in (
         "act_id",
         "act_type",
@@ -136,7 +155,11 @@ def _act_from_options(given: dict) -> dict:
         "instrument",
         "provision",
         "territory",
+        "predecessor",
+        "successor",
+        "sequence",
         "summary",
+        "date_note",
     ):
         if key in given:
             value = given[key]

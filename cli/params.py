@@ -98,3 +98,21 @@ def source_from_options(title, publisher, date, url) -> dict:
     """The given source options as a source object (only the fields given)."""
     given = {"title": title, "publisher": publisher, "date": date, "url": url}
     return {key: value for key, value in given.items() if value is not None}
+
+
+def _check_author(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and (
+        not value.strip() or any(ord(char) < 32 or ord(char) == 127 for char in value)
+    ):
+        raise click.BadParameter(
+            f"{value!r} is not a name: give one line of text", ctx=ctx, param=param
+        )
+    return value
+
+
+by_option = click.option(
+    "--by",
+    metavar="NAME",
+    callback=_check_author,
+    help="Who records (default: $LEDGER_USER, else the OS user).",
+)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import click
 
-from cli.params import json_option, source_from_options, source_options, store_option
-
-by_option = click.option(
-    "--by", metavar="NAME", help="Who records (default: $LEDGER_USER, else the OS user)."
+from cli.params import (
+    by_option,
+    json_option,
+    source_from_options,
+    source_options,
+    store_option,
 )
+
 reason_option = click.option("--reason", required=True, help="Why, in one sentence.")
 
 

@@ -29,8 +29,10 @@ from functools import lru_cache
 
 from ledger.errors import InvalidDate
 
-_ISO_PARTS = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
-_AS_OF = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_ISO_PARTS = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
+_AS_OF = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+# Every character the accepted EDTF features use (ASCII digits only).
+_EDTF_CHARACTERS = re.compile(r"[0-9X\-/\[\],.?~%]+")
 
 # Class names of the edtf package's parse results that we accept.
 _ACCEPTED = frozenset(
@@ -108,6 +110,11 @@ def _parse_cached(text: str) -> ValidTime:
         raise InvalidDate(text, "it is empty")
     if text != text.strip():
         raise InvalidDate(text, "it has leading or trailing spaces")
+    if not _EDTF_CHARACTERS.fullmatch(text):
+        raise InvalidDate(
+            text,
+            "it is not an EDTF date of the accepted kinds: ASCII digits, X, and - / [ ] , . ? ~ %",
+        )
     for match in _ISO_PARTS.finditer(text):
         year, month, day = match.groups()
         _check_day(text, int(year), int(month), int(day) if day else 1)
@@ -134,12 +141,20 @@ def _plain_bounds(text: str, match: re.Match[str]) -> ValidTime:
 
 
 def _parse_with_grammar(text: str) -> ValidTime:
+    import contextlib
+    import io
+
     from edtf import parse_edtf  # imported here: a heavy grammar, not needed at start-up
     from edtf.parser.edtf_exceptions import EDTFParseException
 
     try:
-        parsed = parse_edtf(text)
-    except (EDTFParseException, ValueError) as err:
+        # The package prints its own diagnostics on some inputs: keep them
+        # off the user's terminal, the message below says what is wrong.
+        with contextlib.redirect_stdout(io.StringIO()):
+            parsed = parse_edtf(text)
+    except (EDTFParseException, ValueError, AttributeError, TypeError) as err:
+        # ValueError, AttributeError and TypeError come from the package's
+        # own bugs on some level-2 inputs such as '2014-1X'.
         raise InvalidDate(text, "it is not an EDTF date (Library of Congress EDTF)") from err
     kind = type(parsed).__name__
     if kind not in _ACCEPTED:
@@ -202,10 +217,10 @@ def parse_as_of(value: object) -> AsOf:
             a value that is not a string.
     """
     if not isinstance(value, str):
-        raise InvalidDate(value, "give the as-of day as YYYY, YYYY-MM or YYYY-MM-DD")
+        raise InvalidDate(value, "give the day as YYYY, YYYY-MM or YYYY-MM-DD")
     match = _AS_OF.fullmatch(value)
     if match is None:
-        raise InvalidDate(value, "give the as-of day as YYYY, YYYY-MM or YYYY-MM-DD")
+        raise InvalidDate(value, "give the day as YYYY, YYYY-MM or YYYY-MM-DD")
     year = int(match.group(1))
     if year < 1:
         raise InvalidDate(value, "years before 1 are not supported")

@@ -63,14 +63,33 @@ class RecordConflict(LedgerError):
     second import under the same id.
     """
 
-    def __init__(self, record_id: str, field: str, recorded: object, given: object):
+    def __init__(
+        self,
+        record_id: str,
+        field: str,
+        recorded: object,
+        given: object,
+        where: str | None = None,
+        kind: str = "record",
+    ):
         self.record_id = record_id
         self.field = field
-        super().__init__(
-            f"record {record_id!r} is already recorded with different content "
-            f"(field {field!r}: recorded {recorded!r}, given {given!r}); "
-            "give the changed act a new id; nothing was written"
+        prefix = f"{where}: " if where else ""
+        remedy = (
+            'record a change with "ledger correct", or give a new act a new id'
+            if kind == "act"
+            else "give the changed record a new id"
         )
+        super().__init__(
+            f"{prefix}{kind} {record_id!r} is already recorded with different content "
+            f"(field {field!r}: recorded {_short(recorded)}, given {_short(given)}); "
+            f"{remedy}; nothing was written"
+        )
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class UnknownInstrument(LedgerError, LookupError):

@@ -64,9 +64,11 @@ def append_records(ledger: Ledger, submitted: Sequence[Submitted]) -> AppendRepo
             report.already.append((record.record, record.id))
             continue
         if versions.current is None:
-            raise RecordConflict(record.id, "id", "retracted", "recorded again")
+            raise RecordConflict(
+                record.id, "id", "retracted", "recorded again", item.where, record.record
+            )
         name, old, new_value = _first_difference(record_content(versions.current), given)
-        raise RecordConflict(record.id, name, old, new_value)
+        raise RecordConflict(record.id, name, old, new_value, item.where, record.record)
     check_references(
         ledger, [item.record for item in unique], {i.record.id: i.where for i in unique}
     )

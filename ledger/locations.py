@@ -15,6 +15,8 @@ from ledger.errors import EmptyStore, StoreError
 
 DEFAULT_STORE = "ledger.db"
 MEMORY = ":memory:"
+MARKER_TABLE = "treaty_ledger"
+FORMAT = "treaty-ledger/1"
 
 
 def resolve_location(given: str | None) -> str:
@@ -26,16 +28,28 @@ def resolve_location(given: str | None) -> str:
     return given or os.environ.get("LEDGER_STORE") or DEFAULT_STORE
 
 
-def check_sqlite_file(location: str, *, create: bool) -> None:
+def check_sqlite_file(location: str, *, create: bool) -> bool:
     """Refuse, before the event store library touches it, a path the ledger must not use.
+
+    A ledger file holds the event store's ``stored_events`` table and a
+    ``treaty_ledger`` table that marks it as a ledger (format
+    ``treaty-ledger/1``), so that the database of another application, even
+    one built on the same event store library, is never read or written.
+
+    Returns:
+        True when the file is a ledger already; False when it is missing or
+        an empty database (only possible with ``create``).
 
     Raises:
         StoreError: a URL (only SQLite files are supported), a folder, a
             missing parent folder (when creating), a file that is not a
-            SQLite database, or a database with tables of something else.
-        EmptyStore: reading (``create`` False) a missing file or a database
-            without the ledger's table.
+            SQLite database, one that cannot be opened, or a database of
+            something else.
+        EmptyStore: reading (``create`` False) a missing file or an empty
+            database.
     """
+    if not location.strip():
+        raise StoreError("the store path is empty; give the path of a SQLite file")
     if "://" in location:
         raise StoreError(
             f"unsupported store {location!r}: give the path of a SQLite file "
@@ -51,20 +65,59 @@ def check_sqlite_file(location: str, *, create: bool) -> None:
             raise StoreError(
                 f"cannot create the store {location!r}: folder {str(path.parent)!r} does not exist"
             )
-        return
+        return False
+    tables, marked = _inspect(location, path)
+    if not tables:
+        if not create:
+            raise EmptyStore(location)
+        return False
+    if not marked:
+        kind = (
+            "another event-sourced application" if "stored_events" in tables else "something else"
+        )
+        raise StoreError(
+            f"{location!r} is a SQLite database of {kind} "
+            f"(tables: {', '.join(sorted(tables))}), not a ledger store; "
+            "nothing was read or written"
+        )
+    return True
+
+
+def mark_as_ledger(location: str) -> None:
+    """Write the ``treaty_ledger`` marker table into a new or empty SQLite file."""
+    conn = sqlite3.connect(location)
+    try:
+        with conn:
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (key TEXT PRIMARY KEY, value TEXT)"
+            )
+            conn.execute(
+                f"INSERT OR REPLACE INTO {MARKER_TABLE} (key, value) VALUES ('format', ?)",
+                (FORMAT,),
+            )
+    except sqlite3.Error as err:
+        raise StoreError(f"cannot write the store {location!r}: {err}") from err
+    finally:
+        conn.close()
+
+
+def _inspect(location: str, path: Path) -> tuple[set[str], bool]:
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+            tables = {
+                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            marked = MARKER_TABLE in tables and conn.execute(
+                f"SELECT value FROM {MARKER_TABLE} WHERE key='format'"
+            ).fetchone() == (FORMAT,)
         finally:
             conn.close()
+    except sqlite3.OperationalError as err:
+        raise StoreError(
+            f"cannot open the store {location!r} ({err}); SQLite needs to read the file "
+            "and to write beside it in its folder"
+        ) from err
     except sqlite3.DatabaseError as err:
         raise StoreError(f"{location!r} is not a ledger store ({err})") from err
-    tables = {row[0] for row in rows}
-    if tables and "stored_events" not in tables:
-        raise StoreError(
-            f"{location!r} is a SQLite database of something else "
-            f"(tables: {', '.join(sorted(tables))}), not a ledger store"
-        )
-    if not tables and not create:
-        raise EmptyStore(location)
+    return tables, marked

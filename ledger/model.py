@@ -38,13 +38,32 @@ def _check_edtf(value: str) -> str:
     return value
 
 
-Text = Annotated[StrictStr, Field(min_length=1)]
+def _one_line(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError("must be one line with no control characters (no newlines or tabs)")
+    return value
+
+
+Text = Annotated[StrictStr, Field(max_length=4000), AfterValidator(_one_line)]
+"""One line of text: not blank, no control characters (no newlines), at most 4,000 characters."""
 RecordId = Annotated[
     StrictStr,
     Field(pattern=r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$", max_length=120),
 ]
 """A stable id: lower-case letters and digits joined by ``-`` or ``.``."""
 ActorCode = Annotated[StrictStr, AfterValidator(check_actor_code)]
+
+
+def _no_repeats(codes: list[str]) -> list[str]:
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed twice")
+    return codes
+
+
+ActorCodes = Annotated[list[ActorCode], AfterValidator(_no_repeats)]
 EdtfDate = Annotated[StrictStr, AfterValidator(_check_edtf)]
 Url = Annotated[StrictStr, Field(pattern=r"^https?://\S+$")]
 
@@ -73,14 +92,14 @@ class Provision(_Frozen):
     id: RecordId
     type: ProvisionType
     summary: Text
-    obligors: Literal["parties"] | Annotated[list[ActorCode], Field(min_length=1)]
-    beneficiaries: Literal["parties"] | list[ActorCode] = Field(default_factory=list)
+    obligors: Literal["parties"] | Annotated[ActorCodes, Field(min_length=1)]
+    beneficiaries: Literal["parties"] | ActorCodes = Field(default_factory=list)
 
 
 class Instrument(_Frozen):
     """A treaty, a politically binding document, a draft or a set of demands."""
 
-    record: Literal["instrument"] = "instrument"
+    record: Literal["instrument"]
     id: RecordId
     title: Text
     legal_nature: LegalNature
@@ -107,13 +126,13 @@ class Act(_Frozen):
     knows their order (lower first). Rules by type are in the validator.
     """
 
-    record: Literal["act"] = "act"
+    record: Literal["act"]
     id: RecordId
     type: ActType
     date: EdtfDate
     effective: EdtfDate | None = None
-    actors: Annotated[list[ActorCode], Field(min_length=1)]
-    recipients: list[ActorCode] = Field(default_factory=list)
+    actors: Annotated[ActorCodes, Field(min_length=1)]
+    recipients: ActorCodes = Field(default_factory=list)
     instrument: RecordId | None = None
     provision: RecordId | None = None
     predecessor: ActorCode | None = None

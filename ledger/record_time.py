@@ -17,8 +17,9 @@ from datetime import UTC, datetime, time
 
 from ledger.errors import InvalidDate
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_POSITION = re.compile(r"@(\d+)")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_POSITION = re.compile(r"@([0-9]+)")
+_INSTANT_CHARACTERS = re.compile(r"[0-9T:.+Z-]+")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ def parse_known_at(value: object) -> KnownAt:
         except ValueError as err:
             raise InvalidDate(value, "that day does not exist") from err
         return KnownAt(value, instant=datetime.combine(day, time.max, tzinfo=UTC))
+    if not _INSTANT_CHARACTERS.fullmatch(value):
+        raise InvalidDate(value, "give a UTC instant (2025-01-01T12:00:00Z), a day or @POSITION")
     try:
         instant = datetime.fromisoformat(value)
     except ValueError as err:

@@ -7,12 +7,12 @@ and the offending value.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from ledger.codec import loads
 from ledger.errors import InvalidRecord, LedgerError
 from ledger.model import RECORD_ADAPTER, Act, Instrument
 
@@ -34,10 +34,7 @@ def parse_record(data: bytes | str | dict, where: str) -> Submitted:
             first offending field and value.
     """
     if isinstance(data, (bytes, str)):
-        try:
-            data = loads(data)
-        except ValueError as err:
-            raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err
+        data = _strict_json(data, where)
     if not isinstance(data, dict):
         raise InvalidRecord(where, None, None, "a record must be a JSON object")
     record_id = data.get("id") if isinstance(data.get("id"), str) else None
@@ -53,6 +50,33 @@ def parse_record(data: bytes | str | dict, where: str) -> Submitted:
     except LedgerError as err:  # raised by a validator outside pydantic's wrapping
         raise InvalidRecord(where, record_id, None, str(err), kind) from err
     return Submitted(where, record)
+
+
+def _strict_json(data: bytes | str, where: str) -> object:
+    """Parse one JSON text (RFC 8259, UTF-8) refusing duplicate keys and NaN or Infinity."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InvalidRecord(
+                where, None, None, f"not UTF-8 (byte {err.start + 1} is {data[err.start]:#04x})"
+            ) from err
+    try:
+        return json.loads(data, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except ValueError as err:
+        raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"key {repeated[0]!r} appears twice in one object")
+    return dict(pairs)
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def parse_lines(lines: Iterable[bytes], source: str) -> list[Submitted]:

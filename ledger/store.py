@@ -22,13 +22,13 @@ from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import PersistenceError, Transcoder
-from eventsourcing.utils import Environment
+from eventsourcing.utils import Environment, TopicError
 
 from ledger.codec import OrjsonTranscoder
 from ledger.entries import Action, Entry
 from ledger.errors import EmptyStore, StoreError
 from ledger.events import Corrected, Recorded, Retracted
-from ledger.locations import MEMORY, check_sqlite_file
+from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
 from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
 from ledger.record_time import format_instant
 
@@ -113,7 +113,8 @@ class Ledger:
         if location != MEMORY:
             if create and not Path(location).exists():
                 self._new_file = Path(location)
-            check_sqlite_file(location, create=create)
+            if not check_sqlite_file(location, create=create):
+                mark_as_ledger(location)
             env = {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": location,
@@ -158,8 +159,8 @@ class Ledger:
             return None
         items = []
         for item in stored:
-            event = self._app.mapper.to_domain_event(item)
-            items.append((_ACTIONS[type(event)], RECORD_ADAPTER.validate_python(event.record)))
+            entry = self._decoded(0, item)
+            items.append((entry.action, entry.record))
         return Versions(items)
 
     def append_new(self, records: Sequence[Instrument | Act]) -> list[int]:
@@ -271,8 +272,19 @@ class Ledger:
             if not page:
                 return
             for notification in page:
-                yield self._entry(notification.id, self._app.mapper.to_domain_event(notification))
+                yield self._decoded(notification.id, notification)
             position = page[-1].id
+
+    def _decoded(self, position: int, stored) -> Entry:
+        """Decode one stored event; a damaged one is a :class:`StoreError`, not a crash."""
+        try:
+            return self._entry(position, self._app.mapper.to_domain_event(stored))
+        except (ValueError, TypeError, KeyError, AttributeError, TopicError) as err:
+            raise StoreError(
+                f"the entry at position {position} of {self.location!r} cannot be read "
+                f"({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
+                "written by something else"
+            ) from err
 
     def _entry(self, position: int, event: Recorded | Corrected | Retracted) -> Entry:
         record = RECORD_ADAPTER.validate_python(event.record)
@@ -300,10 +312,7 @@ class Ledger:
         if last:
             with self._reading():
                 (notification,) = self._app.recorder.select_notifications(start=last, limit=1)
-            previous = datetime.fromisoformat(
-                self._app.mapper.to_domain_event(notification).recorded_at
-            )
-            now = max(now, previous)
+            now = max(now, self._decoded(last, notification).recorded_at)
         return _format_instant(now)
 
     def _save(self, events: list) -> list[int]:

@@ -67,13 +67,14 @@ class Claim(_ReadModel):
 class Indeterminate(_ReadModel):
     """An act whose possible days straddle the as-of day: neither applied nor dropped.
 
-    ``phase`` is ``notice`` for the act's date, ``effect`` for its effective date.
+    ``phase`` is ``date`` for the act's date (a withdrawal's notice), ``effective``
+    for its effective date.
     """
 
     id: str
     type: ActType
     date: str
-    phase: str
+    phase: str = Field(description="date or effective: which of the act's dates straddles")
     instrument: str | None
 
 
@@ -99,13 +100,17 @@ class TimelineAct(_ReadModel):
     latest: str
     effective: str | None
     instrument: str | None
+    provision: str | None
+    successor: str | None
     actors: list[str]
     recipients: list[str]
+    predecessor: str | None
     territory: str | None
+    sequence: int | None
     summary: str
     date_note: str | None
     sources: list[Source]
-    position: int
+    position: int = Field(description="log position at which the act was first recorded")
 
 
 class Timeline(_ReadModel):

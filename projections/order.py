@@ -25,10 +25,10 @@ from projections.known import Standing
 
 
 class Phase(StrEnum):
-    """Which date of an act a happening stands for."""
+    """Which date of an act a happening stands for: its ``date`` or its ``effective`` date."""
 
-    NOTICE = "notice"
-    EFFECT = "effect"
+    NOTICE = "date"
+    EFFECT = "effective"
 
 
 @dataclass(frozen=True)

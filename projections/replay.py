@@ -61,8 +61,9 @@ def replay(
             (``projections.known``); None for everything recorded.
         instrument: keep only this instrument (and its indeterminate acts).
         actor: keep only instruments toward which this actor has a status,
-            only its row in each, the provisions naming or binding it, its
-            claims and the indeterminate acts it takes part in.
+            only its row in each, the provisions naming or binding it (with
+            ``bound`` reduced to the actor, or empty), its claims and the
+            indeterminate acts it takes part in.
 
     Raises:
         UnknownInstrument: ``instrument`` is not in the ledger (as known then).
@@ -192,6 +193,10 @@ def _for_actor(
             if actor in p.bound
             or (isinstance(p.obligors, list) and actor in p.obligors)
             or (isinstance(p.beneficiaries, list) and actor in p.beneficiaries)
+        ]
+        provisions = [
+            p.model_copy(update={"bound": [code for code in p.bound if code == actor]})
+            for p in provisions
         ]
         if rows or provisions:
             kept.append(s.model_copy(update={"actors": rows, "provisions": provisions}))

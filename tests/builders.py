@@ -16,6 +16,7 @@ def instrument(
     """An instrument with a title derived from its id."""
     return Instrument.model_validate(
         {
+            "record": "instrument",
             "id": instrument_id,
             "title": f"Title of {instrument_id}",
             "legal_nature": nature,
@@ -30,6 +31,7 @@ def act(
 ) -> Act:
     """An act with one source; ``extra`` sets any other field."""
     data = {
+        "record": "act",
         "id": act_id,
         "type": kind,
         "date": date,

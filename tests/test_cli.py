@@ -129,6 +129,14 @@ def test_import_a_file_with_one_bad_line_writes_nothing(runner, tmp_path):
         ({"sources": []}, "field 'sources': List should have at least 1 item"),
         ({"colour": "red"}, "field 'colour': is not a field of an act; see 'ledger schema act'"),
         ({"effective": "2014"}, "an act of type 'signature' has no effective date"),
+        ({"summary": "   "}, "field 'summary': must not be blank"),
+        ({"summary": "two\nlines"}, "field 'summary': must be one line with no control characters"),
+        ({"actors": ["USA", "USA"]}, "field 'actors': USA listed twice"),
+        ({"date": "2014-1X"}, "'2014-1X' is not a valid date: it is not an EDTF date"),
+        (
+            {"date": "２０１４"},
+            "'２０１４' is not a valid date: it is not an EDTF date of the accepted",
+        ),
     ],
 )
 def test_invalid_acts_are_refused_naming_act_and_field(loaded, tmp_path, change, message):
@@ -147,10 +155,28 @@ def test_import_of_a_changed_act_is_a_conflict(loaded, tmp_path):
     result = loaded.invoke(main, ["import", "changed.jsonl"])
     assert result.exit_code == 1
     assert last_line(result) == (
-        "Error: record 't.sig' is already recorded with different content (field 'date': "
-        "recorded '1990-11-19', given '1990-11-20'); give the changed act a new id; "
-        "nothing was written"
+        "Error: changed.jsonl line 1: act 't.sig' is already recorded with different content "
+        "(field 'date': recorded '1990-11-19', given '1990-11-20'); record a change with "
+        '"ledger correct", or give a new act a new id; nothing was written'
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"record": "act", "id": "a", "id": "b"}\n', "key 'id' appears twice in one object"),
+        (b'{"record": "act", "sequence": NaN}\n', "NaN is not a JSON number"),
+        (b'{"record": "act", "summary": "caf\xe9"}\n', "not UTF-8 (byte 34 is 0xe9)"),
+        (b"\xef\xbb\xbf{}\n", "not valid JSON"),
+    ],
+)
+def test_import_refuses_ambiguous_json(runner, tmp_path, content, message):
+    (tmp_path / "odd.jsonl").write_bytes(content)
+    result = runner.invoke(main, ["import", "odd.jsonl"])
+    assert result.exit_code == 1
+    assert last_line(result).startswith("Error: odd.jsonl line 1")
+    assert message in last_line(result)
+    assert not (tmp_path / "ledger.db").exists()
 
 
 def test_import_refuses_bad_json_and_missing_files(runner, tmp_path):
@@ -256,7 +282,8 @@ def test_record_from_stdin_and_from_options(loaded):
         ),
     ],
 )
-def test_record_errors(loaded, args, stdin, message):
+def test_record_errors(loaded, tmp_path, args, stdin, message):
+    (tmp_path / "act.json").write_text(json.dumps(dict(SIGNED, id="t.file")))
     result = loaded.invoke(main, args, input=stdin)
     assert result.exit_code in (1, 2)
     assert message in result.output
@@ -293,7 +320,7 @@ def test_replay_json_is_byte_identical_between_runs(loaded):
             "Error: Invalid value for '--as-of': '2014-13' is not a valid date: "
             "month 13 does not exist",
         ),
-        (["replay", "--as-of", "14-03"], 2, "give the as-of day as YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["replay", "--as-of", "14-03"], 2, "give the day as YYYY, YYYY-MM or YYYY-MM-DD"),
         (["replay", "--as-of", "2014", "--actor", "Russia"], 2, "'Russia' is not an actor code"),
         (
             ["replay", "--as-of", "2014", "--instrument", "cfe-1991"],

@@ -54,7 +54,7 @@ def test_valid_time_resolves_to_inclusive_days(text, earliest, latest):
         (2014, "must be a string"),
         (None, "must be a string"),
         ("14 March 2014", "not an EDTF date"),
-        ("2014-03-18T10:00:00", "not accepted"),
+        ("2014-03-18T10:00:00", "not an EDTF date of the accepted kinds"),
         ("2001-21", "month 21 does not exist"),
         ("2014/..", "needs both ends"),
         ("2014-03-18/", "needs both ends"),
@@ -122,3 +122,27 @@ def test_plain_dates_resolve_as_the_edtf_grammar_does(day, precision):
     fast = parse_valid_time(text)
     slow = _parse_with_grammar(text)
     assert (fast.earliest, fast.latest) == (slow.earliest, slow.latest)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2014-1X",
+        "2014-0X",
+        "[2014-03,2014-XX]",
+        "2014S2",
+        "２０１８-10-20",
+        "٢٠١٤-٠٣",
+        "2014-03-1X",
+    ],
+)
+def test_grammar_edge_cases_are_refused_cleanly(text, capsys):
+    with pytest.raises(InvalidDate):
+        parse_valid_time(text)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("text", ["２０１４", "٢٠١٤-٠٣", "2014-03-1٨"])
+def test_as_of_takes_ascii_digits_only(text):
+    with pytest.raises(InvalidDate):
+        parse_as_of(text)

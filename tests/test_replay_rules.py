@@ -114,7 +114,7 @@ def test_an_effective_date_that_straddles_the_day_is_indeterminate():
     notice = act("t.usa.wd", "withdrawal", "2020-05-22", ["USA"], "t", effective="2020-11")
     result = replay(entries(TREATY, SIGNED, IN_FORCE, notice), parse_as_of("2020-11-10"))
     assert [(i.id, i.phase, i.date) for i in result.indeterminate] == [
-        ("t.usa.wd", "effect", "2020-11")
+        ("t.usa.wd", "effective", "2020-11")
     ]
     assert actor_of([TREATY, SIGNED, IN_FORCE, notice], "2020-11-10", "USA") == (
         "withdrawing",

@@ -115,7 +115,7 @@ def test_crimea_is_claimed_by_russia_from_2014_03_18(shipped):
 def test_astana_declaration_date_is_disputed(shipped):
     on_second = replay(shipped, parse_as_of("2010-12-02"))
     pending = [i for i in on_second.indeterminate if i.instrument == "astana-declaration-2010"]
-    assert [(i.date, i.phase) for i in pending] == [("[2010-12-02,2010-12-03]", "notice")]
+    assert [(i.date, i.phase) for i in pending] == [("[2010-12-02,2010-12-03]", "date")]
     assert state(shipped, "2010-12-02", "astana-declaration-2010") is None
     assert state(shipped, "2010-12-03", "astana-declaration-2010").status.value == "adopted"
 

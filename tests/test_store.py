@@ -190,3 +190,53 @@ def test_stored_events_are_sorted_key_json(tmp_path):
     assert topic == "ledger.events:Recorded"
     assert state.startswith(b'{"record":{"id":"t","legal_nature":"treaty"')
     assert b'"recorded_at":"2026-01-01T00:00:01.000000Z","recorded_by":"tester"' in state
+
+
+def test_a_database_of_another_event_sourced_application_is_refused_untouched(tmp_path):
+    path = tmp_path / "bank.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
+            "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
+        )
+        conn.execute("INSERT INTO stored_events VALUES ('a', 1, 'bank:Opened', x'7b7d')")
+    conn.close()
+    before = path.read_bytes()
+    for create in (False, True):
+        with pytest.raises(StoreError) as caught:
+            Ledger(str(path), create=create)
+        assert "another event-sourced application" in str(caught.value)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "state",
+    [b"not json", b'{"record": {}}', b'{"recorded_at": "2026-01-01T00:00:00Z"}'],
+)
+def test_a_damaged_entry_is_a_store_error_naming_its_position(tmp_path, state):
+    path = tmp_path / "damaged.db"
+    with Ledger(str(path), create=True, clock=Clock()) as opened:
+        append_records(opened, submit(TREATY, SIGNED))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE stored_events SET state = ? WHERE rowid = 2", (state,))
+    conn.close()
+    with Ledger(str(path)) as reopened, pytest.raises(StoreError) as caught:
+        list(reopened.entries())
+    assert "the entry at position 2" in str(caught.value)
+
+
+def test_an_unknown_topic_is_a_store_error(tmp_path):
+    path = tmp_path / "topic.db"
+    with Ledger(str(path), create=True, clock=Clock()) as opened:
+        append_records(opened, submit(TREATY))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE stored_events SET topic = 'bank:Opened'")
+    conn.close()
+    with Ledger(str(path)) as reopened, pytest.raises(StoreError):
+        list(reopened.entries())
+
+
+def test_an_empty_store_path_is_refused():
+    with pytest.raises(StoreError) as caught:
+        Ledger("  ", create=True)
+    assert "the store path is empty" in str(caught.value)
