@@ -62,7 +62,13 @@ def _strict_json(data: bytes | str, where: str) -> object:
                 where, None, None, f"not UTF-8 (byte {err.start + 1} is {data[err.start]:#04x})"
             ) from err
     try:
-        return json.loads(data, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        return json.loads(
+            data.strip(), object_pairs_hook=_unique_keys, parse_constant=_no_constant
+        )
+    except json.JSONDecodeError as err:
+        raise InvalidRecord(
+            where, None, None, f"not valid JSON ({err.msg} at column {err.colno})"
+        ) from err
     except ValueError as err:
         raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err
 
@@ -109,7 +115,9 @@ def _explain(err: ValidationError, where: str, record_id: str | None, kind: str)
     if first["type"] == "missing":
         detail = "is required"
     elif first["type"] == "extra_forbidden":
-        detail = f"is not a field of an {kind}; see 'ledger schema {kind}'"
+        owner = {"sources": "a source", "provisions": "a provision"}.get(loc[0], f"an {kind}")
+        owner = owner if len(loc) > 1 else f"an {kind}"
+        detail = f"is not a field of {owner}; see 'ledger schema {kind}'"
     elif isinstance(value, dict) or field is None:
         detail = message
     else:
