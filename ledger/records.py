@@ -62,9 +62,7 @@ def _strict_json(data: bytes | str, where: str) -> object:
                 where, None, None, f"not UTF-8 (byte {err.start + 1} is {data[err.start]:#04x})"
             ) from err
     try:
-        return json.loads(
-            data.strip(), object_pairs_hook=_unique_keys, parse_constant=_no_constant
-        )
+        return json.loads(data.strip(), object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
         raise InvalidRecord(
             where, None, None, f"not valid JSON ({err.msg} at column {err.colno})"
