@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from cli.params import ACTOR_CODE, AS_OF_DAY, KNOWN_AT, json_option, known_at_option, store_option
+from cli.params import (
+    ACTOR_CODE,
+    AS_OF_DAY,
+    KNOWN_AT,
+    json_option,
+    known_at_option,
+    read_only_option,
+    store_option,
+)
 
 
 @click.command("history")
@@ -12,9 +20,10 @@ from cli.params import ACTOR_CODE, AS_OF_DAY, KNOWN_AT, json_option, known_at_op
 @click.option("--instrument", metavar="ID", help="The instrument and every act concerning it.")
 @click.option("--actor", type=ACTOR_CODE, help="Every act involving this actor.")
 @known_at_option
+@read_only_option
 @store_option
 @json_option
-def history_command(act_id, instrument, actor, known_at, store, as_json) -> None:
+def history_command(read_only, act_id, instrument, actor, known_at, store, as_json) -> None:
     """Show every version of acts in record order: what, when, by whom, why, with sources.
 
     Give one ACT_ID, or --instrument ID, or --actor CODE.
@@ -31,7 +40,7 @@ def history_command(act_id, instrument, actor, known_at, store, as_json) -> None
 
     if sum(value is not None for value in (act_id, instrument, actor)) != 1:
         raise click.UsageError("give one ACT_ID, or --instrument ID, or --actor CODE")
-    with Ledger(store) as ledger:
+    with Ledger(store, read_only=read_only) as ledger:
         result = history(
             ledger.entries(), act_id=act_id, instrument=instrument, actor=actor, known_at=known_at
         )
@@ -56,9 +65,10 @@ def history_command(act_id, instrument, actor, known_at, store, as_json) -> None
     type=KNOWN_AT,
     help="The later moment of record (default: everything recorded).",
 )
+@read_only_option
 @store_option
 @json_option
-def explain_command(as_of, before, after, store, as_json) -> None:
+def explain_command(read_only, as_of, before, after, store, as_json) -> None:
     """Explain why the answer for a day differs between two moments of record.
 
     Lists each change in status (instrument, actor, provision, claim,
@@ -75,7 +85,7 @@ def explain_command(as_of, before, after, store, as_json) -> None:
     from ledger.store import Ledger
     from projections.explain import explain
 
-    with Ledger(store) as ledger:
+    with Ledger(store, read_only=read_only) as ledger:
         entries = list(ledger.entries())
     if after is None:
         from ledger.record_time import KnownAt
@@ -90,8 +100,9 @@ def explain_command(as_of, before, after, store, as_json) -> None:
 
 @click.command("export-log")
 @click.option("--out", type=click.File("wb"), default="-", help="Write here (default: stdout).")
+@read_only_option
 @store_option
-def export_log_command(out, store) -> None:
+def export_log_command(out, read_only, store) -> None:
     """Write every entry of the ledger, with record times and authors, as JSON Lines.
 
     "ledger import-log" loads the file into an empty ledger with the same
@@ -105,7 +116,7 @@ def export_log_command(out, store) -> None:
     from ledger.log_format import entry_data
     from ledger.store import Ledger
 
-    with Ledger(store) as ledger:
+    with Ledger(store, read_only=read_only) as ledger:
         for entry in ledger.entries():
             out.write(dumps(entry_data(entry)) + b"\n")
 

@@ -18,6 +18,14 @@ from cli.auditing import (
     import_log_command,
 )
 from cli.importing import import_command, record_command
+from cli.integrity import (
+    check_command,
+    checkpoint_command,
+    keygen_command,
+    prove_command,
+    verify_command,
+    verify_proof_command,
+)
 from cli.reading import instruments_command, replay_command, timeline_command
 from cli.revising import correct_command, retract_command
 from cli.schema import schema_command
@@ -53,6 +61,12 @@ def main() -> None:
       ledger explain --as-of 2007-12 --known-at @140
       ledger export-log --out log.jsonl
       ledger import-log log.jsonl --store copy.db
+      ledger keygen --out key.pem
+      ledger checkpoint --key key.pem --out cp.json
+      ledger verify --checkpoint cp.json
+      ledger prove ACT_ID --checkpoint cp.json --out proof.json
+      ledger verify-proof proof.json
+      ledger check
       ledger schema replay
 
     The store is ./ledger.db unless --store or LEDGER_STORE says otherwise.
@@ -70,4 +84,10 @@ main.add_command(history_command)
 main.add_command(explain_command)
 main.add_command(export_log_command)
 main.add_command(import_log_command)
+main.add_command(keygen_command)
+main.add_command(checkpoint_command)
+main.add_command(verify_command)
+main.add_command(prove_command)
+main.add_command(verify_proof_command)
+main.add_command(check_command)
 main.add_command(schema_command)

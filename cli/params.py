@@ -116,3 +116,11 @@ by_option = click.option(
     callback=_check_author,
     help="Who records (default: $LEDGER_USER, else the OS user).",
 )
+
+
+read_only_option = click.option(
+    "--read-only",
+    "read_only",
+    is_flag=True,
+    help="Open the store read-only: any write is refused.",
+)

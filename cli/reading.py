@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from cli.params import ACTOR_CODE, AS_OF_DAY, json_option, known_at_option, store_option
+from cli.params import (
+    ACTOR_CODE,
+    AS_OF_DAY,
+    json_option,
+    known_at_option,
+    read_only_option,
+    store_option,
+)
 
 
 @click.command("replay")
@@ -20,9 +27,12 @@ from cli.params import ACTOR_CODE, AS_OF_DAY, json_option, known_at_option, stor
     "--actor", type=ACTOR_CODE, help="Only this actor (ISO 3166 alpha-3 or organisation)."
 )
 @known_at_option
+@read_only_option
 @store_option
 @json_option
-def replay_command(as_of, instrument, actor, known_at, store: str, as_json: bool) -> None:
+def replay_command(
+    read_only, as_of, instrument, actor, known_at, store: str, as_json: bool
+) -> None:
     """Replay the ledger: who was bound by what at the close of a day.
 
     Prints each instrument's status and since when, each actor's status
@@ -46,10 +56,11 @@ def replay_command(as_of, instrument, actor, known_at, store: str, as_json: bool
     from ledger.store import Ledger
     from projections.replay import replay
 
-    with Ledger(store) as ledger:
+    with Ledger(store, read_only=read_only) as ledger:
         result = replay(
             ledger.entries(), as_of, known_at=known_at, instrument=instrument, actor=actor
         )
+        result = _with_root(result, ledger)
     if as_json:
         emit_json(result)
     else:
@@ -64,9 +75,12 @@ def replay_command(as_of, instrument, actor, known_at, store: str, as_json: bool
 @click.option("--actor", type=ACTOR_CODE, help="Only acts this actor takes part in.")
 @click.option("--instrument", metavar="ID", help="Only acts concerning this instrument.")
 @known_at_option
+@read_only_option
 @store_option
 @json_option
-def timeline_command(start, end, actor, instrument, known_at, store: str, as_json: bool) -> None:
+def timeline_command(
+    read_only, start, end, actor, instrument, known_at, store: str, as_json: bool
+) -> None:
     """List acts in valid-time order, with their sources.
 
     An act is listed when any day it may fall on lies between --from (from
@@ -89,7 +103,7 @@ def timeline_command(start, end, actor, instrument, known_at, store: str, as_jso
         raise click.BadParameter(
             f"--to {end.text} is before --from {start.text}", param_hint="--to"
         )
-    with Ledger(store) as ledger:
+    with Ledger(store, read_only=read_only) as ledger:
         result = timeline(
             ledger.entries(),
             start=first,
@@ -98,6 +112,7 @@ def timeline_command(start, end, actor, instrument, known_at, store: str, as_jso
             instrument=instrument,
             known_at=known_at,
         )
+        result = _with_root(result, ledger)
     if as_json:
         emit_json(result)
     else:
@@ -105,9 +120,10 @@ def timeline_command(start, end, actor, instrument, known_at, store: str, as_jso
 
 
 @click.command("instruments")
+@read_only_option
 @store_option
 @json_option
-def instruments_command(store: str, as_json: bool) -> None:
+def instruments_command(read_only, store: str, as_json: bool) -> None:
     """List the instruments in the ledger: id, legal nature, title, provisions.
 
     \b
@@ -119,7 +135,7 @@ def instruments_command(store: str, as_json: bool) -> None:
     from ledger.store import Ledger
     from projections.catalogue import catalogue
 
-    with Ledger(store) as ledger:
+    with Ledger(store, read_only=read_only) as ledger:
         result = catalogue(ledger.entries())
     if as_json:
         emit_json(result)
@@ -129,3 +145,10 @@ def instruments_command(store: str, as_json: bool) -> None:
         click.echo(f"{item.id:<{width}}  {item.legal_nature:<10}  {item.title}")
         for provision in item.provisions:
             click.echo(f"{'':<{width}}    provision {provision}")
+
+
+def _with_root(result, ledger):
+    """Name the log size and Merkle root the result was computed from."""
+    return result.model_copy(
+        update={"log_size": result.position, "root_hash": ledger.root_hash(result.position)}
+    )

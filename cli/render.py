@@ -27,6 +27,8 @@ def replay_lines(result: Replay) -> Iterator[str]:
         f"As of {result.as_of} (close of {result.as_of_day}), "
         f"as known at {result.known_at} (log position {result.position})"
     )
+    if result.root_hash:
+        yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}"
     if not result.instruments:
         yield ""
         yield "No instrument has a status as of that day."

@@ -28,9 +28,12 @@ from ledger.codec import OrjsonTranscoder
 from ledger.entries import Action, Entry
 from ledger.errors import EmptyStore, StoreError
 from ledger.events import Corrected, Recorded, Retracted
+from ledger.integrity import StoredRow, entry_hash
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
+from ledger.merkle import root
 from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
 from ledger.record_time import format_instant
+from ledger.recorder import HashingSQLiteRecorder
 
 _PAGE = 1000
 _ACTIONS = {Recorded: Action.RECORD, Corrected: Action.CORRECT, Retracted: Action.RETRACT}
@@ -90,6 +93,8 @@ class Ledger:
             order: an entry gets the later of the clock and the last entry's
             record time.
         user: who records (default ``$LEDGER_USER``, else the OS user).
+        read_only: open the SQLite file read-only (``mode=ro``); every write
+            is refused with a :class:`StoreError`.
 
     Raises:
         StoreError: the location is not a SQLite file the ledger can use;
@@ -104,8 +109,10 @@ class Ledger:
         create: bool = False,
         clock: Callable[[], datetime] = utc_now,
         user: str | None = None,
+        read_only: bool = False,
     ) -> None:
         self.location = location
+        self.read_only = read_only
         self._clock = clock
         self.user = user or os.environ.get("LEDGER_USER") or _os_user()
         env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -113,13 +120,18 @@ class Ledger:
         if location != MEMORY:
             if create and not Path(location).exists():
                 self._new_file = Path(location)
+            if read_only and create:
+                raise ValueError("a ledger opened read-only cannot create its store")
             if not check_sqlite_file(location, create=create):
                 mark_as_ledger(location)
             env = {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                "SQLITE_DBNAME": location,
+                "SQLITE_DBNAME": (
+                    Path(location).resolve().as_uri() + "?mode=ro" if read_only else location
+                ),
                 "ORIGINATOR_ID_TYPE": "text",
                 "CREATE_TABLE": "y" if create else "n",
+                "APPLICATION_RECORDER_TOPIC": "ledger.recorder:HashingSQLiteRecorder",
             }
         try:
             self._app = _LedgerApplication(env=env)
@@ -275,6 +287,47 @@ class Ledger:
                 yield self._decoded(notification.id, notification)
             position = page[-1].id
 
+    def rows(self) -> Iterator[StoredRow]:
+        """Yield every stored entry exactly as stored, in position order."""
+        position = 0
+        while True:
+            with self._reading():
+                page = self._app.recorder.select_notifications(
+                    start=position, limit=_PAGE, inclusive_of_start=False
+                )
+            if not page:
+                return
+            for item in page:
+                yield StoredRow(
+                    item.id,
+                    str(item.originator_id),
+                    item.originator_version,
+                    item.topic,
+                    item.state,
+                )
+            position = page[-1].id
+
+    def recorded_hashes(self, upto: int | None = None) -> dict[int, bytes]:
+        """Position to the leaf hash recorded when each entry was appended.
+
+        An in-memory store records none apart from its entries: its hashes
+        are computed from them.
+        """
+        recorder = self._app.recorder
+        if isinstance(recorder, HashingSQLiteRecorder):
+            with self._reading():
+                return recorder.select_hashes(upto)
+        return {
+            row.position: entry_hash(row)
+            for row in self.rows()
+            if upto is None or row.position <= upto
+        }
+
+    def root_hash(self, upto: int | None = None) -> str:
+        """The RFC 9162 Merkle root (hex) of the recorded leaf hashes up to ``upto``."""
+        hashes = self.recorded_hashes(upto)
+        return root([hashes[position] for position in sorted(hashes)]).hex()
+
     def _decoded(self, position: int, stored) -> Entry:
         """Decode one stored event; a damaged one is a :class:`StoreError`, not a crash."""
         try:
@@ -316,6 +369,8 @@ class Ledger:
         return _format_instant(now)
 
     def _save(self, events: list) -> list[int]:
+        if self.read_only:
+            raise StoreError(f"the store {self.location!r} is open read-only; nothing was written")
         try:
             recordings = self._app.save(*events)
         except PersistenceError as err:

@@ -85,6 +85,10 @@ class Replay(_ReadModel):
     as_of_day: str = Field(description="the last day included, ISO 8601")
     known_at: str = Field(description="record time the replay was computed as of, UTC instant")
     position: int = Field(description="last log position the replay was computed from")
+    log_size: int | None = Field(None, description="entries the replay was computed from")
+    root_hash: str | None = Field(
+        None, description="RFC 9162 Merkle root (hex) of those entries, set by the store"
+    )
     instruments: list[InstrumentState]
     claims: list[Claim]
     indeterminate: list[Indeterminate]
@@ -120,6 +124,8 @@ class Timeline(_ReadModel):
     end: str | None
     known_at: str
     position: int
+    log_size: int | None = None
+    root_hash: str | None = None
     acts: list[TimelineAct]
 
 

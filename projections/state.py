@@ -41,7 +41,7 @@ from projections.order import Happening, Phase
 
 _FINAL = frozenset({InstrumentStatus.TERMINATED, InstrumentStatus.SUPERSEDED})
 _ADOPTING = frozenset({ActType.ADOPTION, ActType.SIGNATURE, ActType.DEMANDS})
-_TIMELINE_ONLY = frozenset(
+TIMELINE_ONLY = frozenset(
     {
         ActType.REJECTION,
         ActType.SELF_RESTRAINT,
@@ -125,7 +125,7 @@ class LedgerState:
             assert act.territory is not None
             for claimant in act.actors:
                 self.claims.setdefault((act.territory, claimant), (when, act.id))
-        elif act.instrument is not None and act.type not in _TIMELINE_ONLY:
+        elif act.instrument is not None and act.type not in TIMELINE_ONLY:
             self._apply_to_instrument(act, self.instrument(act.instrument), when)
 
     def _apply_to_instrument(self, act: Act, progress: InstrumentProgress, when: str) -> None:

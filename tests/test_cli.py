@@ -43,7 +43,8 @@ IN_FORCE = {
 
 
 COMMANDS = ["import", "record", "replay", "timeline", "instruments", "schema", "correct",
-            "retract", "history", "explain", "export-log", "import-log"]  # fmt: skip
+            "retract", "history", "explain", "export-log", "import-log", "keygen", "checkpoint",
+            "verify", "prove", "verify-proof", "check"]  # fmt: skip
 
 
 def lines(*records):
@@ -498,3 +499,94 @@ def test_export_log_and_import_log_round_trip(loaded, tmp_path):
     assert bad.exit_code == 1
     assert last_line(bad).startswith("Error: bad.jsonl line 1: not a log entry")
     assert not (tmp_path / "other.db").exists()
+
+
+def test_keygen_checkpoint_verify_prove_and_verify_proof(loaded, tmp_path):
+    made = loaded.invoke(main, ["keygen", "--out", "key.pem"])
+    assert made.exit_code == 0, made.output
+    assert oct((tmp_path / "key.pem").stat().st_mode & 0o777) == "0o600"
+    again = loaded.invoke(main, ["keygen", "--out", "key.pem"])
+    assert again.exit_code == 2 and "refusing to overwrite a key" in again.output
+    checkpoint = loaded.invoke(main, ["checkpoint", "--key", "key.pem", "--out", "cp.json"])
+    assert checkpoint.exit_code == 0, checkpoint.output
+    data = json.loads((tmp_path / "cp.json").read_text())
+    assert data["tree_size"] == 3 and len(data["root_hash"]) == 64 and data["signature"]
+    verified = loaded.invoke(
+        main, ["verify", "--checkpoint", "cp.json", "--public-key", "key.pem.pub"]
+    )
+    assert verified.exit_code == 0, verified.output
+    assert "cp.json: 3 entries, consistent, signature valid" in verified.output
+    assert verified.output.strip().endswith(data["root_hash"])
+    replayed = json.loads(loaded.invoke(main, ["replay", "--as-of", "2000", "--json"]).output)
+    assert (replayed["log_size"], replayed["root_hash"]) == (3, data["root_hash"])
+    proved = loaded.invoke(main, ["prove", "t.sig", "--checkpoint", "cp.json", "--out", "p.json"])
+    assert proved.exit_code == 0, proved.output
+    checked = loaded.invoke(main, ["verify-proof", "p.json", "--public-key", "key.pem.pub"])
+    assert checked.exit_code == 0, checked.output
+    assert "position 2: proved" in checked.output
+    proof = json.loads((tmp_path / "p.json").read_text())
+    proof["checkpoint"]["tree_size"] = 4
+    (tmp_path / "bad.json").write_text(json.dumps(proof))
+    broken = loaded.invoke(main, ["verify-proof", "bad.json"])
+    assert broken.exit_code == 1
+    assert last_line(broken) == "Error: the proof of 't.sig' does not hold"
+
+
+def test_verify_reports_a_tampered_store(loaded, tmp_path):
+    import sqlite3
+
+    loaded.invoke(main, ["checkpoint", "--out", "cp.json"])
+    conn = sqlite3.connect(tmp_path / "ledger.db")
+    with conn:
+        conn.execute(
+            "UPDATE stored_events SET state = replace(state, '1990', '1989') WHERE rowid = 2"
+        )
+    conn.close()
+    result = loaded.invoke(main, ["verify", "--checkpoint", "cp.json"])
+    assert result.exit_code == 1
+    assert last_line(result) == (
+        "Error: verification failed at position 2: altered: "
+        "the entry does not hash to what was recorded"
+    )
+
+
+def test_check_passes_a_clean_record_and_fails_a_bad_one(loaded, tmp_path):
+    assert loaded.invoke(main, ["check"]).output.endswith("0 errors, 0 warnings in 3 entries\n")
+    bad = dict(SIGNED, id="t.fra.wd", type="withdrawal", actors=["FRA"], date="2000",
+               effective="2001")  # fmt: skip
+    (tmp_path / "bad.jsonl").write_text(lines(bad))
+    loaded.invoke(main, ["import", "bad.jsonl"])
+    result = loaded.invoke(main, ["check", "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output.split("\nError:")[0])
+    assert [f["rule"] for f in report["findings"]] == ["exit-without-consent"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["verify", "--checkpoint", "nope.json"], "'nope.json' does not exist"),
+        (["verify", "--checkpoint", "notjson.json"], "Error: notjson.json: not JSON"),
+        (["verify", "--checkpoint", "other.json"], "Error: other.json: not a checkpoint (field"),
+        (["checkpoint", "--key", "notjson.json"], "Error: notjson.json: not an unencrypted PEM"),
+        (["prove", "t.none", "--checkpoint", "cp.json"], "Error: no act 't.none' in the ledger"),
+        (["verify-proof", "other.json"], "Error: other.json: not a proof file"),
+    ],
+)
+def test_integrity_errors(loaded, tmp_path, args, message):
+    (tmp_path / "notjson.json").write_text("{nope")
+    (tmp_path / "other.json").write_text('{"tree_size": "many"}')
+    loaded.invoke(main, ["checkpoint", "--out", "cp.json"])
+    result = loaded.invoke(main, args)
+    assert result.exit_code in (1, 2)
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_read_only_reads_and_refuses_writes(loaded, tmp_path):
+    replayed = loaded.invoke(main, ["replay", "--as-of", "2000", "--read-only"])
+    assert replayed.exit_code == 0, replayed.output
+    before = (tmp_path / "ledger.db").read_bytes()
+    for command in (["instruments"], ["timeline"], ["history", "t.sig"], ["check"], ["verify"]):
+        assert loaded.invoke(main, [*command, "--read-only"]).exit_code == 0
+    assert (tmp_path / "ledger.db").read_bytes() == before

@@ -1,0 +1,269 @@
+"""Commands for tamper evidence: keygen, checkpoint, verify, prove, verify-proof, check."""
+
+from __future__ import annotations
+
+import click
+
+from cli.params import json_option, read_only_option, store_option
+
+
+def _read_json(path: str):
+    from ledger.checkpoints import InvalidCheckpoint
+    from ledger.codec import loads
+
+    try:
+        with open(path, "rb") as handle:
+            return loads(handle.read())
+    except ValueError as err:
+        raise InvalidCheckpoint(f"{path}: not JSON ({err})") from err
+
+
+def _trusted(path: str | None) -> str | None:
+    if path is None:
+        return None
+    with open(path, encoding="ascii", errors="replace") as handle:
+        return handle.read().strip()
+
+
+trusted_key_option = click.option(
+    "--public-key",
+    "public_key",
+    type=click.Path(exists=True, dir_okay=False),
+    help="File with the base64 Ed25519 public key to trust (from 'ledger keygen').",
+)
+
+
+@click.command("keygen")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Write the private key here (PEM, mode 0600); the public key goes to OUT.pub.",
+)
+def keygen_command(out: str) -> None:
+    """Make an Ed25519 key pair for signing checkpoints.
+
+    \b
+    Examples:
+      ledger keygen --out ledger-key.pem
+    """
+    import os
+
+    from ledger.checkpoints import new_key
+
+    if os.path.exists(out):
+        raise click.BadParameter(f"{out!r} exists; refusing to overwrite a key", param_hint="--out")
+    pem, public = new_key()
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(pem)
+    with open(f"{out}.pub", "w", encoding="ascii") as handle:
+        handle.write(public + "\n")
+    click.echo(f"Private key: {out}\nPublic key ({out}.pub): {public}")
+
+
+@click.command("checkpoint")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here (default: stdout).")
+@click.option(
+    "--key",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Sign with this Ed25519 private key (PEM, from 'ledger keygen').",
+)
+@read_only_option
+@store_option
+def checkpoint_command(out, key, read_only, store) -> None:
+    """Write a checkpoint of the log: its size, Merkle root (RFC 9162) and record time.
+
+    Keep checkpoints where the ledger's operator cannot change them; later,
+    'ledger verify --checkpoint' proves the log only grew since.
+
+    \b
+    Examples:
+      ledger checkpoint --out 2026-11-29.checkpoint.json --key ledger-key.pem
+    """
+    from cli.render import emit_json
+    from ledger.checkpoints import Checkpoint, sign
+    from ledger.codec import dumps
+    from ledger.record_time import format_instant
+    from ledger.store import Ledger
+
+    with Ledger(store, read_only=read_only) as ledger:
+        size = ledger.log_size
+        root_hash = ledger.root_hash()
+        last = list(ledger.entries())[-1] if size else None
+    checkpoint = Checkpoint(
+        tree_size=size,
+        root_hash=root_hash,
+        recorded_at=format_instant(last.recorded_at) if last else "",
+    )
+    if key:
+        with open(key, "rb") as handle:
+            checkpoint = sign(checkpoint, handle.read(), key)
+    if out:
+        with open(out, "wb") as handle:
+            handle.write(dumps(checkpoint.model_dump(mode="json"), pretty=True) + b"\n")
+        click.echo(f"Checkpoint of {size} entries, root {root_hash}, written to {out}.")
+    else:
+        emit_json(checkpoint)
+
+
+@click.command("verify")
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A checkpoint file (repeatable).",
+)
+@trusted_key_option
+@read_only_option
+@store_option
+@json_option
+def verify_command(checkpoints, public_key, read_only, store, as_json) -> None:
+    """Recompute every entry's hash and check that the log extends each checkpoint.
+
+    Exit 0 with a summary when all holds; otherwise exit 1 naming the first
+    failing position and the kind of failure: altered, missing, reordered,
+    inserted, inconsistent, bad-signature.
+
+    \b
+    Examples:
+      ledger verify
+      ledger verify --checkpoint 2026-11-29.checkpoint.json --public-key ledger-key.pem.pub
+    """
+    from cli.render import emit_json
+    from ledger.checkpoints import parse_checkpoint
+    from ledger.store import Ledger
+    from ledger.verification import verify
+
+    loaded = [(path, parse_checkpoint(_read_json(path), path)) for path in checkpoints]
+    with Ledger(store, read_only=read_only) as ledger:
+        report = verify(ledger, loaded, _trusted(public_key))
+    if as_json:
+        emit_json(report)
+    else:
+        for item in report.checkpoints:
+            state = "consistent" if item.consistent else "NOT consistent"
+            click.echo(
+                f"{item.source}: {item.tree_size} entries, {state}, signature {item.signature}"
+            )
+    if report.failure is not None:
+        failure = report.failure
+        where = f"position {failure.position}" if failure.position else "checkpoint"
+        raise click.ClickException(
+            f"verification failed at {where}: {failure.kind}: {failure.detail}"
+        )
+    if not as_json:
+        click.echo(f"OK: {report.log_size} entries verified; root {report.root_hash}")
+
+
+@click.command("prove")
+@click.argument("act_id")
+@click.option(
+    "--checkpoint",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The checkpoint to prove against.",
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here (default: stdout).")
+@read_only_option
+@store_option
+def prove_command(act_id, checkpoint, out, read_only, store) -> None:
+    """Write inclusion proofs of every entry of an act against a checkpoint.
+
+    The proof file can be checked offline with 'ledger verify-proof', or by
+    hand with the RFC 9162 algorithm described in the README.
+
+    \b
+    Examples:
+      ledger prove cfe-1990.rus.suspension --checkpoint cp.json --out proof.json
+    """
+    from cli.render import emit_json
+    from ledger.checkpoints import parse_checkpoint
+    from ledger.codec import dumps
+    from ledger.proofs import prove
+    from ledger.store import Ledger
+
+    loaded = parse_checkpoint(_read_json(checkpoint), checkpoint)
+    with Ledger(store, read_only=read_only) as ledger:
+        bundle = prove(ledger, act_id, loaded)
+    if out:
+        with open(out, "wb") as handle:
+            handle.write(dumps(bundle.model_dump(mode="json"), pretty=True) + b"\n")
+        click.echo(f"Proofs of {len(bundle.entries)} entries of {act_id!r} written to {out}.")
+    else:
+        emit_json(bundle)
+
+
+@click.command("verify-proof")
+@click.argument("proof_file", type=click.Path(exists=True, dir_okay=False))
+@trusted_key_option
+@json_option
+def verify_proof_command(proof_file, public_key, as_json) -> None:
+    """Check a proof file offline: each entry's audit path and the checkpoint's signature.
+
+    Needs no ledger. Exit 0 when every entry is proved, 1 otherwise.
+
+    \b
+    Examples:
+      ledger verify-proof proof.json --public-key ledger-key.pem.pub
+    """
+    from pydantic import ValidationError
+
+    from cli.render import emit_json
+    from ledger.checkpoints import InvalidCheckpoint
+    from ledger.proofs import ProofBundle, check_proof
+
+    try:
+        bundle = ProofBundle.model_validate(_read_json(proof_file))
+    except ValidationError as err:
+        raise InvalidCheckpoint(
+            f"{proof_file}: not a proof file ({err.error_count()} problems)"
+        ) from err
+    result = check_proof(bundle, _trusted(public_key))
+    if as_json:
+        emit_json(result)
+    else:
+        for position, proved in result.entries.items():
+            click.echo(f"position {position}: {'proved' if proved else 'NOT proved'}")
+        click.echo(f"checkpoint of {result.tree_size} entries, signature {result.signature}")
+    if not result.ok:
+        raise click.ClickException(f"the proof of {result.act!r} does not hold")
+
+
+@click.command("check")
+@read_only_option
+@store_option
+@json_option
+def check_command(read_only, store, as_json) -> None:
+    """Check the record's own consistency; exit 1 when it finds errors.
+
+    Rules: an act without a source; an effective date before its notice;
+    a suspension or withdrawal by an actor with no role toward the
+    instrument; consent before signature (warning); a bilateral treaty left
+    in force after a withdrawal took effect; an act after its instrument
+    ended; one act under two ids.
+
+    \b
+    Examples:
+      ledger check
+      ledger check --json
+    """
+    from cli.render import emit_json
+    from ledger.store import Ledger
+    from projections.check import check
+
+    with Ledger(store, read_only=read_only) as ledger:
+        report = check(ledger.entries())
+    if as_json:
+        emit_json(report)
+    else:
+        for finding in report.findings:
+            click.echo(
+                f"{finding.severity}: {finding.rule}: {', '.join(finding.acts)}: {finding.detail}"
+            )
+        click.echo(
+            f"{report.errors} errors, {report.warnings} warnings in {report.position} entries"
+        )
+    if not report.ok:
+        raise click.ClickException(f"the record has {report.errors} errors")

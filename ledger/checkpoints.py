@@ -1,0 +1,121 @@
+"""Checkpoints: a signed statement of the log's size and Merkle root at a moment.
+
+A checkpoint is JSON (``ledger checkpoint``)::
+
+    {"format": "treaty-ledger-checkpoint/1", "tree_size": 140,
+     "root_hash": "<64 hex digits>", "recorded_at": "<record time of entry 140>",
+     "public_key": "<base64 raw Ed25519 key>", "signature": "<base64>"}
+
+The signature is Ed25519 (RFC 8032, by the ``cryptography`` package) over
+the JCS (RFC 8785) encoding of every other field. Like a signed tree head of
+Certificate Transparency (RFC 9162), it lets an auditor later prove that the
+log they are shown extends the one that was checkpointed.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Literal
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ledger.errors import LedgerError
+
+FORMAT = "treaty-ledger-checkpoint/1"
+
+
+class InvalidCheckpoint(LedgerError, ValueError):
+    """A checkpoint or key file cannot be read or used."""
+
+
+class Checkpoint(BaseModel):
+    """The log's size and Merkle root (RFC 9162) at a moment, optionally signed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Literal["treaty-ledger-checkpoint/1"] = FORMAT
+    tree_size: int = Field(ge=0)
+    root_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    recorded_at: str = Field(description="record time of the last entry (UTC), empty if none")
+    public_key: str | None = None
+    signature: str | None = None
+
+    def signed_bytes(self) -> bytes:
+        """The JCS (RFC 8785) bytes the signature covers: every field but the signature."""
+        return rfc8785.dumps(self.model_dump(mode="json", exclude={"signature"}))
+
+
+def parse_checkpoint(data: object, where: str) -> Checkpoint:
+    """Validate checkpoint JSON data.
+
+    Raises:
+        InvalidCheckpoint: naming ``where`` and the first problem.
+    """
+    try:
+        return Checkpoint.model_validate(data)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "checkpoint"
+        raise InvalidCheckpoint(
+            f"{where}: not a checkpoint (field {field!r}: {first['msg']})"
+        ) from err
+
+
+def new_key() -> tuple[bytes, str]:
+    """Make an Ed25519 key; return (PEM of the private key, base64 of the raw public key)."""
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return pem, _public_text(key.public_key())
+
+
+def sign(checkpoint: Checkpoint, private_pem: bytes, where: str) -> Checkpoint:
+    """Return the checkpoint with ``public_key`` set and signed by the key in ``private_pem``.
+
+    Raises:
+        InvalidCheckpoint: the key is not an unencrypted PEM Ed25519 private key.
+    """
+    try:
+        key = serialization.load_pem_private_key(private_pem, password=None)
+    except (ValueError, TypeError) as err:
+        raise InvalidCheckpoint(f"{where}: not an unencrypted PEM private key ({err})") from err
+    if not isinstance(key, Ed25519PrivateKey):
+        raise InvalidCheckpoint(f"{where}: not an Ed25519 key; make one with 'ledger keygen'")
+    unsigned = checkpoint.model_copy(
+        update={"public_key": _public_text(key.public_key()), "signature": None}
+    )
+    signature = base64.b64encode(key.sign(unsigned.signed_bytes())).decode()
+    return unsigned.model_copy(update={"signature": signature})
+
+
+def signature_status(checkpoint: Checkpoint, trusted_key: str | None = None) -> str:
+    """Return ``valid``, ``invalid``, ``absent`` or ``untrusted`` (signed by another key).
+
+    Args:
+        trusted_key: base64 raw Ed25519 public key the auditor trusts; when
+            given, a signature by any other key is ``untrusted``.
+    """
+    if checkpoint.signature is None or checkpoint.public_key is None:
+        return "absent"
+    if trusted_key is not None and trusted_key != checkpoint.public_key:
+        return "untrusted"
+    try:
+        key = Ed25519PublicKey.from_public_bytes(
+            base64.b64decode(checkpoint.public_key, validate=True)
+        )
+        key.verify(base64.b64decode(checkpoint.signature, validate=True), checkpoint.signed_bytes())
+    except (InvalidSignature, ValueError):
+        return "invalid"
+    return "valid"
+
+
+def _public_text(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()

@@ -1,0 +1,162 @@
+"""Tamper evidence: the content hash of each entry, and verification of a log.
+
+Each entry's leaf is the JSON Canonicalization Scheme (JCS, RFC 8785)
+encoding, by the ``rfc8785`` package, of everything stored for it: its event
+sequence id and version, its topic and its state (which holds its record
+time, author and content). Its position is not part of the leaf: it is the
+leaf's place in the Merkle tree (RFC 9162), so that a moved entry shows as
+moved rather than as changed. The leaf hash is ``SHA-256(0x00 || leaf)``.
+
+The ledger writes each leaf hash into a side table in the same transaction
+as the entry; verification recomputes every hash from the stored entries and
+compares, then checks checkpoints (``ledger.checkpoints``) by consistency
+proofs. Pure functions over rows; the store reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import rfc8785
+
+from ledger.codec import loads
+from ledger.merkle import leaf_hash
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """One stored entry exactly as the event store holds it."""
+
+    position: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+class FailureKind(StrEnum):
+    """What went wrong at a position of the log."""
+
+    ALTERED = "altered"  # the entry's content no longer hashes to what was recorded
+    MISSING = "missing"  # an entry that was recorded is gone
+    REORDERED = "reordered"  # an entry recorded at one position now stands at another
+    INSERTED = "inserted"  # an entry the ledger never appended
+    BAD_SIGNATURE = "bad-signature"  # a checkpoint's signature does not verify
+    INCONSISTENT = "inconsistent"  # the log is not an extension of a checkpoint
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The first failure found: its position (0 for a checkpoint as a whole), kind and why."""
+
+    position: int
+    kind: FailureKind
+    detail: str
+
+
+def leaf_data(row: StoredRow) -> bytes:
+    """Return the canonical (RFC 8785) bytes of a stored entry, without its position.
+
+    Raises:
+        ValueError: the stored state is not JSON (a damaged entry).
+    """
+    return rfc8785.dumps(
+        {
+            "originator_id": row.originator_id,
+            "originator_version": row.originator_version,
+            "topic": row.topic,
+            "state": loads(row.state),
+        }
+    )
+
+
+def entry_hash(row: StoredRow) -> bytes:
+    """Return the RFC 9162 leaf hash of a stored entry."""
+    return leaf_hash(leaf_data(row))
+
+
+def verify_rows(
+    rows: Sequence[StoredRow], recorded: Mapping[int, bytes]
+) -> tuple[list[bytes], Failure | None]:
+    """Recompute every entry's hash and compare it with the hash recorded at append time.
+
+    Args:
+        rows: the stored entries in position order.
+        recorded: position to the leaf hash recorded when it was appended.
+
+    Returns:
+        The recomputed leaf hashes in log order (as far as they could be
+        computed), and the first failure or None.
+    """
+    where_recorded = {digest: position for position, digest in recorded.items()}
+    leaves: list[bytes] = []
+    for expected, row in enumerate(rows, start=1):
+        if row.position != expected:
+            return leaves, Failure(
+                expected, FailureKind.MISSING, f"no entry at position {expected}"
+            )
+        try:
+            digest = entry_hash(row)
+        except ValueError:
+            return leaves, Failure(expected, FailureKind.ALTERED, "the stored entry is not JSON")
+        known = recorded.get(expected)
+        if known is None:
+            return leaves, Failure(
+                expected,
+                FailureKind.INSERTED,
+                "no hash was recorded for this entry: the ledger did not append it",
+            )
+        if digest != known:
+            return leaves, _mismatch(expected, digest, rows, recorded, where_recorded)
+        leaves.append(digest)
+    beyond = sorted(position for position in recorded if position > len(rows))
+    if beyond:
+        return leaves, Failure(
+            beyond[0], FailureKind.MISSING, "an entry was recorded here and is gone"
+        )
+    return leaves, None
+
+
+def _mismatch(
+    position: int,
+    digest: bytes,
+    rows: Sequence[StoredRow],
+    recorded: Mapping[int, bytes],
+    where_recorded: Mapping[bytes, int],
+) -> Failure:
+    """Classify the first entry whose hash differs from the one recorded at its position."""
+    origin = where_recorded.get(digest)
+    if origin is not None and recorded[position] in _hashes(rows[position:]):
+        return Failure(
+            position, FailureKind.REORDERED, f"this entry was recorded at position {origin}"
+        )
+    if origin == position + 1:
+        return Failure(
+            position, FailureKind.MISSING, "the entry recorded here is gone; later ones moved up"
+        )
+    if origin is not None:
+        return Failure(
+            position, FailureKind.REORDERED, f"this entry was recorded at position {origin}"
+        )
+    following = rows[position] if position < len(rows) else None
+    try:
+        moved_down = following is not None and entry_hash(following) == recorded[position]
+    except ValueError:
+        moved_down = False
+    if moved_down:
+        return Failure(
+            position, FailureKind.INSERTED, "an entry the ledger never appended stands here"
+        )
+    return Failure(position, FailureKind.ALTERED, "the entry does not hash to what was recorded")
+
+
+def _hashes(rows: Sequence[StoredRow]) -> set[bytes]:
+    found = set()
+    for row in rows:
+        try:
+            found.add(entry_hash(row))
+        except ValueError:
+            continue  # a damaged entry further on is reported when reached
+    return found

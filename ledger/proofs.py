@@ -1,0 +1,110 @@
+"""Inclusion proofs of an act's entries against a checkpoint, checkable offline.
+
+A proof file (``ledger prove``) holds the checkpoint and, for each entry of
+the act within the checkpoint's tree, its position, its leaf (the RFC 8785
+bytes of ``ledger.integrity.leaf_data``, base64) and its audit path (hex
+SHA-256 digests). To check it by hand, for each entry:
+
+1. ``leaf_hash = SHA-256(0x00 || leaf)``;
+2. run the RFC 9162 section 2.1.3.2 algorithm with ``index = position - 1``,
+   ``tree_size`` and ``root_hash`` of the checkpoint, and the audit path;
+3. check the checkpoint's Ed25519 signature over the JCS of its other fields.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from pydantic import BaseModel, ConfigDict
+
+from ledger.checkpoints import Checkpoint, signature_status
+from ledger.errors import StoreError, UnknownAct
+from ledger.integrity import leaf_data, verify_rows
+from ledger.merkle import inclusion_path, leaf_hash, root, verify_inclusion
+from ledger.store import Ledger
+
+
+class EntryProof(BaseModel):
+    """The inclusion proof of one entry."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    position: int
+    leaf: str  # base64 of the canonical leaf bytes
+    leaf_hash: str
+    audit_path: list[str]
+
+
+class ProofBundle(BaseModel):
+    """Every entry of one act, proved against one checkpoint."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    act: str
+    checkpoint: Checkpoint
+    entries: list[EntryProof]
+
+
+class ProofCheck(BaseModel):
+    """The outcome of ``ledger verify-proof``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    act: str
+    tree_size: int
+    signature: str
+    entries: dict[int, bool]
+
+
+def prove(ledger: Ledger, act_id: str, checkpoint: Checkpoint) -> ProofBundle:
+    """Build inclusion proofs of every entry of ``act_id`` within the checkpoint's tree.
+
+    Raises:
+        UnknownAct: the act has no entry within the checkpoint's tree.
+        StoreError: the log does not verify, or does not have the checkpoint's root.
+    """
+    rows = [row for row in ledger.rows() if row.position <= checkpoint.tree_size]
+    leaves, failure = verify_rows(rows, ledger.recorded_hashes(checkpoint.tree_size))
+    if failure is not None:
+        raise StoreError(
+            f"the log fails verification at position {failure.position} ({failure.kind})"
+        )
+    if len(leaves) < checkpoint.tree_size or root(leaves).hex() != checkpoint.root_hash:
+        raise StoreError("the log does not match the checkpoint; run 'ledger verify --checkpoint'")
+    wanted = f"act:{act_id}"
+    entries = [
+        EntryProof(
+            position=row.position,
+            leaf=base64.b64encode(leaf_data(row)).decode(),
+            leaf_hash=leaves[row.position - 1].hex(),
+            audit_path=[digest.hex() for digest in inclusion_path(row.position - 1, leaves)],
+        )
+        for row in rows
+        if row.originator_id == wanted
+    ]
+    if not entries:
+        raise UnknownAct(act_id)
+    return ProofBundle(act=act_id, checkpoint=checkpoint, entries=entries)
+
+
+def check_proof(bundle: ProofBundle, trusted_key: str | None = None) -> ProofCheck:
+    """Check every inclusion proof of a bundle and its checkpoint's signature, offline."""
+    checkpoint = bundle.checkpoint
+    expected = bytes.fromhex(checkpoint.root_hash)
+    results = {}
+    for entry in bundle.entries:
+        try:
+            digest = leaf_hash(base64.b64decode(entry.leaf, validate=True))
+            path = [bytes.fromhex(item) for item in entry.audit_path]
+        except ValueError:
+            results[entry.position] = False
+            continue
+        results[entry.position] = digest.hex() == entry.leaf_hash and verify_inclusion(
+            entry.position - 1, checkpoint.tree_size, digest, path, expected
+        )
+    status = signature_status(checkpoint, trusted_key)
+    ok = bool(results) and all(results.values()) and status in ("valid", "absent")
+    return ProofCheck(
+        ok=ok, act=bundle.act, tree_size=checkpoint.tree_size, signature=status, entries=results
+    )

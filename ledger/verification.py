@@ -1,0 +1,122 @@
+"""Verify a ledger: every entry against its recorded hash, every checkpoint by consistency.
+
+The checks, in order, stopping at the first failure:
+
+1. the entries stand at positions 1..n with no gap (else ``missing``);
+2. each entry hashes (``ledger.integrity``) to the leaf hash recorded when
+   it was appended (else ``altered``, or ``reordered`` when the hash was
+   recorded at another position, or ``inserted`` when none was recorded);
+3. no recorded hash is left beyond the last entry (else ``missing``);
+4. each checkpoint's signature verifies (else ``bad-signature``), and the
+   log extends it: it has at least ``tree_size`` entries (else ``missing``
+   from the first absent position) and an RFC 9162 consistency proof from
+   the checkpoint's root to today's root verifies (else ``inconsistent``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from ledger.checkpoints import Checkpoint, signature_status
+from ledger.integrity import Failure, FailureKind, verify_rows
+from ledger.merkle import EMPTY_ROOT, consistency_proof, root, verify_consistency
+from ledger.store import Ledger
+
+
+class CheckpointResult(BaseModel):
+    """How one checkpoint fared."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    tree_size: int
+    signature: str
+    consistent: bool
+
+
+class FailureReport(BaseModel):
+    """The first failure: position (0 when it concerns a checkpoint as a whole), kind, detail."""
+
+    model_config = ConfigDict(frozen=True)
+
+    position: int
+    kind: FailureKind
+    detail: str
+
+
+class VerifyReport(BaseModel):
+    """The outcome of ``ledger verify``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    log_size: int
+    root_hash: str
+    checkpoints: list[CheckpointResult]
+    failure: FailureReport | None
+
+
+def verify(
+    ledger: Ledger,
+    checkpoints: Sequence[tuple[str, Checkpoint]] = (),
+    trusted_key: str | None = None,
+) -> VerifyReport:
+    """Recompute every hash of the ledger and check each checkpoint against it.
+
+    Args:
+        checkpoints: (where it came from, checkpoint) pairs.
+        trusted_key: base64 raw Ed25519 public key; signatures by other keys
+            count as bad.
+    """
+    rows = list(ledger.rows())
+    leaves, failure = verify_rows(rows, ledger.recorded_hashes())
+    results = []
+    current_root = root(leaves) if failure is None else EMPTY_ROOT
+    for source, checkpoint in checkpoints:
+        status = signature_status(checkpoint, trusted_key)
+        consistent = failure is None and _extends(leaves, current_root, checkpoint)
+        results.append(
+            CheckpointResult(
+                source=source,
+                tree_size=checkpoint.tree_size,
+                signature=status,
+                consistent=consistent,
+            )
+        )
+        if failure is not None:
+            continue
+        if status in ("invalid", "untrusted"):
+            failure = Failure(0, FailureKind.BAD_SIGNATURE, f"{source}: the signature is {status}")
+        elif checkpoint.tree_size > len(leaves):
+            failure = Failure(
+                len(leaves) + 1,
+                FailureKind.MISSING,
+                f"{source} covers {checkpoint.tree_size} entries; the log has {len(leaves)}",
+            )
+        elif not consistent:
+            failure = Failure(
+                0,
+                FailureKind.INCONSISTENT,
+                f"{source}: the first {checkpoint.tree_size} entries do not have its root hash",
+            )
+    return VerifyReport(
+        ok=failure is None,
+        log_size=len(rows),
+        root_hash=current_root.hex() if failure is None else "",
+        checkpoints=results,
+        failure=None if failure is None else FailureReport(**failure.__dict__),
+    )
+
+
+def _extends(leaves: list[bytes], current_root: bytes, checkpoint: Checkpoint) -> bool:
+    size = checkpoint.tree_size
+    if size > len(leaves):
+        return False
+    if size == 0:
+        return checkpoint.root_hash == EMPTY_ROOT.hex()
+    proof = consistency_proof(size, leaves)
+    return verify_consistency(
+        size, len(leaves), bytes.fromhex(checkpoint.root_hash), current_root, proof
+    )

@@ -1,0 +1,179 @@
+"""Tamper evidence: alterations made directly in the SQLite file are caught where they are."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from builders import act, instrument
+
+from ledger.checkpoints import Checkpoint, new_key, sign, signature_status
+from ledger.errors import StoreError
+from ledger.importer import append_records
+from ledger.integrity import FailureKind
+from ledger.log_format import entry_data, entry_from_data
+from ledger.proofs import check_proof, prove
+from ledger.records import Submitted
+from ledger.store import MEMORY, Ledger
+from ledger.verification import verify
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+RECORDS = [
+    instrument("t"),
+    *[act(f"t.a{n}", "signature", f"{1990 + n}", ["USA"], "t") for n in range(6)],
+]
+
+
+@pytest.fixture
+def path(tmp_path):
+    location = tmp_path / "ledger.db"
+    with Ledger(str(location), create=True, clock=Clock()) as ledger:
+        for record in RECORDS:  # one entry per transaction, as separate imports
+            append_records(ledger, [Submitted("test", record)])
+    return location
+
+
+def checkpoint_of(path, key=None):
+    with Ledger(str(path)) as ledger:
+        made = Checkpoint(tree_size=ledger.log_size, root_hash=ledger.root_hash(), recorded_at="")
+    return sign(made, key, "key") if key else made
+
+
+def report(path, *checkpoints):
+    with Ledger(str(path)) as ledger:
+        return verify(ledger, [(f"cp{n}", cp) for n, cp in enumerate(checkpoints)])
+
+
+def tamper(path, *statements):
+    conn = sqlite3.connect(path)
+    with conn:
+        for statement, *params in statements:
+            conn.execute(statement, params)
+    conn.close()
+
+
+def failure(result):
+    assert not result.ok
+    return (result.failure.position, result.failure.kind)
+
+
+def test_an_untouched_log_verifies_against_its_checkpoint(path):
+    checkpoint = checkpoint_of(path)
+    result = report(path, checkpoint)
+    assert result.ok and result.log_size == 7
+    assert result.root_hash == checkpoint.root_hash
+    assert result.checkpoints[0].consistent
+
+
+def test_one_changed_byte_is_caught_at_its_position(path):
+    tamper(
+        path, ("UPDATE stored_events SET state = replace(state, '1993', '1994') WHERE rowid = 5",)
+    )
+    assert failure(report(path)) == (5, FailureKind.ALTERED)
+
+
+def test_a_deleted_last_entry_is_caught_against_an_earlier_checkpoint(path):
+    checkpoint = checkpoint_of(path)
+    tamper(
+        path,
+        ("DELETE FROM stored_events WHERE rowid = 7",),
+        ("DELETE FROM entry_hashes WHERE position = 7",),
+    )
+    assert report(path).ok  # the truncated log is consistent with itself...
+    assert failure(report(path, checkpoint)) == (7, FailureKind.MISSING)  # ...not with the past
+
+
+def test_a_deleted_entry_whose_hash_remains_is_missing(path):
+    tamper(path, ("DELETE FROM stored_events WHERE rowid = 7",))
+    assert failure(report(path)) == (7, FailureKind.MISSING)
+
+
+def test_two_swapped_entries_are_reordered(path):
+    tamper(
+        path,
+        ("UPDATE stored_events SET rowid = 100 WHERE rowid = 3",),
+        ("UPDATE stored_events SET rowid = 3 WHERE rowid = 4",),
+        ("UPDATE stored_events SET rowid = 4 WHERE rowid = 100",),
+    )
+    assert failure(report(path)) == (3, FailureKind.REORDERED)
+
+
+def test_an_entry_inserted_at_the_end_is_caught(path):
+    tamper(path, ("INSERT INTO stored_events SELECT 'act:t.x', 1, topic, state FROM stored_events "
+                  "WHERE rowid = 7",))  # fmt: skip
+    assert failure(report(path)) == (8, FailureKind.INSERTED)
+
+
+def test_an_entry_inserted_in_the_middle_is_caught(path):
+    shifts = [
+        (f"UPDATE stored_events SET rowid = {n + 1} WHERE rowid = {n}",) for n in (7, 6, 5, 4)
+    ]
+    insert = (
+        "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+        "SELECT 4, 'act:t.x', 1, topic, state FROM stored_events WHERE rowid = 3",
+    )
+    tamper(path, *shifts, insert)
+    assert failure(report(path)) == (4, FailureKind.INSERTED)
+
+
+def test_a_checkpoint_with_a_wrong_signature_is_caught(path):
+    pem, _ = new_key()
+    signed = checkpoint_of(path, pem)
+    assert signature_status(signed) == "valid"
+    forged = signed.model_copy(update={"tree_size": 6})
+    assert signature_status(forged) == "invalid"
+    assert failure(report(path, forged)) == (0, FailureKind.BAD_SIGNATURE)
+    _, other = new_key()
+    assert signature_status(signed, trusted_key=other) == "untrusted"
+
+
+def test_a_checkpoint_of_another_log_is_inconsistent(path):
+    other = checkpoint_of(path).model_copy(update={"root_hash": "0" * 64})
+    assert failure(report(path, other)) == (0, FailureKind.INCONSISTENT)
+
+
+def test_the_same_log_verifies_identically_after_export_and_reimport(path):
+    checkpoint = checkpoint_of(path)
+    with Ledger(str(path)) as original:
+        exported = [entry_data(entry) for entry in original.entries()]
+    with Ledger(MEMORY, create=True) as copy:
+        copy.append_log([entry_from_data(data, "test") for data in exported])
+        result = verify(copy, [("cp", checkpoint)])
+        assert result.ok and result.root_hash == checkpoint.root_hash
+
+
+def test_inclusion_proofs_check_offline_and_fail_when_altered(path):
+    pem, public = new_key()
+    checkpoint = checkpoint_of(path, pem)
+    with Ledger(str(path)) as ledger:
+        bundle = prove(ledger, "t.a2", checkpoint)
+    result = check_proof(bundle, public)
+    assert result.ok and list(result.entries) == [4]
+    entry = bundle.entries[0]
+    forged_leaf = entry.model_copy(update={"leaf": entry.leaf[:-4] + "AAA="})
+    assert not check_proof(bundle.model_copy(update={"entries": [forged_leaf]})).ok
+    tamper(
+        path, ("UPDATE stored_events SET state = replace(state, '1992', '1999') WHERE rowid = 4",)
+    )
+    with Ledger(str(path)) as ledger, pytest.raises(StoreError):
+        prove(ledger, "t.a2", checkpoint)
+
+
+def test_read_only_refuses_every_write(path):
+    with Ledger(str(path), read_only=True) as ledger:
+        assert ledger.log_size == 7
+        with pytest.raises(StoreError) as caught:
+            append_records(
+                ledger, [Submitted("test", act("t.new", "signature", "2000", ["FRA"], "t"))]
+            )
+    assert "read-only" in str(caught.value)
