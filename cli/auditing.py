@@ -78,7 +78,7 @@ def explain_command(read_only, as_of, before, after, store, as_json) -> None:
 
     \b
     Examples:
-      ledger explain --as-of 2007-12 --known-at @140 --against 2026-12-01
+      ledger explain --as-of 2007-12 --known-at @160 --against 2026-12-01
       ledger explain --as-of 2022-10-01 --known-at 2022-10-03 --json
     """
     from cli.render import emit_json, explanation_lines

@@ -50,7 +50,7 @@ def replay_command(
       ledger replay --as-of 2014-03
       ledger replay --as-of 2007-12-12 --instrument cfe-1990
       ledger replay --as-of 2020-12 --actor USA --json
-      ledger replay --as-of 2022-10-01 --known-at @120
+      ledger replay --as-of 2022-10-01 --known-at @160
     """
     from cli.render import emit_json, replay_lines
     from ledger.store import Ledger

@@ -191,7 +191,10 @@ class LedgerState:
             if inherited is None:
                 if act.instrument:  # succession to one instrument the predecessor had no role in
                     for successor in act.actors:
-                        progress.roles(successor).add(ActorStatus.CONTRACTING, when)
+                        roles = progress.roles(successor)
+                        roles.add(ActorStatus.CONTRACTING, when)
+                        if progress.status is InstrumentStatus.IN_FORCE:
+                            roles.add(ActorStatus.PARTY, when)
                 continue
             for successor in act.actors:
                 roles = progress.roles(successor)

@@ -166,3 +166,19 @@ def test_required_instrument_ids_are_shipped(shipped):
         "russia-nato-security-measures-draft-2021", "russia-conditions-2024-06",
     }  # fmt: skip
     assert required <= ids
+
+
+def test_the_readme_names_the_position_before_the_retroactive_laws():
+    """The README's --known-at example must point just before the 2022 ratification laws."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    named = {int(n) for n in re.findall(r"--as-of 2022-10-01 --known-at @(\d+)", readme)}
+    before = 0
+    for path in shipped_files():
+        if path.name == "ratification-laws-2022.jsonl":
+            break
+        with open(path, "rb") as handle:
+            before += sum(1 for line in handle if line.strip())
+    assert named == {before}
