@@ -157,3 +157,15 @@ class InvalidRevision(LedgerError, ValueError):
     def __init__(self, act_id: str, detail: str) -> None:
         self.act_id = act_id
         super().__init__(f"act {act_id!r}: {detail}; nothing was written")
+
+
+class WriteConflict(StoreError):
+    """Another writer appended to the same record at the same time; nothing was written.
+
+    Retried by the operations that write (``ledger.retry``); reaches the
+    user only when the conflict persists.
+    """
+
+
+class StoreBusy(StoreError):
+    """The store stayed locked by other writers ("database is locked"); nothing was written."""

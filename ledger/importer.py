@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from ledger.errors import InvalidRecord, RecordConflict, UnknownInstrument, UnknownProvision
 from ledger.model import Act, Instrument, record_content
 from ledger.records import Submitted
+from ledger.retry import retrying
 from ledger.store import Ledger
 
 
@@ -42,14 +43,22 @@ class AppendReport:
 def append_records(ledger: Ledger, submitted: Sequence[Submitted]) -> AppendReport:
     """Append the records that are new; skip the ones already recorded.
 
+    Runs again from its reads when another writer gets in the way
+    (``ledger.retry``), so concurrent imports of one file store each record
+    once.
+
     Raises:
         RecordConflict: an id is recorded with different content.
         InvalidRecord: an id appears twice in the batch with different content.
         UnknownInstrument, UnknownProvision: an act refers to something that
             is neither in the ledger nor in the batch.
-        StoreError: the store refused the write.
+        StoreError: the store refused the write, or stayed busy.
         In every case nothing is written.
     """
+    return retrying(lambda: _append_once(ledger, submitted))
+
+
+def _append_once(ledger: Ledger, submitted: Sequence[Submitted]) -> AppendReport:
     unique = _unique(submitted)
     report = AppendReport()
     new: list[Submitted] = []

@@ -14,9 +14,23 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
+from ledger.codec import loads
 from ledger.integrity import StoredRow, entry_hash
 
 HASHES_TABLE = "entry_hashes"
+
+
+class RecordTimeBehind(Exception):  # noqa: N818  (a signal to restamp, not a user error)
+    """New entries carry a record time earlier than the entry before them; nothing was written.
+
+    Raised inside the write transaction, after the insert has taken SQLite's
+    write lock, so that the check cannot race another writer. The ledger
+    restamps the entries and tries again.
+    """
+
+    def __init__(self, latest: str) -> None:
+        self.latest = latest
+        super().__init__(f"the log's last record time is {latest}")
 
 
 class HashingSQLiteRecorder(SQLiteApplicationRecorder):
@@ -34,6 +48,17 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)
         assert positions is not None
+        if positions:
+            c.execute(
+                f"SELECT state FROM {self.events_table_name} WHERE rowid < ? "
+                "ORDER BY rowid DESC LIMIT 1",
+                (positions[0],),
+            )
+            previous = c.fetchone()
+            if previous is not None:
+                latest = loads(previous["state"])["recorded_at"]
+                if any(loads(event.state)["recorded_at"] < latest for event in stored_events):
+                    raise RecordTimeBehind(latest)
         hashes = [
             (
                 position,

@@ -17,6 +17,7 @@ from ledger.errors import InvalidRecord, InvalidRevision, UnknownAct
 from ledger.importer import check_references
 from ledger.model import Act, Source, record_content
 from ledger.records import parse_record
+from ledger.retry import retrying
 from ledger.store import Ledger
 
 _FIXED = frozenset({"id", "record"})
@@ -51,6 +52,12 @@ def correct(
         InvalidRecord, UnknownInstrument, UnknownProvision: the corrected act
             would be invalid.
     """
+    return retrying(
+        lambda: _correct_once(ledger, act_id, set_fields, unset_fields, reason, sources)
+    )
+
+
+def _correct_once(ledger, act_id, set_fields, unset_fields, reason, sources) -> int:
     current, version = _standing(ledger, act_id)
     _check_why(act_id, reason, sources)
     content = record_content(current)
@@ -87,11 +94,15 @@ def retract(ledger: Ledger, act_id: str, *, reason: str, sources: Sequence[Sourc
         UnknownAct: no such act, or it was already retracted.
         InvalidRevision: no reason or no source.
     """
-    current, version = _standing(ledger, act_id)
-    _check_why(act_id, reason, sources)
-    return ledger.append_revision(
-        current, version=version, action=Action.RETRACT, reason=reason, sources=sources
-    )
+
+    def once() -> int:
+        current, version = _standing(ledger, act_id)
+        _check_why(act_id, reason, sources)
+        return ledger.append_revision(
+            current, version=version, action=Action.RETRACT, reason=reason, sources=sources
+        )
+
+    return retrying(once)
 
 
 def _standing(ledger: Ledger, act_id: str) -> tuple[Act, int]:

@@ -21,21 +21,27 @@ from pathlib import Path
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import PersistenceError, Transcoder
+from eventsourcing.persistence import (
+    IntegrityError,
+    OperationalError,
+    PersistenceError,
+    Transcoder,
+)
 from eventsourcing.utils import Environment, TopicError
 
 from ledger.codec import OrjsonTranscoder
 from ledger.entries import Action, Entry
-from ledger.errors import EmptyStore, StoreError
+from ledger.errors import EmptyStore, StoreBusy, StoreError, WriteConflict
 from ledger.events import Corrected, Recorded, Retracted
 from ledger.integrity import StoredRow, entry_hash
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
 from ledger.merkle import root
 from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
 from ledger.record_time import format_instant
-from ledger.recorder import HashingSQLiteRecorder
+from ledger.recorder import HashingSQLiteRecorder, RecordTimeBehind
 
 _PAGE = 1000
+_RESTAMPS = 20
 _ACTIONS = {Recorded: Action.RECORD, Corrected: Action.CORRECT, Retracted: Action.RETRACT}
 
 
@@ -191,11 +197,10 @@ class Ledger:
         """
         if not records:
             return []
-        recorded_at = self._next_instant()
-        return self._save(
-            [
-                Recorded(originator_id(r), 1, recorded_at, self.user, record_content(r))
-                for r in records
+        contents = [(originator_id(r), record_content(r)) for r in records]
+        return self._save_stamped(
+            lambda recorded_at: [
+                Recorded(oid, 1, recorded_at, self.user, content) for oid, content in contents
             ]
         )
 
@@ -224,17 +229,18 @@ class Ledger:
         common: dict[str, Any] = {
             "originator_id": originator_id(record),
             "originator_version": version,
-            "recorded_at": self._next_instant(),
             "recorded_by": self.user,
             "record": record_content(record),
             "reason": reason,
             "sources": [source.model_dump(mode="json", exclude_none=True) for source in sources],
         }
-        if action is Action.CORRECT:
-            event: Corrected | Retracted = Corrected(changed=sorted(changed), **common)
-        else:
-            event = Retracted(**common)
-        return self._save([event])[0]
+
+        def build(recorded_at: str) -> list:
+            if action is Action.CORRECT:
+                return [Corrected(recorded_at=recorded_at, changed=sorted(changed), **common)]
+            return [Retracted(recorded_at=recorded_at, **common)]
+
+        return self._save_stamped(build)[0]
 
     def append_log(self, entries: Sequence[Entry]) -> list[int]:
         """Append exported entries to an empty ledger, keeping their record times and authors.
@@ -368,11 +374,37 @@ class Ledger:
             now = max(now, self._decoded(last, notification).recorded_at)
         return _format_instant(now)
 
+    def _save_stamped(self, build: Callable[[str], list]) -> list[int]:
+        """Save the events ``build`` makes for a record time, restamping if another writer
+        appended a later record time meanwhile (record time never goes backwards)."""
+        for _ in range(_RESTAMPS):
+            try:
+                return self._save(build(self._next_instant()))
+            except RecordTimeBehind:
+                continue
+        raise StoreError(
+            f"the store {self.location!r} kept receiving later record times from other "
+            "writers; nothing was written, try again"
+        )
+
     def _save(self, events: list) -> list[int]:
         if self.read_only:
             raise StoreError(f"the store {self.location!r} is open read-only; nothing was written")
         try:
             recordings = self._app.save(*events)
+        except IntegrityError as err:
+            raise WriteConflict(
+                f"another writer appended to the same record in {self.location!r} at the same "
+                "time; nothing was written"
+            ) from err
+        except OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise StoreBusy(
+                    f"the store {self.location!r} is locked by another writer; nothing was written"
+                ) from err
+            raise StoreError(
+                f"the store {self.location!r} refused the write ({err}); nothing was written"
+            ) from err
         except PersistenceError as err:
             raise StoreError(
                 f"the store {self.location!r} refused the write ({err}); nothing was written"
