@@ -133,7 +133,7 @@ def import_log_command(file, store) -> None:
     """
     from ledger.codec import loads
     from ledger.errors import InvalidRecord
-    from ledger.log_format import entry_from_data
+    from ledger.log_format import check_log, entry_from_data
     from ledger.store import Ledger
 
     entries = []
@@ -146,7 +146,10 @@ def import_log_command(file, store) -> None:
                 data = loads(line)
             except ValueError as err:
                 raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err
-            entries.append(entry_from_data(data, where))
+            entries.append((where, entry_from_data(data, where)))
+    if not entries:
+        raise click.UsageError(f"{file} holds no log entries")
+    check_log(entries)
     with Ledger(store, create=True) as ledger:
-        positions = ledger.append_log(entries)
+        positions = ledger.append_log([entry for _, entry in entries])
     click.echo(f"Loaded {len(positions)} entries into {store}.")

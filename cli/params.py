@@ -59,14 +59,18 @@ class KnownAtMoment(click.ParamType):
     name = "MOMENT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from ledger.record_time import KnownAt, parse_known_at
+        from datetime import UTC, datetime
+
+        from ledger.record_time import KnownAt, check_not_future, parse_known_at
 
         if isinstance(value, KnownAt):
             return value
         try:
-            return parse_known_at(value)
+            known_at = parse_known_at(value)
+            check_not_future(known_at, datetime.now(UTC))
         except InvalidDate as err:
             self.fail(str(err), param, ctx)
+        return known_at
 
 
 KNOWN_AT = KnownAtMoment()

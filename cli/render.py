@@ -177,6 +177,8 @@ def _bound_difference(before: str | None, after: str | None) -> str:
         listed = (text or "").removeprefix("binds ")
         return set() if listed in ("", "nobody") else set(listed.split(", "))
 
+    if before is None or after is None:
+        return f"{before or 'absent'} -> {after or 'absent'}"
     old, new = codes(before), codes(after)
     parts = []
     if new - old:

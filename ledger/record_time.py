@@ -48,6 +48,8 @@ def parse_known_at(value: object) -> KnownAt:
         raise InvalidDate(value, "give a UTC instant (2025-01-01T12:00:00Z), a day or @POSITION")
     match = _POSITION.fullmatch(value)
     if match:
+        if int(match.group(1)) < 1:
+            raise InvalidDate(value, "log positions start at @1")
         return KnownAt(value, position=int(match.group(1)))
     if _DAY.fullmatch(value):
         try:
@@ -69,5 +71,20 @@ def parse_known_at(value: object) -> KnownAt:
 
 
 def format_instant(instant: datetime) -> str:
-    """Format an aware datetime as a UTC instant with microseconds and ``Z``."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Format an aware datetime as a UTC instant with microseconds and ``Z`` (RFC 3339)."""
+    text = instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+    return text + "Z"
+
+
+def check_not_future(known_at: KnownAt, now: datetime) -> None:
+    """Refuse a known-at instant later than ``now``: its answer could still change.
+
+    Raises:
+        InvalidDate: the instant is after ``now``.
+    """
+    if known_at.instant is not None and known_at.instant > now:
+        raise InvalidDate(
+            known_at.text,
+            f"it is in the future (now {format_instant(now)}); what the ledger knows then "
+            "could still change: give a past instant or @POSITION",
+        )

@@ -4,15 +4,24 @@
 difference (an instrument's status, an actor's status toward an instrument,
 whom a provision binds, a territorial claim, an indeterminate act), and for
 each names its causes: the entries recorded between the two moments (after
-the earlier, up to and including the later) that concern it. An entry
-concerns
+the earlier, up to and including the later) that can have changed it.
 
-* an instrument's status or a provision when the record (in the version it
-  sets or the one before) is that instrument or an act concerning it;
-* an actor's status when, in addition, the act involves that actor (a
-  succession of states without an instrument counts for every instrument);
-* a claim when the act is about that territory;
-* an indeterminate act when it is that act.
+An entry can change the state when it records or retracts an act, or
+corrects one of the fields replay reads (type, dates, actors, recipients,
+instrument, predecessor, successor, sequence, territory); a correction of a
+summary, a source or a date note changes no status and is never a cause.
+Such an entry is a cause of
+
+* a change of an instrument's status, of an actor's status toward it, or
+  of whom one of its provisions binds, when the act (in the version the
+  entry sets or the one before) concerns that instrument, or is a
+  succession of states without an instrument (it reaches every instrument);
+* a change of a claim when the act is about that territory;
+* a change of an indeterminate act when it is that act.
+
+An actor's change is not narrowed to acts naming the actor: a party's
+status also moves with the treaty's entry into force or a predecessor's
+succession.
 """
 
 from __future__ import annotations
@@ -20,10 +29,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ledger.dates import AsOf
-from ledger.entries import Entry
+from ledger.entries import Action, Entry
+from ledger.errors import InvalidDate
 from ledger.model import Act, Instrument
 from ledger.record_time import KnownAt
-from projections.history import concerns_instrument, history_item, involves_actor, with_previous
+from projections.history import concerns_instrument, history_item, with_previous
 from projections.models import Change, Explanation, Moment, Replay
 from projections.replay import replay
 
@@ -34,16 +44,20 @@ def explain(entries: Iterable[Entry], as_of: AsOf, before: KnownAt, after: Known
     """Compare the replays of ``as_of`` known at ``before`` and at ``after``.
 
     Raises:
-        InvalidDate: a known-at position beyond the end of the log.
+        InvalidDate: a known-at position beyond the end of the log, or
+            ``after`` earlier in the log than ``before``.
     """
     entries = list(entries)
     first = replay(entries, as_of, known_at=before)
     second = replay(entries, as_of, known_at=after)
-    low, high = sorted((first.position, second.position))
+    if second.position < first.position:
+        raise InvalidDate(
+            after.text, f"it is earlier in the log than {before.text}; give the later moment second"
+        )
     between = [
         (entry, previous)
         for entry, previous in with_previous(entries)
-        if low < entry.position <= high
+        if first.position < entry.position <= second.position and _can_change_state(entry)
     ]
     old, new = _facts(first), _facts(second)
     changes = [
@@ -101,6 +115,16 @@ def _change(
     return Change(subject=subject, before=before, after=after, causes=causes, **fields)
 
 
+_STATE_FIELDS = frozenset(
+    {"type", "date", "effective", "actors", "recipients", "instrument", "predecessor",
+     "successor", "sequence", "territory", "provisions", "legal_nature"}
+)  # fmt: skip
+
+
+def _can_change_state(entry: Entry) -> bool:
+    return entry.action is not Action.CORRECT or bool(_STATE_FIELDS & set(entry.changed))
+
+
 def _concerns(record: Instrument | Act | None, subject: str, fields: dict[str, str]) -> bool:
     if record is None:
         return False
@@ -108,11 +132,5 @@ def _concerns(record: Instrument | Act | None, subject: str, fields: dict[str, s
         return isinstance(record, Act) and record.territory == fields["territory"]
     if subject == "indeterminate":
         return record.id == fields["act"] and isinstance(record, Act)
-    if subject == "actor":
-        general = (
-            isinstance(record, Act) and record.instrument is None and record.predecessor is not None
-        )
-        return (general or concerns_instrument(record, fields["instrument"])) and (
-            isinstance(record, Instrument) or involves_actor(record, fields["actor"])
-        )
-    return concerns_instrument(record, fields["instrument"])
+    general = isinstance(record, Act) and record.instrument is None and record.predecessor
+    return bool(general) or concerns_instrument(record, fields["instrument"])

@@ -497,7 +497,9 @@ def test_export_log_and_import_log_round_trip(loaded, tmp_path):
     (tmp_path / "bad.jsonl").write_text('{"position": 1}\n')
     bad = loaded.invoke(main, ["import-log", "bad.jsonl", "--store", "other.db"])
     assert bad.exit_code == 1
-    assert last_line(bad).startswith("Error: bad.jsonl line 1: not a log entry")
+    assert last_line(bad) == (
+        "Error: bad.jsonl line 1, field 'action': is required in a log entry; nothing was written"
+    )
     assert not (tmp_path / "other.db").exists()
 
 
@@ -590,3 +592,37 @@ def test_read_only_reads_and_refuses_writes(loaded, tmp_path):
     for command in (["instruments"], ["timeline"], ["history", "t.sig"], ["check"], ["verify"]):
         assert loaded.invoke(main, [*command, "--read-only"]).exit_code == 0
     assert (tmp_path / "ledger.db").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda log: log.__setitem__(1, {**log[1], "recorded_at": "2020-01-01T00:00:00.000000Z"}),
+         "line 2, act 't.sig', field 'recorded_at': record time goes backwards"),
+        (lambda log: log.insert(2, {**log[1], "position": 3}), "is recorded a second time"),
+        (lambda log: log.__setitem__(3, {**log[3], "changed": ["summary"]}),
+         "field 'changed': 'changed' says ['summary'], the content changes ['date']"),
+        (lambda log: log.__setitem__(3, {**log[3], "reason": None}),
+         "a correct needs a reason and a source"),
+        (lambda log: log.__setitem__(1, {**log[1], "recorded_by": ""}),
+         "field 'recorded_by': must be a name"),
+        (lambda log: log.__setitem__(0, {**log[0], "extra": 1}),
+         "field 'extra': is not a field of a log entry"),
+        (lambda log: log[1]["record"].__setitem__("instrument", "x"),
+         "no instrument 'x' stands at this point of the log"),
+    ],
+)  # fmt: skip
+def test_import_log_refuses_logs_the_ledger_could_not_have_written(
+    loaded, tmp_path, change, message
+):
+    loaded.invoke(main, ["correct", "t.eif", "--set", "date=1992-07-17", "--reason", "r",
+                         *SOURCE_OPTIONS])  # fmt: skip
+    log = [json.loads(line) for line in loaded.invoke(main, ["export-log"]).output.splitlines()]
+    change(log)
+    for position, entry in enumerate(log, start=1):
+        entry.setdefault("position", position)
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(entry) + "\n" for entry in log))
+    result = loaded.invoke(main, ["import-log", "log.jsonl", "--store", "copy.db"])
+    assert result.exit_code == 1, result.output
+    assert message in last_line(result)
+    assert not (tmp_path / "copy.db").exists()
