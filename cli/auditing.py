@@ -47,7 +47,7 @@ def history_command(read_only, act_id, instrument, actor, known_at, store, as_js
     if as_json:
         emit_json(result)
     else:
-        click.echo("\n".join(history_lines(result.items)))
+        click.echo("\n".join(history_lines(result)))
 
 
 @click.command("explain")

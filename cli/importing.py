@@ -21,6 +21,9 @@ def import_command(
     A file with one bad line writes nothing. Records already in the ledger
     with the same content are skipped, so importing a file twice adds
     nothing; an id already recorded with different content is an error.
+    The FILES are appended in one transaction; --shipped appends each
+    shipped file in its own, in order, so that record time shows when the
+    ledger learned of the retroactive 2022 ratification laws.
 
     \b
     Examples:
@@ -29,12 +32,16 @@ def import_command(
     """
     from fixtures import shipped_files
 
-    paths = list(files)
-    if shipped:
-        paths = [str(path) for path in shipped_files()] + paths
-    if not paths:
+    if not files and not shipped:
         raise click.UsageError("give one or more record files, or --shipped")
-    _append(_read_files(paths), store, by, as_json)
+    batches = []
+    if shipped:
+        # One transaction per shipped file, in order: the record time of each
+        # tells when the ledger learned of it (the 2022 laws come last).
+        batches.extend(_read_files([str(path)]) for path in shipped_files())
+    if files:
+        batches.append(_read_files(list(files)))
+    _append(batches, store, by, as_json)
 
 
 _PROGRESS_FROM_BYTES = 1 << 20
@@ -125,7 +132,7 @@ def record_command(source, store: str, by: str | None, as_json: bool, **options:
         if not data.strip():
             raise click.UsageError(f"{where} is empty: give one record as JSON")
         submitted = parse_record(data, where)
-    _append([submitted], store, by, as_json)
+    _append([[submitted]], store, by, as_json)
 
 
 def _stdin_is_a_file() -> bool:
@@ -174,13 +181,19 @@ def _act_from_options(given: dict) -> dict:
     return act
 
 
-def _append(submitted: list, store: str, by: str | None, as_json: bool) -> None:
+def _append(batches: list[list], store: str, by: str | None, as_json: bool) -> None:
+    """Append each batch in its own transaction, in order; report the whole."""
     from cli.render import emit_json
-    from ledger.importer import append_records
+    from ledger.importer import AppendReport, append_records
     from ledger.store import Ledger
 
+    report = AppendReport()
     with Ledger(store, create=True, user=by) as ledger:
-        report = append_records(ledger, submitted)
+        for batch in batches:
+            done = append_records(ledger, batch)
+            report.added.extend(done.added)
+            report.already.extend(done.already)
+            report.positions.extend(done.positions)
         log_size = ledger.log_size
     if as_json:
         emit_json(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from projections.models import Explanation, HistoryItem, Replay, Timeline
+    from projections.models import Explanation, History, Replay, Timeline
 
 
 def emit_json(model_or_data: object) -> None:
@@ -29,6 +29,8 @@ def replay_lines(result: Replay) -> Iterator[str]:
     )
     if result.root_hash:
         yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}"
+    if result.position == 0:
+        yield "Nothing had been recorded by then."
     if not result.instruments:
         yield ""
         yield "No instrument has a status as of that day."
@@ -90,7 +92,8 @@ def _wrapped(head: str, codes: list[str]) -> list[str]:
 
 
 def timeline_lines(result: Timeline) -> Iterator[str]:
-    """Yield the timeline as text: one block per act with its sources."""
+    """Yield the timeline as text: one block per act, with its id and sources."""
+    yield f"As known at {result.known_at} (log position {result.position})"
     if not result.acts:
         yield "No acts in that range."
     for act in result.acts:
@@ -102,6 +105,7 @@ def timeline_lines(result: Timeline) -> Iterator[str]:
         if act.territory:
             who += f" ({act.territory})"
         yield f"{act.date}{effective}  {act.type}{about}  {who}"
+        yield f"    id: {act.id}"
         yield f"    {act.summary}"
         if act.date_note:
             yield f"    date: {act.date_note}"
@@ -110,8 +114,10 @@ def timeline_lines(result: Timeline) -> Iterator[str]:
             yield f"    source: {source.title}, {source.publisher}, {source.date}{url}"
 
 
-def history_lines(items: list[HistoryItem]) -> Iterator[str]:
-    """Yield entries as text: position, time, author, action, and the why."""
+def history_lines(result: History) -> Iterator[str]:
+    """Yield entries as text: position, time, author, action, the why, and what changed."""
+    items = result.items
+    yield f"As known at {result.known_at} (log position {result.position})"
     if not items:
         yield "No entries."
     for item in items:
@@ -125,9 +131,9 @@ def history_lines(items: list[HistoryItem]) -> Iterator[str]:
         for source in item.sources:
             url = f" {source.url}" if source.url else ""
             yield f"    source: {source.title}, {source.publisher}, {source.date}{url}"
-        if item.changed:
-            for name in item.changed:
-                yield f"    {name}: {item.record.get(name)!r}"
+        for name in item.changed:
+            before, after = item.previous.get(name), item.record.get(name)
+            yield f"    {name}: {_value(before)} -> {_value(after)}"
 
 
 def explanation_lines(result: Explanation) -> Iterator[str]:
@@ -169,7 +175,8 @@ def explanation_lines(result: Explanation) -> Iterator[str]:
             if cause.reason:
                 yield f"        reason: {cause.reason}"
             for source in cause.sources:
-                yield f"        source: {source.title}, {source.publisher}, {source.date}"
+                url = f" {source.url}" if source.url else ""
+                yield f"        source: {source.title}, {source.publisher}, {source.date}{url}"
 
 
 def _bound_difference(before: str | None, after: str | None) -> str:
@@ -186,3 +193,16 @@ def _bound_difference(before: str | None, after: str | None) -> str:
     if old - new:
         parts.append("no longer binds " + ", ".join(sorted(old - new)))
     return "; ".join(parts) or "unchanged"
+
+
+def _value(value: object) -> str:
+    """A field's value for people: absent, text as is, lists joined, JSON for the rest."""
+    if value is None:
+        return "(absent)"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ", ".join(value)
+    from ledger.codec import dumps
+
+    return dumps(value).decode()

@@ -22,8 +22,11 @@ def _source(title, publisher, date, url):
     from ledger.model import Source
 
     given = source_from_options(title, publisher, date, url)
-    if not given:
-        raise click.UsageError("give the source: --source-title, --source-publisher, --source-date")
+    if not {"title", "publisher", "date"} <= set(given):
+        raise click.UsageError(
+            "give the source: --source-title, --source-publisher and --source-date "
+            "(and --source-url where public)"
+        )
     try:
         return Source.model_validate(given)
     except ValidationError as err:
@@ -33,13 +36,14 @@ def _source(title, publisher, date, url):
         raise InvalidRecord("--source", None, f"source_{field}", message) from err
 
 
-def _report(position: int, verb: str, act_id: str, store: str, as_json: bool) -> None:
+def _report(position: int, action: str, act_id: str, store: str, as_json: bool) -> None:
     from cli.render import emit_json
 
     if as_json:
-        emit_json({"action": verb, "id": act_id, "position": position})
+        emit_json({"action": action, "id": act_id, "position": position})
     else:
-        click.echo(f"Appended the {verb} of act {act_id!r} at position {position} in {store}.")
+        noun = {"correct": "correction", "retract": "retraction"}[action]
+        click.echo(f"Appended the {noun} of act {act_id!r} at position {position} in {store}.")
 
 
 @click.command("correct")
@@ -100,6 +104,8 @@ def correct_command(
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
+        if name.strip() in changes:
+            raise click.BadParameter(f"{name.strip()!r} is set twice", param_hint="--set")
         changes[name.strip()] = value
     source = _source(source_title, source_publisher, source_date, source_url)
     with Ledger(store, user=by) as ledger:
@@ -111,7 +117,7 @@ def correct_command(
             reason=reason,
             sources=[source],
         )
-    _report(position, "correction", act_id, store, as_json)
+    _report(position, "correct", act_id, store, as_json)
 
 
 @click.command("retract")
@@ -140,4 +146,4 @@ def retract_command(
     source = _source(source_title, source_publisher, source_date, source_url)
     with Ledger(store, user=by) as ledger:
         position = retract(ledger, act_id, reason=reason, sources=[source])
-    _report(position, "retraction", act_id, store, as_json)
+    _report(position, "retract", act_id, store, as_json)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-_NAMES = ("act", "instrument", "replay", "timeline", "instruments")
+_NAMES = ("act", "instrument", "replay", "timeline", "instruments", "history", "explain", "check")
 
 
 @click.command("schema")
@@ -12,8 +12,8 @@ _NAMES = ("act", "instrument", "replay", "timeline", "instruments")
 def schema_command(name: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a record or an output.
 
-    act and instrument describe the lines of a record file; replay,
-    timeline and instruments describe what those commands print with --json.
+    act and instrument describe the lines of a record file; the others
+    describe what those commands print with --json.
 
     \b
     Examples:
@@ -22,7 +22,8 @@ def schema_command(name: str) -> None:
     """
     from cli.render import emit_json
     from ledger.model import Act, Instrument
-    from projections.models import Catalogue, Replay, Timeline
+    from projections.check import CheckReport
+    from projections.models import Catalogue, Explanation, History, Replay, Timeline
 
     model = {
         "act": Act,
@@ -30,5 +31,8 @@ def schema_command(name: str) -> None:
         "replay": Replay,
         "timeline": Timeline,
         "instruments": Catalogue,
+        "history": History,
+        "explain": Explanation,
+        "check": CheckReport,
     }[name]
     emit_json(model.model_json_schema())

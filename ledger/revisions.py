@@ -70,7 +70,7 @@ def _correct_once(ledger, act_id, set_fields, unset_fields, reason, sources) -> 
         content[name] = _value(act_id, name, text)
     for name in unset_fields:
         content.pop(name, None)
-    corrected = parse_record(content, f"correction of act {act_id!r}").record
+    corrected = parse_record(content, "correction").record
     assert isinstance(corrected, Act)
     old, new = record_content(current), record_content(corrected)
     changed = sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
@@ -107,8 +107,16 @@ def retract(ledger: Ledger, act_id: str, *, reason: str, sources: Sequence[Sourc
 
 def _standing(ledger: Ledger, act_id: str) -> tuple[Act, int]:
     versions = ledger.versions("act", act_id)
-    if versions is None or versions.current is None:
+    if versions is None:
+        if ledger.versions("instrument", act_id) is not None:
+            raise InvalidRevision(
+                act_id, "is an instrument; only acts can be corrected or retracted"
+            )
         raise UnknownAct(act_id)
+    if versions.current is None:
+        raise InvalidRevision(
+            act_id, 'was retracted and no longer counts; see "ledger history"; record a new act'
+        )
     current = versions.current
     assert isinstance(current, Act)
     return current, len(versions.items) + 1
@@ -117,6 +125,10 @@ def _standing(ledger: Ledger, act_id: str) -> tuple[Act, int]:
 def _check_why(act_id: str, reason: str, sources: Sequence[Source]) -> None:
     if not reason.strip():
         raise InvalidRevision(act_id, "give a reason")
+    if not reason.isprintable():
+        raise InvalidRevision(
+            act_id, "give the reason as one line of text, without control characters"
+        )
     if not sources:
         raise InvalidRevision(act_id, "give at least one source")
 
@@ -129,6 +141,6 @@ def _value(act_id: str, name: str, text: str) -> object:
             return loads(text)
         except ValueError as err:
             raise InvalidRecord(
-                f"correction of act {act_id!r}", act_id, name, f"not valid JSON: {text!r}", "act"
+                "correction", act_id, name, f"not valid JSON: {text!r}", "act"
             ) from err
     return text

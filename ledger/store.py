@@ -120,7 +120,12 @@ class Ledger:
         self.location = location
         self.read_only = read_only
         self._clock = clock
-        self.user = user or os.environ.get("LEDGER_USER") or _os_user()
+        self.user = (user or os.environ.get("LEDGER_USER") or _os_user()).strip()
+        if not self.user or not self.user.isprintable():
+            raise StoreError(
+                f"{self.user!r} is not a name for the record (--by or LEDGER_USER): "
+                "give one line of text"
+            )
         env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         self._new_file: Path | None = None
         if location != MEMORY:

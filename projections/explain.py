@@ -108,7 +108,7 @@ def _change(
     if subject == "indeterminate":
         fields["act"] = key[1]
     causes = [
-        history_item(entry)
+        history_item(entry, previous)
         for entry, previous in between
         if any(_concerns(version, subject, fields) for version in (entry.record, previous))
     ]

@@ -33,18 +33,18 @@ def history(
     """
     knowledge = known(entries, known_at)
     items = [
-        item
+        (item, previous)
         for item, previous in with_previous(knowledge.entries)
         if _selected(item, previous, act_id, instrument, actor)
     ]
     if act_id is not None and not items:
         raise UnknownAct(act_id)
-    if instrument is not None and not any(e.record.record == "instrument" for e in items):
+    if instrument is not None and not any(e.record.record == "instrument" for e, _ in items):
         raise UnknownInstrument(instrument)
     return History(
         known_at=knowledge.known_at,
         position=knowledge.position,
-        items=[history_item(entry) for entry in items],
+        items=[history_item(entry, previous) for entry, previous in items],
     )
 
 
@@ -72,8 +72,9 @@ def involves_actor(record: Instrument | Act | None, code: str) -> bool:
     )
 
 
-def history_item(entry: Entry) -> HistoryItem:
-    """The read model of one entry."""
+def history_item(entry: Entry, previous: Instrument | Act | None = None) -> HistoryItem:
+    """The read model of one entry; ``previous`` is its record's version before it."""
+    before = previous.model_dump(mode="json") if previous is not None else {}
     return HistoryItem(
         position=entry.position,
         recorded_at=format_instant(entry.recorded_at),
@@ -82,6 +83,7 @@ def history_item(entry: Entry) -> HistoryItem:
         kind=entry.record.record,
         id=entry.record.id,
         changed=list(entry.changed),
+        previous={name: before.get(name) for name in entry.changed},
         reason=entry.reason,
         sources=list(entry.sources),
         record=entry.record.model_dump(mode="json", exclude_none=True),

@@ -156,6 +156,9 @@ class HistoryItem(_ReadModel):
     kind: str = Field(description="act or instrument")
     id: str
     changed: list[str]
+    previous: dict = Field(
+        default_factory=dict, description="for a correction, each changed field's value before"
+    )
     reason: str | None
     sources: list[Source] = Field(description="sources of a correction or retraction")
     record: dict = Field(description="the record as it stands after this entry")

@@ -87,8 +87,9 @@ def test_a_retraction_removes_the_act_from_replay_only_from_then_on(ledger):
     entries = list(ledger.entries())
     assert russia(entries, "2010") == ("party", "1992-11-09")
     assert russia(entries, "2010", known_at=parse_known_at(f"@{before}"))[0] == "suspended"
-    with pytest.raises(UnknownAct):
+    with pytest.raises(InvalidRevision) as caught:
         retract(ledger, "t.rus.susp", reason="again", sources=WHY)
+    assert "was retracted and no longer counts" in str(caught.value)
 
 
 def test_reimporting_the_original_after_a_correction_adds_nothing(ledger):

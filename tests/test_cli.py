@@ -370,7 +370,8 @@ def test_a_file_that_is_not_a_ledger_is_an_error(runner, tmp_path):
 def test_timeline_filters_and_shows_sources(loaded):
     result = loaded.invoke(main, ["timeline", "--from", "1992", "--actor", "RUS"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == "1992-11-09  entry-into-force [t]  USA, RUS"
+    assert result.output.splitlines()[1] == "1992-11-09  entry-into-force [t]  USA, RUS"
+    assert result.output.splitlines()[2] == "    id: t.eif"
     assert "    source: Test source, Treaty Ledger tests, 2026" in result.output
     assert "1990-11-19" not in result.output
     data = json.loads(loaded.invoke(main, ["timeline", "--to", "1991", "--json"]).output)
@@ -411,7 +412,7 @@ def test_correct_then_replay_known_at_and_explain(loaded):
     assert "reason: Provisional application date" in why.output
     history = loaded.invoke(main, ["history", "t.eif"])
     assert "record act t.eif" in history.output and "correct act t.eif (date)" in history.output
-    assert "    date: '1992-07-17'" in history.output
+    assert "    date: 1992-11-09 -> 1992-07-17" in history.output
 
 
 def test_retract_then_history(loaded):
@@ -440,7 +441,7 @@ def test_retract_then_history(loaded):
         (
             ["correct", "t.eif", "--set", "date=1992-13", "--reason", "r", *SOURCE_OPTIONS],
             1,
-            "Error: correction of act 't.eif', act 't.eif', field 'date': '1992-13' is not a valid "
+            "Error: correction, act 't.eif', field 'date': '1992-13' is not a valid "
             "date: month 13 does not exist; nothing was written",
         ),
         (
@@ -452,10 +453,53 @@ def test_retract_then_history(loaded):
         (["correct", "t.eif", "--set", "date=1992", "--reason", "r"], 2, "give the source"),
         (
             ["correct", "t.eif", "--set", "date=1992", "--reason", "r", "--source-title", "x"],
-            1,
-            "Error: --source, field 'source_publisher': Field required; nothing was written",
+            2,
+            "give the source: --source-title, --source-publisher and --source-date",
         ),
         (["retract", "t.none", "--reason", "r", *SOURCE_OPTIONS], 1, "no act 't.none'"),
+        (
+            ["retract", "t", "--reason", "r", *SOURCE_OPTIONS],
+            1,
+            "Error: act 't': is an instrument; only acts can be corrected or retracted",
+        ),
+        (
+            [
+                "correct",
+                "t.eif",
+                "--set",
+                "date=1992",
+                "--set",
+                "date=1993",
+                "--reason",
+                "r",
+                *SOURCE_OPTIONS,
+            ],
+            2,
+            "'date' is set twice",
+        ),
+        (
+            ["correct", "t.eif", "--set", "date=1992", "--reason", "two\nlines", *SOURCE_OPTIONS],
+            1,
+            "give the reason as one line of text",
+        ),
+        (
+            [
+                "correct",
+                "t.eif",
+                "--set",
+                "date=1992",
+                "--reason",
+                "r",
+                "--source-title",
+                "x",
+                "--source-publisher",
+                "y",
+                "--source-date",
+                "1992-02-30",
+            ],
+            1,
+            "Error: --source, field 'source_date': '1992-02-30' is not a valid date",
+        ),
         (["history"], 2, "give one ACT_ID, or --instrument ID, or --actor CODE"),
         (["history", "t.none"], 1, "Error: no act 't.none' in the ledger"),
         (
