@@ -16,6 +16,7 @@ from cli.auditing import (
     export_log_command,
     history_command,
     import_log_command,
+    migrate_command,
 )
 from cli.importing import import_command, record_command
 from cli.integrity import (
@@ -61,6 +62,7 @@ def main() -> None:
       ledger explain --as-of 2007-12 --known-at @140
       ledger export-log --out log.jsonl
       ledger import-log log.jsonl --store copy.db
+      ledger migrate --from ledger.db --to postgresql://USER@HOST:5432/DB
       ledger keygen --out key.pem
       ledger checkpoint --key key.pem --out cp.json
       ledger verify --checkpoint cp.json
@@ -84,6 +86,7 @@ main.add_command(history_command)
 main.add_command(explain_command)
 main.add_command(export_log_command)
 main.add_command(import_log_command)
+main.add_command(migrate_command)
 main.add_command(keygen_command)
 main.add_command(checkpoint_command)
 main.add_command(verify_command)

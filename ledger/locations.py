@@ -53,7 +53,7 @@ def check_sqlite_file(location: str, *, create: bool) -> bool:
     if "://" in location:
         raise StoreError(
             f"unsupported store {location!r}: give the path of a SQLite file "
-            "(PostgreSQL stores are not supported yet)"
+            "or a postgresql://USER@HOST:PORT/DB location"
         )
     path = Path(location)
     if path.is_dir():

@@ -1,9 +1,10 @@
-"""The ledger's SQLite recorder: the library's application recorder plus entry hashes.
+"""The ledger's recorders: the library's application recorders plus entry hashes.
 
-It subclasses the eventsourcing library's ``SQLiteApplicationRecorder`` so
-that every insert also writes each entry's leaf hash (``ledger.integrity``)
-into the ``entry_hashes`` table, in the same transaction: an entry and its
-hash are committed together or not at all.
+They subclass the eventsourcing library's ``SQLiteApplicationRecorder`` and
+``PostgresApplicationRecorder`` so that every insert also writes each entry's
+leaf hash (``ledger.integrity``) into the ``entry_hashes`` table, in the same
+transaction (an entry and its hash are committed together or not at all), and
+refuses entries whose record time is earlier than the last entry's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg.sql import SQL, Identifier
 
 from ledger.codec import loads
 from ledger.integrity import StoredRow, entry_hash
@@ -87,3 +90,73 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement + " ORDER BY position", params)
             return {row["position"]: bytes(row["leaf_hash"]) for row in c.fetchall()}
+
+
+class HashingPostgresRecorder(PostgresApplicationRecorder):
+    """The PostgreSQL twin of :class:`HashingSQLiteRecorder`.
+
+    Inside the library's insert transaction, after it takes its EXCLUSIVE
+    table lock (which keeps notification ids in commit order, so a reader
+    following the log never skips an entry), it checks that record time does
+    not go backwards and writes each entry's leaf hash beside it.
+    """
+
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = Identifier(self.datastore.schema)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{hashes} "
+                "(position bigint PRIMARY KEY, leaf_hash bytea NOT NULL)"
+            ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
+        )
+        self._select_last_state = SQL(
+            "SELECT state FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1"
+        ).format(schema=schema, table=Identifier(self.events_table_name))
+        self._insert_hash = SQL(
+            "INSERT INTO {schema}.{hashes} (position, leaf_hash) VALUES (%s, %s)"
+        ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
+        self._select_hashes = SQL(
+            "SELECT position, leaf_hash FROM {schema}.{hashes} "
+            "WHERE position <= %s ORDER BY position"
+        ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
+
+    def _insert_stored_events(self, curs, stored_events: Sequence[StoredEvent], **kwargs: Any):
+        self._lock_table(curs)
+        curs.execute(self._select_last_state)
+        previous = curs.fetchone()
+        if previous is not None:
+            latest = loads(bytes(previous["state"]))["recorded_at"]
+            if any(loads(event.state)["recorded_at"] < latest for event in stored_events):
+                raise RecordTimeBehind(latest)
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+
+    def _fetch_ids_after_insert_events(self, curs, stored_events, **kwargs):
+        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        assert positions is not None
+        curs.executemany(
+            self._insert_hash,
+            [
+                (
+                    position,
+                    entry_hash(
+                        StoredRow(
+                            position,
+                            str(event.originator_id),
+                            event.originator_version,
+                            event.topic,
+                            event.state,
+                        )
+                    ),
+                )
+                for position, event in zip(positions, stored_events, strict=True)
+            ],
+        )
+        return positions
+
+    def select_hashes(self, upto: int | None = None) -> dict[int, bytes]:
+        """Return position to recorded leaf hash, for positions up to ``upto`` (all if None)."""
+        limit = upto if upto is not None else 2**62
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._select_hashes, (limit,))
+            return {row["position"]: bytes(row["leaf_hash"]) for row in curs.fetchall()}

@@ -37,8 +37,9 @@ from ledger.integrity import StoredRow, entry_hash
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
 from ledger.merkle import root
 from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
+from ledger.pg_location import check_postgres, is_postgres, parse_postgres
 from ledger.record_time import format_instant
-from ledger.recorder import HashingSQLiteRecorder, RecordTimeBehind
+from ledger.recorder import HashingPostgresRecorder, HashingSQLiteRecorder, RecordTimeBehind
 
 _PAGE = 1000
 _RESTAMPS = 20
@@ -128,7 +129,9 @@ class Ledger:
             )
         env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         self._new_file: Path | None = None
-        if location != MEMORY:
+        if is_postgres(location):
+            env = _postgres_env(location, create=create, read_only=read_only)
+        elif location != MEMORY:
             if create and not Path(location).exists():
                 self._new_file = Path(location)
             if read_only and create:
@@ -146,8 +149,8 @@ class Ledger:
             }
         try:
             self._app = _LedgerApplication(env=env)
-        except PersistenceError as err:
-            raise StoreError(f"cannot open the store {location!r}: {err}") from err
+        except (PersistenceError, OSError) as err:
+            raise StoreError(f"cannot open the store {_shown(location)}: {err}") from err
         if not create and self.log_size == 0:
             self.close()
             raise EmptyStore(location)
@@ -248,23 +251,31 @@ class Ledger:
         return self._save_stamped(build)[0]
 
     def append_log(self, entries: Sequence[Entry]) -> list[int]:
-        """Append exported entries to an empty ledger, keeping their record times and authors.
+        """Append exported entries after the last one, keeping record times and authors.
+
+        The entries must continue the log: their positions run on from the
+        ledger's last position (1, 2, 3... for an empty ledger). They are
+        appended in one transaction; the positions the store gives them must
+        be theirs (a PostgreSQL sequence that skipped numbers would not).
 
         Raises:
-            StoreError: the ledger is not empty, the entries are not the
-                positions 1..n in order, or the store refused the write.
+            StoreError: the positions do not continue the log, the store gave
+                other positions, or the store refused the write.
         """
-        if self.log_size:
-            raise StoreError(
-                f"the store {self.location!r} is not empty; load a log into an empty one"
-            )
+        size = self.log_size
         versions: dict[str, int] = {}
         events = []
-        for expected, entry in enumerate(entries, start=1):
+        for expected, entry in enumerate(entries, start=size + 1):
             if entry.position != expected:
-                raise StoreError(f"the log skips from position {expected - 1} to {entry.position}")
+                raise StoreError(
+                    f"the log to load has position {entry.position} where {expected} is due "
+                    f"(the store {_shown(self.location)} holds {size} entries)"
+                )
             oid = originator_id(entry.record)
-            versions[oid] = versions.get(oid, 0) + 1
+            if oid not in versions:
+                known = self.versions(entry.record.record, entry.record.id)
+                versions[oid] = len(known.items) if known else 0
+            versions[oid] += 1
             common: dict[str, Any] = {
                 "originator_id": oid,
                 "originator_version": versions[oid],
@@ -282,7 +293,13 @@ class Ledger:
                 events.append(Corrected(changed=list(entry.changed), **common, **revision))
             else:
                 events.append(Retracted(**common, **revision))
-        return self._save(events)
+        positions = self._save(events) if events else []
+        if positions != [entry.position for entry in entries]:
+            raise StoreError(
+                f"the store {_shown(self.location)} gave positions {positions[:1]}... to entries "
+                f"{entries[0].position}...; the copy is not position-for-position"
+            )
+        return positions
 
     def entries(self) -> Iterator[Entry]:
         """Yield every entry in log order, reading the log page by page."""
@@ -325,7 +342,7 @@ class Ledger:
         are computed from them.
         """
         recorder = self._app.recorder
-        if isinstance(recorder, HashingSQLiteRecorder):
+        if isinstance(recorder, HashingSQLiteRecorder | HashingPostgresRecorder):
             with self._reading():
                 return recorder.select_hashes(upto)
         return {
@@ -423,6 +440,36 @@ class Ledger:
             yield
         except PersistenceError as err:
             raise StoreError(f"cannot read the store {self.location!r}: {err}") from err
+
+
+def _shown(location: str) -> str:
+    return parse_postgres(location).shown if is_postgres(location) else repr(location)
+
+
+def _postgres_env(location: str, *, create: bool, read_only: bool) -> dict[str, str]:
+    where = parse_postgres(location)
+    if read_only and create:
+        raise ValueError("a ledger opened read-only cannot create its store")
+    check_postgres(where, create=create)
+    if read_only:
+        # libpq reads PGOPTIONS: every transaction of this process is read-only.
+        os.environ["PGOPTIONS"] = "-c default_transaction_read_only=on"
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": where.dbname,
+        "POSTGRES_HOST": where.host,
+        "POSTGRES_PORT": str(where.port),
+        "POSTGRES_USER": where.user,
+        "POSTGRES_SCHEMA": where.schema,
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_POOL_SIZE": "2",
+        "ORIGINATOR_ID_TYPE": "text",
+        "CREATE_TABLE": "y" if create else "n",
+        "APPLICATION_RECORDER_TOPIC": "ledger.recorder:HashingPostgresRecorder",
+    }
+    # An empty password lets libpq fall back to PGPASSWORD or ~/.pgpass.
+    env["POSTGRES_PASSWORD"] = where.password or os.environ.get("PGPASSWORD", "")
+    return env
 
 
 def _format_instant(instant: datetime) -> str:
