@@ -84,7 +84,7 @@ def parse_postgres(location: str) -> PostgresLocation:
             f"give host and database: postgresql://USER@HOST:PORT/DB, not {location!r}"
         )
     return PostgresLocation(
-        host=parts.hostname, port=port, user=unquote(parts.username or "postgres"),
+        host=parts.hostname, port=port, user=unquote(parts.username or _os_user()),
         password=unquote(parts.password) if parts.password else None, dbname=dbname,
         schema=schema,
     )  # fmt: skip
@@ -146,12 +146,32 @@ def check_postgres(location: PostgresLocation, *, create: bool) -> bool:
         return False
 
 
+_UNREACHABLE = (
+    "Connection refused",
+    "could not connect",
+    "timeout",
+    "Is the server running",
+    "could not translate",
+)
+
+
 def _why(err: psycopg.OperationalError) -> str:
-    text = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    text = "; ".join(lines) or type(err).__name__
     if "password authentication failed" in text or "role" in text and "does not exist" in text:
         return f"the server refused the credentials ({text})"
     if "database" in text and "does not exist" in text:
         return f"no such database ({text})"
-    if "Connection refused" in text or "could not connect" in text or "timeout" in text:
+    if any(sign in text for sign in _UNREACHABLE):
         return f"the server cannot be reached ({text})"
     return text
+
+
+def _os_user() -> str:
+    """libpq's default user name: the operating-system user."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "postgres"

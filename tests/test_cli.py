@@ -537,7 +537,7 @@ def test_export_log_and_import_log_round_trip(loaded, tmp_path):
         assert copy.output == original
     again = loaded.invoke(main, ["import-log", "log.jsonl", "--store", "copy.db"])
     assert again.exit_code == 1
-    assert "is not empty" in again.output
+    assert "has position 1 where 5 is due" in again.output
     (tmp_path / "bad.jsonl").write_text('{"position": 1}\n')
     bad = loaded.invoke(main, ["import-log", "bad.jsonl", "--store", "other.db"])
     assert bad.exit_code == 1

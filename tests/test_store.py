@@ -1,4 +1,4 @@
-"""The store contract, run against every embedded store: in memory and a SQLite file."""
+"""The store contract, run against every store: in memory, a SQLite file, PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ledger.errors import (
 )
 from ledger.importer import append_records
 from ledger.records import Submitted
-from ledger.store import MEMORY, Ledger
+from ledger.store import Ledger
 
 
 class Clock:
@@ -32,10 +32,9 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def ledger(request, tmp_path):
-    location = MEMORY if request.param == "memory" else str(tmp_path / "ledger.db")
-    with Ledger(location, create=True, clock=Clock(), user="tester") as opened:
+@pytest.fixture
+def ledger(store_location):
+    with Ledger(store_location, create=True, clock=Clock(), user="tester") as opened:
         yield opened
 
 
@@ -174,7 +173,7 @@ def test_a_database_of_something_else_is_refused(tmp_path):
     assert "invoices" in str(caught.value)
 
 
-@pytest.mark.parametrize("location", ["postgresql://localhost/test", "."])
+@pytest.mark.parametrize("location", ["mysql://localhost/test", ".", "postgresql:///nohost"])
 def test_unsupported_locations_are_refused(location):
     with pytest.raises(StoreError):
         Ledger(location, create=True)
