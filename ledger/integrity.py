@@ -15,6 +15,7 @@ proofs. Pure functions over rows; the store reads them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -83,73 +84,78 @@ def verify_rows(
     """Recompute every entry's hash and compare it with the hash recorded at append time.
 
     Args:
-        rows: the stored entries in position order.
-        recorded: position to the leaf hash recorded when it was appended.
+        rows: the stored entries in log order, each with its notification id
+            as ``position`` (ids may skip numbers: a rolled-back insert on
+            PostgreSQL consumes ids and leaves neither an entry nor a hash).
+        recorded: notification id to the leaf hash recorded when appended.
 
     Returns:
         The recomputed leaf hashes in log order (as far as they could be
-        computed), and the first failure or None.
+        computed), and the first failure or None. Failures name log
+        positions (1 for the first entry), as replay does.
     """
-    where_recorded = {digest: position for position, digest in recorded.items()}
+    ids = [row.position for row in rows]
+    present = set(ids)
+    gone = sorted(key for key in recorded if key not in present)
+    first_gone = bisect_left(ids, gone[0]) + 1 if gone else None
+    where_recorded = {digest: key for key, digest in recorded.items()}
     leaves: list[bytes] = []
-    for expected, row in enumerate(rows, start=1):
-        if row.position != expected:
-            return leaves, Failure(
-                expected, FailureKind.MISSING, f"no entry at position {expected}"
-            )
+    for rank, row in enumerate(rows, start=1):
+        if first_gone is not None and rank >= first_gone:
+            break
         try:
             digest = entry_hash(row)
         except ValueError:
-            return leaves, Failure(expected, FailureKind.ALTERED, "the stored entry is not JSON")
-        known = recorded.get(expected)
+            return leaves, Failure(rank, FailureKind.ALTERED, "the stored entry is not JSON")
+        known = recorded.get(row.position)
         if known is None:
             return leaves, Failure(
-                expected,
+                rank,
                 FailureKind.INSERTED,
                 "no hash was recorded for this entry: the ledger did not append it",
             )
         if digest != known:
-            return leaves, _mismatch(expected, digest, rows, recorded, where_recorded)
+            return leaves, _mismatch(rank, digest, rows, recorded, where_recorded)
         leaves.append(digest)
-    beyond = sorted(position for position in recorded if position > len(rows))
-    if beyond:
+    if first_gone is not None:
         return leaves, Failure(
-            beyond[0], FailureKind.MISSING, "an entry was recorded here and is gone"
+            first_gone, FailureKind.MISSING, "an entry was recorded here and is gone"
         )
     return leaves, None
 
 
 def _mismatch(
-    position: int,
+    rank: int,
     digest: bytes,
     rows: Sequence[StoredRow],
     recorded: Mapping[int, bytes],
     where_recorded: Mapping[bytes, int],
 ) -> Failure:
-    """Classify the first entry whose hash differs from the one recorded at its position."""
+    """Classify the first entry whose hash differs from the one recorded for it."""
+    row_id = rows[rank - 1].position
     origin = where_recorded.get(digest)
-    if origin is not None and recorded[position] in _hashes(rows[position:]):
+    ids = [row.position for row in rows]
+    origin_rank = bisect_left(ids, origin) + 1 if origin is not None else None
+    if origin is not None and recorded[row_id] in _hashes(rows[rank:]):
         return Failure(
-            position, FailureKind.REORDERED, f"this entry was recorded at position {origin}"
+            rank, FailureKind.REORDERED, f"this entry was recorded at position {origin_rank}"
         )
-    if origin == position + 1:
+    if origin == row_id + 1:
         return Failure(
-            position, FailureKind.MISSING, "the entry recorded here is gone; later ones moved up"
+            rank, FailureKind.MISSING, "the entry recorded here is gone; later ones moved up"
         )
     if origin is not None:
         return Failure(
-            position, FailureKind.REORDERED, f"this entry was recorded at position {origin}"
+            rank, FailureKind.REORDERED, f"this entry was recorded at position {origin_rank}"
         )
-    following = rows[position] if position < len(rows) else None
+    following = rows[rank] if rank < len(rows) else None
     try:
-        moved_down = following is not None and entry_hash(following) == recorded[position]
+        moved_down = following is not None and entry_hash(following) == recorded[row_id]
     except ValueError:
         moved_down = False
     if moved_down:
-        return Failure(
-            position, FailureKind.INSERTED, "an entry the ledger never appended stands here"
-        )
-    return Failure(position, FailureKind.ALTERED, "the entry does not hash to what was recorded")
+        return Failure(rank, FailureKind.INSERTED, "an entry the ledger never appended stands here")
+    return Failure(rank, FailureKind.ALTERED, "the entry does not hash to what was recorded")
 
 
 def _hashes(rows: Sequence[StoredRow]) -> set[bytes]:

@@ -71,6 +71,8 @@ def check_sqlite_file(location: str, *, create: bool) -> bool:
         if not create:
             raise EmptyStore(location)
         return False
+    if marked and not create and "stored_events" not in tables:
+        raise EmptyStore(location)  # being created by another process
     if not marked:
         kind = (
             "another event-sourced application" if "stored_events" in tables else "something else"

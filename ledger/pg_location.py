@@ -90,60 +90,81 @@ def parse_postgres(location: str) -> PostgresLocation:
     )  # fmt: skip
 
 
-def check_postgres(location: PostgresLocation, *, create: bool) -> bool:
+def check_postgres(location: PostgresLocation, *, create: bool) -> psycopg.Connection | None:
     """Vet the database like ``ledger.locations.check_sqlite_file``; mark a new ledger.
 
+    With ``create``, takes a session advisory lock on the schema's name first
+    and returns the connection holding it: the caller creates the event
+    store's tables, then closes it, so that processes creating one ledger at
+    once do so one after the other.
+
     Returns:
-        True when the schema holds a ledger; False when it was empty (and
-        ``create`` made it one: schema and marker table).
+        The connection holding the creation lock (``create``), else None.
 
     Raises:
         StoreError: unreachable server, refused credentials, missing database,
             or a schema holding tables of something else.
         EmptyStore: reading an empty schema.
     """
-    with location.connect() as conn:
-        tables = {
-            row[0]
-            for row in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
-                (location.schema,),
-            )
-        }
-        marked = MARKER_TABLE in tables and conn.execute(
-            sql.SQL("SELECT value FROM {}.{} WHERE key = 'format'").format(
-                sql.Identifier(location.schema), sql.Identifier(MARKER_TABLE)
-            )
-        ).fetchone() == (FORMAT,)
-        if marked:
-            return True
-        if tables - {MARKER_TABLE}:
-            kind = (
-                "another event-sourced application"
-                if any(name.endswith("_events") for name in tables)
-                else "something else"
-            )
-            raise StoreError(
-                f"{location.shown} holds tables of {kind} ({', '.join(sorted(tables))}), "
-                "not a ledger; nothing was read or written; choose another ?schema="
-            )
-        if not create:
-            raise EmptyStore(location.shown)
-        schema = sql.Identifier(location.schema)
-        with conn.transaction():
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(schema))
+    conn = location.connect()
+    try:
+        if create:
             conn.execute(
-                sql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {}.{} (key text PRIMARY KEY, value text)"
-                ).format(schema, sql.Identifier(MARKER_TABLE))
+                "SELECT pg_advisory_lock(hashtext(%s))", (f"treaty-ledger:{location.schema}",)
             )
-            conn.execute(
-                sql.SQL("INSERT INTO {}.{} VALUES ('format', %s) ON CONFLICT DO NOTHING").format(
-                    schema, sql.Identifier(MARKER_TABLE)
-                ),
-                (FORMAT,),
+        _vet(conn, location, create=create)
+    except BaseException:
+        conn.close()
+        raise
+    if create:
+        return conn
+    conn.close()
+    return None
+
+
+def _vet(conn: psycopg.Connection, location: PostgresLocation, *, create: bool) -> None:
+    tables = {
+        row[0]
+        for row in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (location.schema,),
+        )
+    }
+    marked = MARKER_TABLE in tables and conn.execute(
+        sql.SQL("SELECT value FROM {}.{} WHERE key = 'format'").format(
+            sql.Identifier(location.schema), sql.Identifier(MARKER_TABLE)
+        )
+    ).fetchone() == (FORMAT,)
+    if marked:
+        if not create and EVENTS_TABLE not in tables:
+            raise EmptyStore(location.shown)  # being created by another process
+        return
+    if tables - {MARKER_TABLE}:
+        kind = (
+            "another event-sourced application"
+            if any(name.endswith("_events") for name in tables)
+            else "something else"
+        )
+        raise StoreError(
+            f"{location.shown} holds tables of {kind} ({', '.join(sorted(tables))}), "
+            "not a ledger; nothing was read or written; choose another ?schema="
+        )
+    if not create:
+        raise EmptyStore(location.shown)
+    schema = sql.Identifier(location.schema)
+    with conn.transaction():
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(schema))
+        conn.execute(
+            sql.SQL("CREATE TABLE IF NOT EXISTS {}.{} (key text PRIMARY KEY, value text)").format(
+                schema, sql.Identifier(MARKER_TABLE)
             )
-        return False
+        )
+        conn.execute(
+            sql.SQL("INSERT INTO {}.{} VALUES ('format', %s) ON CONFLICT DO NOTHING").format(
+                schema, sql.Identifier(MARKER_TABLE)
+            ),
+            (FORMAT,),
+        )
 
 
 _UNREACHABLE = (

@@ -64,8 +64,10 @@ def prove(ledger: Ledger, act_id: str, checkpoint: Checkpoint) -> ProofBundle:
         UnknownAct: the act has no entry within the checkpoint's tree.
         StoreError: the log does not verify, or does not have the checkpoint's root.
     """
-    rows = [row for row in ledger.rows() if row.position <= checkpoint.tree_size]
-    leaves, failure = verify_rows(rows, ledger.recorded_hashes(checkpoint.tree_size))
+    rows = list(ledger.rows())[: checkpoint.tree_size]
+    hashes = ledger.recorded_hashes()
+    leaves, failure = verify_rows(rows, {row.position: hashes[row.position] for row in rows
+                                         if row.position in hashes})  # fmt: skip
     if failure is not None:
         raise StoreError(
             f"the log fails verification at position {failure.position} ({failure.kind})"
@@ -75,12 +77,12 @@ def prove(ledger: Ledger, act_id: str, checkpoint: Checkpoint) -> ProofBundle:
     wanted = f"act:{act_id}"
     entries = [
         EntryProof(
-            position=row.position,
+            position=rank,
             leaf=base64.b64encode(leaf_data(row)).decode(),
-            leaf_hash=leaves[row.position - 1].hex(),
-            audit_path=[digest.hex() for digest in inclusion_path(row.position - 1, leaves)],
+            leaf_hash=leaves[rank - 1].hex(),
+            audit_path=[digest.hex() for digest in inclusion_path(rank - 1, leaves)],
         )
-        for row in rows
+        for rank, row in enumerate(rows, start=1)
         if row.originator_id == wanted
     ]
     if not entries:

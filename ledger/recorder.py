@@ -80,16 +80,20 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
         c.executemany(f"INSERT INTO {HASHES_TABLE} (position, leaf_hash) VALUES (?, ?)", hashes)
         return positions
 
-    def select_hashes(self, upto: int | None = None) -> dict[int, bytes]:
-        """Return position to recorded leaf hash, for positions up to ``upto`` (all if None)."""
-        statement = f"SELECT position, leaf_hash FROM {HASHES_TABLE}"
-        params: list[int] = []
-        if upto is not None:
-            statement += " WHERE position <= ?"
-            params.append(upto)
+    def select_hashes(self) -> dict[int, bytes]:
+        """Return notification id to recorded leaf hash, for every entry."""
         with self.datastore.transaction(commit=False) as c:
-            c.execute(statement + " ORDER BY position", params)
+            c.execute(f"SELECT position, leaf_hash FROM {HASHES_TABLE} ORDER BY position")
             return {row["position"]: bytes(row["leaf_hash"]) for row in c.fetchall()}
+
+    def count_events(self, upto_id: int | None = None) -> int:
+        """Count entries with notification id at most ``upto_id`` (all when None)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT COUNT(*) AS n FROM {self.events_table_name} WHERE rowid <= ?",
+                (upto_id if upto_id is not None else 2**62,),
+            )
+            return c.fetchone()["n"]
 
 
 class HashingPostgresRecorder(PostgresApplicationRecorder):
@@ -117,9 +121,11 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
             "INSERT INTO {schema}.{hashes} (position, leaf_hash) VALUES (%s, %s)"
         ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
         self._select_hashes = SQL(
-            "SELECT position, leaf_hash FROM {schema}.{hashes} "
-            "WHERE position <= %s ORDER BY position"
+            "SELECT position, leaf_hash FROM {schema}.{hashes} ORDER BY position"
         ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
+        self._count_events = SQL(
+            "SELECT COUNT(*) AS n FROM {schema}.{table} WHERE notification_id <= %s"
+        ).format(schema=schema, table=Identifier(self.events_table_name))
 
     def _insert_stored_events(self, curs, stored_events: Sequence[StoredEvent], **kwargs: Any):
         self._lock_table(curs)
@@ -154,9 +160,14 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
         )
         return positions
 
-    def select_hashes(self, upto: int | None = None) -> dict[int, bytes]:
-        """Return position to recorded leaf hash, for positions up to ``upto`` (all if None)."""
-        limit = upto if upto is not None else 2**62
+    def select_hashes(self) -> dict[int, bytes]:
+        """Return notification id to recorded leaf hash, for every entry."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self._select_hashes, (limit,))
+            curs.execute(self._select_hashes)
             return {row["position"]: bytes(row["leaf_hash"]) for row in curs.fetchall()}
+
+    def count_events(self, upto_id: int | None = None) -> int:
+        """Count entries with notification id at most ``upto_id`` (all when None)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._count_events, (upto_id if upto_id is not None else 2**62,))
+            return curs.fetchone()["n"]

@@ -129,8 +129,9 @@ class Ledger:
             )
         env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         self._new_file: Path | None = None
+        creating = None
         if is_postgres(location):
-            env = _postgres_env(location, create=create, read_only=read_only)
+            env, creating = _postgres_env(location, create=create, read_only=read_only)
         elif location != MEMORY:
             if create and not Path(location).exists():
                 self._new_file = Path(location)
@@ -151,6 +152,9 @@ class Ledger:
             self._app = _LedgerApplication(env=env)
         except (PersistenceError, OSError) as err:
             raise StoreError(f"cannot open the store {_shown(location)}: {err}") from err
+        finally:
+            if creating is not None:
+                creating.close()  # releases the creation lock
         if not create and self.log_size == 0:
             self.close()
             raise EmptyStore(location)
@@ -173,9 +177,29 @@ class Ledger:
 
     @property
     def log_size(self) -> int:
-        """The number of entries (the highest position, 0 when empty)."""
+        """The number of entries, which is also the position of the last (0 when empty)."""
+        return self._count()
+
+    def _count(self, upto_id: int | None = None) -> int:
+        """Entries whose notification id is at most ``upto_id`` (all when None)."""
+        recorder = self._app.recorder
         with self._reading():
-            return self._app.recorder.max_notification_id() or 0
+            if isinstance(recorder, HashingSQLiteRecorder | HashingPostgresRecorder):
+                return recorder.count_events(upto_id)
+            last = recorder.max_notification_id() or 0  # in memory: ids have no gaps
+            return last if upto_id is None else min(last, upto_id)
+
+    def _ranks(self, ids: list[int]) -> list[int]:
+        """Turn the notification ids of entries just committed into log positions.
+
+        Inserts are serialised (SQLite's write lock, the PostgreSQL recorder's
+        table lock), so entries commit in id order and ids skipped by rolled-back
+        inserts leave no entry: an entry's position is the count of ids up to it.
+        """
+        if not ids:
+            return []
+        last = self._count(max(ids))
+        return list(range(last - len(ids) + 1, last + 1))
 
     def versions(self, record_kind: str, record_id: str) -> Versions | None:
         """Return every version of the record with that kind and id, or None."""
@@ -302,18 +326,21 @@ class Ledger:
         return positions
 
     def entries(self) -> Iterator[Entry]:
-        """Yield every entry in log order, reading the log page by page."""
-        position = 0
+        """Yield every entry in log order, at positions 1, 2, 3..., reading page by page."""
+        for rank, notification in enumerate(self._notifications(), start=1):
+            yield self._decoded(rank, notification)
+
+    def _notifications(self) -> Iterator:
+        last_id = 0
         while True:
             with self._reading():
                 page = self._app.recorder.select_notifications(
-                    start=position, limit=_PAGE, inclusive_of_start=False
+                    start=last_id, limit=_PAGE, inclusive_of_start=False
                 )
             if not page:
                 return
-            for notification in page:
-                yield self._decoded(notification.id, notification)
-            position = page[-1].id
+            yield from page
+            last_id = page[-1].id
 
     def rows(self) -> Iterator[StoredRow]:
         """Yield every stored entry exactly as stored, in position order."""
@@ -335,8 +362,8 @@ class Ledger:
                 )
             position = page[-1].id
 
-    def recorded_hashes(self, upto: int | None = None) -> dict[int, bytes]:
-        """Position to the leaf hash recorded when each entry was appended.
+    def recorded_hashes(self) -> dict[int, bytes]:
+        """Notification id to the leaf hash recorded when that entry was appended.
 
         An in-memory store records none apart from its entries: its hashes
         are computed from them.
@@ -344,17 +371,14 @@ class Ledger:
         recorder = self._app.recorder
         if isinstance(recorder, HashingSQLiteRecorder | HashingPostgresRecorder):
             with self._reading():
-                return recorder.select_hashes(upto)
-        return {
-            row.position: entry_hash(row)
-            for row in self.rows()
-            if upto is None or row.position <= upto
-        }
+                return recorder.select_hashes()
+        return {row.position: entry_hash(row) for row in self.rows()}
 
     def root_hash(self, upto: int | None = None) -> str:
-        """The RFC 9162 Merkle root (hex) of the recorded leaf hashes up to ``upto``."""
-        hashes = self.recorded_hashes(upto)
-        return root([hashes[position] for position in sorted(hashes)]).hex()
+        """The RFC 9162 Merkle root (hex) of the recorded hashes of the first ``upto`` entries."""
+        hashes = self.recorded_hashes()
+        ordered = [hashes[key] for key in sorted(hashes)]
+        return root(ordered if upto is None else ordered[:upto]).hex()
 
     def _decoded(self, position: int, stored) -> Entry:
         """Decode one stored event; a damaged one is a :class:`StoreError`, not a crash."""
@@ -389,10 +413,11 @@ class Ledger:
         now = self._clock()
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("the ledger's clock must return an aware datetime")
-        last = self.log_size
-        if last:
-            with self._reading():
+        with self._reading():
+            last = self._app.recorder.max_notification_id()
+            if last:
                 (notification,) = self._app.recorder.select_notifications(start=last, limit=1)
+        if last:
             now = max(now, self._decoded(last, notification).recorded_at)
         return _format_instant(now)
 
@@ -431,7 +456,7 @@ class Ledger:
             raise StoreError(
                 f"the store {self.location!r} refused the write ({err}); nothing was written"
             ) from err
-        return [recording.notification.id for recording in recordings]
+        return self._ranks([recording.notification.id for recording in recordings])
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -446,11 +471,12 @@ def _shown(location: str) -> str:
     return parse_postgres(location).shown if is_postgres(location) else repr(location)
 
 
-def _postgres_env(location: str, *, create: bool, read_only: bool) -> dict[str, str]:
+def _postgres_env(location: str, *, create: bool, read_only: bool):
+    """The library's environment for a PostgreSQL ledger, and the creation lock (or None)."""
     where = parse_postgres(location)
     if read_only and create:
         raise ValueError("a ledger opened read-only cannot create its store")
-    check_postgres(where, create=create)
+    creating = check_postgres(where, create=create)
     if read_only:
         # libpq reads PGOPTIONS: every transaction of this process is read-only.
         os.environ["PGOPTIONS"] = "-c default_transaction_read_only=on"
@@ -469,7 +495,7 @@ def _postgres_env(location: str, *, create: bool, read_only: bool) -> dict[str, 
     }
     # An empty password lets libpq fall back to PGPASSWORD or ~/.pgpass.
     env["POSTGRES_PASSWORD"] = where.password or os.environ.get("PGPASSWORD", "")
-    return env
+    return env, creating
 
 
 def _format_instant(instant: datetime) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(1, str(Path(__file__).parent.parent))  # benchmarks' synthetic ledgers
 
 STORE_KINDS = ["memory", "sqlite", "postgres"]
 
