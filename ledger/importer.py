@@ -62,8 +62,12 @@ def _append_once(ledger: Ledger, submitted: Sequence[Submitted]) -> AppendReport
     unique = _unique(submitted)
     report = AppendReport()
     new: list[Submitted] = []
+    existing = ledger.existing([(item.record.record, item.record.id) for item in unique])
     for item in unique:
         record = item.record
+        if (record.record, record.id) not in existing:
+            new.append(item)
+            continue
         versions = ledger.versions(record.record, record.id)
         if versions is None:
             new.append(item)

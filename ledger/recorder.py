@@ -86,6 +86,21 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT position, leaf_hash FROM {HASHES_TABLE} ORDER BY position")
             return {row["position"]: bytes(row["leaf_hash"]) for row in c.fetchall()}
 
+    def select_existing(self, originator_ids: Sequence[str]) -> set[str]:
+        """Return those of the event-sequence ids that have at least one entry."""
+        found: set[str] = set()
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(originator_ids), 500):
+                chunk = list(originator_ids[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                c.execute(
+                    f"SELECT DISTINCT originator_id FROM {self.events_table_name} "
+                    f"WHERE originator_id IN ({marks})",
+                    chunk,
+                )
+                found.update(row["originator_id"] for row in c.fetchall())
+        return found
+
     def count_events(self, upto_id: int | None = None) -> int:
         """Count entries with notification id at most ``upto_id`` (all when None)."""
         with self.datastore.transaction(commit=False) as c:
@@ -99,10 +114,10 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
 class HashingPostgresRecorder(PostgresApplicationRecorder):
     """The PostgreSQL twin of :class:`HashingSQLiteRecorder`.
 
-    Inside the library's insert transaction, after it takes its EXCLUSIVE
-    table lock (which keeps notification ids in commit order, so a reader
-    following the log never skips an entry), it checks that record time does
-    not go backwards and writes each entry's leaf hash beside it.
+    Its insert takes the library's EXCLUSIVE table lock (which keeps
+    notification ids in commit order, so a reader following the log never
+    skips an entry), checks that record time does not go backwards, and
+    writes events and leaf hashes in bulk.
     """
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
@@ -117,47 +132,63 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
         self._select_last_state = SQL(
             "SELECT state FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1"
         ).format(schema=schema, table=Identifier(self.events_table_name))
-        self._insert_hash = SQL(
-            "INSERT INTO {schema}.{hashes} (position, leaf_hash) VALUES (%s, %s)"
+        self._insert_many = SQL(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::bytea[]) "
+            "RETURNING notification_id"
+        ).format(schema=schema, table=Identifier(self.events_table_name))
+        self._insert_hashes = SQL(
+            "INSERT INTO {schema}.{hashes} (position, leaf_hash) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bytea[])"
         ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
         self._select_hashes = SQL(
             "SELECT position, leaf_hash FROM {schema}.{hashes} ORDER BY position"
         ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
+        self._select_existing = SQL(
+            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)"
+        ).format(schema=schema, table=Identifier(self.events_table_name))
         self._count_events = SQL(
             "SELECT COUNT(*) AS n FROM {schema}.{table} WHERE notification_id <= %s"
         ).format(schema=schema, table=Identifier(self.events_table_name))
 
-    def _insert_stored_events(self, curs, stored_events: Sequence[StoredEvent], **kwargs: Any):
-        self._lock_table(curs)
-        curs.execute(self._select_last_state)
-        previous = curs.fetchone()
-        if previous is not None:
-            latest = loads(bytes(previous["state"]))["recorded_at"]
-            if any(loads(event.state)["recorded_at"] < latest for event in stored_events):
-                raise RecordTimeBehind(latest)
-        super()._insert_stored_events(curs, stored_events, **kwargs)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
+        """Insert entries and their hashes in one transaction, each in one bulk statement.
 
-    def _fetch_ids_after_insert_events(self, curs, stored_events, **kwargs):
-        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        assert positions is not None
-        curs.executemany(
-            self._insert_hash,
-            [
+        Takes the library's EXCLUSIVE table lock first (so notification ids
+        are committed in order), refuses entries older than the last one
+        (:class:`RecordTimeBehind`), then inserts the events and the hashes
+        with ``unnest`` (one round trip each, whatever the batch size).
+        """
+        if not stored_events:
+            return []
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._lock_table(curs)
+            curs.execute(self._select_last_state)
+            previous = curs.fetchone()
+            if previous is not None:
+                latest = loads(bytes(previous["state"]))["recorded_at"]
+                if any(loads(event.state)["recorded_at"] < latest for event in stored_events):
+                    raise RecordTimeBehind(latest)
+            self._notify_channel(curs)
+            curs.execute(
+                self._insert_many,
                 (
-                    position,
-                    entry_hash(
-                        StoredRow(
-                            position,
-                            str(event.originator_id),
-                            event.originator_version,
-                            event.topic,
-                            event.state,
-                        )
-                    ),
+                    [str(event.originator_id) for event in stored_events],
+                    [event.originator_version for event in stored_events],
+                    [event.topic for event in stored_events],
+                    [event.state for event in stored_events],
+                ),
+            )
+            positions = sorted(row["notification_id"] for row in curs.fetchall())
+            hashes = [
+                entry_hash(
+                    StoredRow(
+                        position, str(e.originator_id), e.originator_version, e.topic, e.state
+                    )
                 )
-                for position, event in zip(positions, stored_events, strict=True)
-            ],
-        )
+                for position, e in zip(positions, stored_events, strict=True)
+            ]
+            curs.execute(self._insert_hashes, (positions, hashes))
         return positions
 
     def select_hashes(self) -> dict[int, bytes]:
@@ -165,6 +196,12 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._select_hashes)
             return {row["position"]: bytes(row["leaf_hash"]) for row in curs.fetchall()}
+
+    def select_existing(self, originator_ids: Sequence[str]) -> set[str]:
+        """Return those of the event-sequence ids that have at least one entry."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._select_existing, (list(originator_ids),))
+            return {row["originator_id"] for row in curs.fetchall()}
 
     def count_events(self, upto_id: int | None = None) -> int:
         """Count entries with notification id at most ``upto_id`` (all when None)."""

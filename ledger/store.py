@@ -213,6 +213,17 @@ class Ledger:
             items.append((entry.action, entry.record))
         return Versions(items)
 
+    def existing(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Return those (record kind, id) pairs that have at least one entry, in bulk."""
+        wanted = {f"{kind}:{record_id}": (kind, record_id) for kind, record_id in keys}
+        recorder = self._app.recorder
+        with self._reading():
+            if isinstance(recorder, HashingSQLiteRecorder | HashingPostgresRecorder):
+                found = recorder.select_existing(list(wanted))
+            else:
+                found = {oid for oid in wanted if recorder.select_events(oid, limit=1)}
+        return {wanted[oid] for oid in found}
+
     def append_new(self, records: Sequence[Instrument | Act]) -> list[int]:
         """Append records that are not yet in the ledger, all in one transaction.
 
