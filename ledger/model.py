@@ -9,6 +9,7 @@ invalid EDTF dates and unknown actor codes. Nothing here does I/O.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -38,10 +39,13 @@ def _check_edtf(value: str) -> str:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _one_line(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
-    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+    if _CONTROL.search(value):
         raise ValueError("must be one line with no control characters (no newlines or tabs)")
     return value
 
