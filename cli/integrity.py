@@ -81,9 +81,8 @@ def checkpoint_command(out, key, read_only, store) -> None:
     Examples:
       ledger checkpoint --out 2026-11-29.checkpoint.json --key ledger-key.pem
     """
-    from cli.render import emit_json
+    from cli.render import write_json
     from ledger.checkpoints import Checkpoint, sign
-    from ledger.codec import dumps
     from ledger.record_time import format_instant
     from ledger.store import Ledger
 
@@ -99,12 +98,9 @@ def checkpoint_command(out, key, read_only, store) -> None:
     if key:
         with open(key, "rb") as handle:
             checkpoint = sign(checkpoint, handle.read(), key)
-    if out:
-        with open(out, "wb") as handle:
-            handle.write(dumps(checkpoint.model_dump(mode="json"), pretty=True) + b"\n")
-        click.echo(f"Checkpoint of {size} entries, root {root_hash}, written to {out}.")
-    else:
-        emit_json(checkpoint)
+    write_json(
+        out, checkpoint, f"Checkpoint of {size} entries, root {root_hash}, written to {out}."
+    )
 
 
 @click.command("verify")
@@ -178,21 +174,17 @@ def prove_command(act_id, checkpoint, out, read_only, store) -> None:
     Examples:
       ledger prove cfe-1990.rus.suspension --checkpoint cp.json --out proof.json
     """
-    from cli.render import emit_json
+    from cli.render import write_json
     from ledger.checkpoints import parse_checkpoint
-    from ledger.codec import dumps
     from ledger.proofs import prove
     from ledger.store import Ledger
 
     loaded = parse_checkpoint(_read_json(checkpoint), checkpoint)
     with Ledger(store, read_only=read_only) as ledger:
         bundle = prove(ledger, act_id, loaded)
-    if out:
-        with open(out, "wb") as handle:
-            handle.write(dumps(bundle.model_dump(mode="json"), pretty=True) + b"\n")
-        click.echo(f"Proofs of {len(bundle.entries)} entries of {act_id!r} written to {out}.")
-    else:
-        emit_json(bundle)
+    write_json(
+        out, bundle, f"Proofs of {len(bundle.entries)} entries of {act_id!r} written to {out}."
+    )
 
 
 @click.command("verify-proof")

@@ -11,6 +11,18 @@ if TYPE_CHECKING:
     from projections.models import Explanation, History, Replay, Timeline
 
 
+def write_json(out: str | None, model: object, done: str) -> None:
+    """Write a model as indented JSON to the file ``out`` and say ``done``, or print it."""
+    if out is None:
+        emit_json(model)
+        return
+    from ledger.codec import dumps
+
+    with open(out, "wb") as handle:
+        handle.write(dumps(model.model_dump(mode="json"), pretty=True) + b"\n")
+    click.echo(done)
+
+
 def emit_json(model_or_data: object) -> None:
     """Print a read model (or JSON-ready data) as indented JSON with sorted keys."""
     from ledger.codec import dumps
@@ -69,6 +81,12 @@ def replay_lines(result: Replay) -> Iterator[str]:
             yield f"  {item.id}: {item.type} {item.phase} {item.date}{about}"
 
 
+def source_text(source) -> str:
+    """A source on one line: title, publisher, date, and URL where there is one."""
+    url = f" {source.url}" if source.url else ""
+    return f"{source.title}, {source.publisher}, {source.date}{url}"
+
+
 def _chronological(group: tuple[tuple[str, str], list[str]]) -> tuple:
     from ledger.dates import parse_valid_time
     from ledger.vocabulary import ActorStatus
@@ -110,8 +128,7 @@ def timeline_lines(result: Timeline) -> Iterator[str]:
         if act.date_note:
             yield f"    date: {act.date_note}"
         for source in act.sources:
-            url = f" {source.url}" if source.url else ""
-            yield f"    source: {source.title}, {source.publisher}, {source.date}{url}"
+            yield "    source: " + source_text(source)
 
 
 def history_lines(result: History) -> Iterator[str]:
@@ -129,8 +146,7 @@ def history_lines(result: History) -> Iterator[str]:
         if item.reason:
             yield f"    reason: {item.reason}"
         for source in item.sources:
-            url = f" {source.url}" if source.url else ""
-            yield f"    source: {source.title}, {source.publisher}, {source.date}{url}"
+            yield "    source: " + source_text(source)
         for name in item.changed:
             before, after = item.previous.get(name), item.record.get(name)
             yield f"    {name}: {_value(before)} -> {_value(after)}"
@@ -175,8 +191,7 @@ def explanation_lines(result: Explanation) -> Iterator[str]:
             if cause.reason:
                 yield f"        reason: {cause.reason}"
             for source in cause.sources:
-                url = f" {source.url}" if source.url else ""
-                yield f"        source: {source.title}, {source.publisher}, {source.date}{url}"
+                yield "        source: " + source_text(source)
 
 
 def _bound_difference(before: str | None, after: str | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ledger.entries import Entry
 from ledger.model import Act, Instrument
@@ -51,3 +51,20 @@ def entries(*records: Instrument | Act) -> list[Entry]:
         Entry(position, datetime(2026, 1, 1, tzinfo=UTC), "tests", record)
         for position, record in enumerate(records, start=1)
     ]
+
+
+class Clock:
+    """An injected clock: returns ``now``, then moves it on by ``step`` (default one second).
+
+    Starts at 2026-01-01T00:00:00Z; a zero or negative step makes entries share
+    an instant or go back in time, for the tests of record-time rules.
+    """
+
+    def __init__(self, step: timedelta = timedelta(seconds=1)) -> None:
+        self.now = datetime(2026, 1, 1, tzinfo=UTC)
+        self.step = step
+
+    def __call__(self) -> datetime:
+        current = self.now
+        self.now += self.step
+        return current

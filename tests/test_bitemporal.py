@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import SOURCE, act, instrument
+from builders import SOURCE, Clock, act, instrument
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -27,19 +27,6 @@ from projections.replay import replay
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 WHY = [Source.model_validate(SOURCE)]
-
-
-class Clock:
-    """A settable clock: returns ``now``, then moves it on by ``step``."""
-
-    def __init__(self, step: timedelta = timedelta(seconds=1)) -> None:
-        self.now = T0
-        self.step = step
-
-    def __call__(self) -> datetime:
-        current = self.now
-        self.now += self.step
-        return current
 
 
 def submit(*records):

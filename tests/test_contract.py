@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import psycopg
 import pytest
-from builders import SOURCE, act, instrument
+from builders import SOURCE, Clock, act, instrument
 from conftest import postgres_dsn
 
 from ledger.codec import dumps
@@ -31,15 +29,6 @@ RECORDS = [
     act("t.eif", "entry-into-force", "1992-11-09", ["USA", "RUS"], "t"),
     act("t.rus.susp", "suspension", "2007-07-14", ["RUS"], "t", effective="2007-12-12"),
 ]  # fmt: skip
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
 
 
 @pytest.fixture

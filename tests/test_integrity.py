@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import act, instrument
+from builders import Clock, act, instrument
 
 from ledger.checkpoints import Checkpoint, new_key, sign, signature_status
 from ledger.errors import StoreError
@@ -17,16 +16,6 @@ from ledger.proofs import check_proof, prove
 from ledger.records import Submitted
 from ledger.store import MEMORY, Ledger
 from ledger.verification import verify
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
-
 
 RECORDS = [
     instrument("t"),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-from builders import act, instrument
+from builders import Clock, act, instrument
 
 from ledger.errors import (
     EmptyStore,
@@ -19,17 +19,6 @@ from ledger.errors import (
 from ledger.importer import append_records
 from ledger.records import Submitted
 from ledger.store import Ledger
-
-
-class Clock:
-    """A clock that ticks one second per call, from 2026-01-01T00:00:00Z."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
 
 
 @pytest.fixture
@@ -56,7 +45,7 @@ def test_append_then_read_back_in_log_order(ledger):
     read = list(ledger.entries())
     assert [entry.record for entry in read] == [TREATY, SIGNED]
     assert [entry.position for entry in read] == [1, 2]
-    assert {entry.recorded_at for entry in read} == {datetime(2026, 1, 1, 0, 0, 1, tzinfo=UTC)}
+    assert {entry.recorded_at for entry in read} == {datetime(2026, 1, 1, tzinfo=UTC)}
     assert {entry.recorded_by for entry in read} == {"tester"}
     assert ledger.log_size == 2
 
@@ -188,7 +177,7 @@ def test_stored_events_are_sorted_key_json(tmp_path):
     conn.close()
     assert topic == "ledger.events:Recorded"
     assert state.startswith(b'{"record":{"id":"t","legal_nature":"treaty"')
-    assert b'"recorded_at":"2026-01-01T00:00:01.000000Z","recorded_by":"tester"' in state
+    assert b'"recorded_at":"2026-01-01T00:00:00.000000Z","recorded_by":"tester"' in state
 
 
 def test_a_database_of_another_event_sourced_application_is_refused_untouched(tmp_path):
