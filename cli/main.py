@@ -18,6 +18,7 @@ from cli.auditing import (
     import_log_command,
     migrate_command,
 )
+from cli.exporting import export_command
 from cli.importing import import_command, record_command
 from cli.integrity import (
     check_command,
@@ -56,6 +57,7 @@ def main() -> None:
       ledger timeline --from 2007 --to 2008 --actor RUS
       ledger record < act.json
       ledger instruments
+      ledger export status --as-of 2014-03 --format csv
       ledger correct ACT_ID --set date=2007-07-13 --reason ... --source-title ...
       ledger retract ACT_ID --reason ... --source-title ...
       ledger history cfe-1990.rus.suspension
@@ -80,6 +82,7 @@ main.add_command(record_command)
 main.add_command(replay_command)
 main.add_command(timeline_command)
 main.add_command(instruments_command)
+main.add_command(export_command)
 main.add_command(correct_command)
 main.add_command(retract_command)
 main.add_command(history_command)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import click
 
-_NAMES = ("act", "instrument", "replay", "timeline", "instruments", "history", "explain", "check")
+_EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
+_NAMES = (
+    "act", "instrument", "replay", "timeline", "instruments", "history", "explain", "check",
+    *(f"export-{name}" for name in _EXPORTS),
+)  # fmt: skip
 
 
 @click.command("schema")
@@ -12,17 +16,20 @@ _NAMES = ("act", "instrument", "replay", "timeline", "instruments", "history", "
 def schema_command(name: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a record or an output.
 
-    act and instrument describe the lines of a record file; the others
-    describe what those commands print with --json.
+    act and instrument describe the lines of a record file; export-NAME
+    one row of "ledger export NAME" (versioned); the others what those
+    commands print with --json.
 
     \b
     Examples:
       ledger schema act
       ledger schema replay > replay.schema.json
+      ledger schema export-status
     """
     from cli.render import emit_json
     from ledger.model import Act, Instrument
     from projections.check import CheckReport
+    from projections.exports import ROW_MODELS, SCHEMA_VERSION
     from projections.models import Catalogue, Explanation, History, Replay, Timeline
 
     model = {
@@ -34,5 +41,9 @@ def schema_command(name: str) -> None:
         "history": History,
         "explain": Explanation,
         "check": CheckReport,
+        **{f"export-{key}": row for key, row in ROW_MODELS.items()},
     }[name]
-    emit_json(model.model_json_schema())
+    schema = model.model_json_schema()
+    if name.startswith("export-"):
+        schema["$id"] = f"treaty-ledger/{name}/v{SCHEMA_VERSION}"
+    emit_json(schema)

@@ -1,0 +1,287 @@
+"""Exports: flat, versioned tables of the projections, for other tools.
+
+Each export is a list of rows of one model, in a fixed column order (the
+model's field order), computed as of a valid day and known at a moment of
+record time (``projections.replay``, ``projections.known``):
+
+* ``status``: one row per instrument and actor, with both statuses and since when;
+* ``provisions``: one row per provision and actor it binds;
+* ``acts``: the timeline up to the as-of day, with sources;
+* ``claims``: territorial claims by annexation in place;
+* ``demands``: the demand provisions of drafts and unilateral instruments,
+  whom they address, and the responses (rejections) recorded by then;
+* ``violations``: alleged violations by then (accuser, accused, provision).
+
+Dates stay EDTF as recorded, each beside its earliest and latest day (ISO
+8601, inclusive). ``SCHEMA_VERSION`` changes when a column changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from ledger.dates import AsOf, parse_valid_time
+from ledger.entries import Entry
+from ledger.model import Act, Instrument
+from ledger.record_time import KnownAt
+from ledger.vocabulary import ActType, LegalNature, ProvisionType
+from projections.known import known, standing
+from projections.replay import replay
+from projections.timeline import timeline
+
+SCHEMA_VERSION = 1
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StatusRow(_Row):
+    """An actor's status toward an instrument, and the instrument's own status."""
+
+    instrument: str
+    title: str
+    legal_nature: str
+    instrument_status: str
+    instrument_since: str
+    actor: str
+    status: str
+    since: str
+    since_earliest: str
+    since_latest: str
+
+
+class ProvisionRow(_Row):
+    """One actor bound by one provision."""
+
+    instrument: str
+    provision: str
+    type: str
+    summary: str
+    actor: str
+
+
+class ActRow(_Row):
+    """One act of the timeline, with its sources."""
+
+    id: str
+    type: str
+    date: str
+    date_earliest: str
+    date_latest: str
+    effective: str | None
+    instrument: str | None
+    provision: str | None
+    actors: list[str]
+    recipients: list[str]
+    territory: str | None
+    summary: str
+    source_titles: list[str]
+    source_urls: list[str]
+
+
+class ClaimRow(_Row):
+    """A territorial claim by annexation in place."""
+
+    territory: str
+    claimant: str
+    since: str
+    since_earliest: str
+    since_latest: str
+    act: str
+
+
+class DemandRow(_Row):
+    """A demand made in a draft or a unilateral instrument, and the responses to it."""
+
+    instrument: str
+    title: str
+    provision: str
+    summary: str
+    proposers: list[str]
+    addressees: list[str]
+    issued: str
+    responses: list[str]
+
+
+class ViolationRow(_Row):
+    """An alleged violation: who alleges, against whom, of what."""
+
+    id: str
+    accusers: list[str]
+    accused: list[str]
+    instrument: str | None
+    provision: str | None
+    date: str
+    date_earliest: str
+    date_latest: str
+    summary: str
+    source_titles: list[str]
+
+
+ROW_MODELS: dict[str, type[_Row]] = {
+    "status": StatusRow,
+    "provisions": ProvisionRow,
+    "acts": ActRow,
+    "claims": ClaimRow,
+    "demands": DemandRow,
+    "violations": ViolationRow,
+}
+
+
+def export_rows(
+    name: str, entries: Iterable[Entry], as_of: AsOf, known_at: KnownAt | None = None
+) -> list[_Row]:
+    """Return the rows of export ``name`` (a key of ``ROW_MODELS``), in a stable order.
+
+    Raises:
+        KeyError: an unknown export name.
+        InvalidDate: ``known_at`` is a position beyond the end of the log.
+    """
+    entries = list(entries)
+    return _BUILDERS[name](entries, as_of, known_at)
+
+
+def _status(entries, as_of, known_at) -> list[StatusRow]:
+    result = replay(entries, as_of, known_at=known_at)
+    return [
+        StatusRow(
+            instrument=inst.id,
+            title=inst.title,
+            legal_nature=inst.legal_nature.value,
+            instrument_status=inst.status.value,
+            instrument_since=inst.since,
+            actor=row.actor,
+            status=row.status.value,
+            since=row.since,
+            **_bounds("since", row.since),
+        )  # fmt: skip
+        for inst in result.instruments
+        for row in inst.actors
+    ]
+
+
+def _provisions(entries, as_of, known_at) -> list[ProvisionRow]:
+    result = replay(entries, as_of, known_at=known_at)
+    return [
+        ProvisionRow(
+            instrument=inst.id,
+            provision=prov.id,
+            type=prov.type.value,
+            summary=prov.summary,
+            actor=actor,
+        )  # fmt: skip
+        for inst in result.instruments
+        for prov in inst.provisions
+        for actor in prov.bound
+    ]
+
+
+def _acts(entries, as_of, known_at) -> list[ActRow]:
+    result = timeline(entries, end=as_of.day, known_at=known_at)
+    return [
+        ActRow(
+            id=act.id,
+            type=act.type.value,
+            date=act.date,
+            date_earliest=act.earliest,
+            date_latest=act.latest,
+            effective=act.effective,
+            instrument=act.instrument,
+            provision=act.provision,
+            actors=act.actors,
+            recipients=act.recipients,
+            territory=act.territory,
+            summary=act.summary,
+            source_titles=[s.title for s in act.sources],
+            source_urls=[s.url for s in act.sources if s.url],
+        )  # fmt: skip
+        for act in result.acts
+        if parse_valid_time(act.date).latest <= as_of.day
+    ]
+
+
+def _claims(entries, as_of, known_at) -> list[ClaimRow]:
+    result = replay(entries, as_of, known_at=known_at)
+    return [
+        ClaimRow(
+            territory=c.territory,
+            claimant=c.claimant,
+            since=c.since,
+            act=c.act,
+            **_bounds("since", c.since),
+        )  # fmt: skip
+        for c in result.claims
+    ]
+
+
+def _demands(entries, as_of, known_at) -> list[DemandRow]:
+    records = standing(known(entries, known_at).entries)
+    acts = [r.record for r in records if isinstance(r.record, Act)]
+    done = [a for a in acts if a.valid_time.latest <= as_of.day]
+    rows = []
+    for item in records:
+        inst = item.record
+        if not isinstance(inst, Instrument) or inst.legal_nature not in (
+            LegalNature.DRAFT, LegalNature.UNILATERAL
+        ):  # fmt: skip
+            continue
+        issuing = [a for a in done if a.instrument == inst.id
+                   and a.type in (ActType.PROPOSAL, ActType.DEMANDS)]  # fmt: skip
+        if not issuing:
+            continue
+        responses = [
+            f"{a.id} ({a.type.value} {a.date} by {', '.join(a.actors)})"
+            for a in done
+            if a.instrument == inst.id and a.type is ActType.REJECTION
+        ]
+        for prov in inst.provisions:
+            if prov.type is not ProvisionType.DEMAND:
+                continue
+            rows.append(DemandRow(
+                instrument=inst.id, title=inst.title, provision=prov.id, summary=prov.summary,
+                proposers=sorted({code for a in issuing for code in a.actors}),
+                addressees=sorted({code for a in issuing for code in a.recipients}),
+                issued=issuing[0].date, responses=responses,
+            ))  # fmt: skip
+    return sorted(rows, key=lambda row: (row.instrument, row.provision))
+
+
+def _violations(entries, as_of, known_at) -> list[ViolationRow]:
+    result = timeline(entries, end=as_of.day, known_at=known_at)
+    return [
+        ViolationRow(
+            id=act.id,
+            accusers=act.actors,
+            accused=act.recipients,
+            instrument=act.instrument,
+            provision=act.provision,
+            date=act.date,
+            date_earliest=act.earliest,
+            date_latest=act.latest,
+            summary=act.summary,
+            source_titles=[s.title for s in act.sources],
+        )  # fmt: skip
+        for act in result.acts
+        if act.type is ActType.ALLEGED_VIOLATION and parse_valid_time(act.date).latest <= as_of.day
+    ]
+
+
+def _bounds(prefix: str, edtf: str) -> dict[str, str]:
+    time = parse_valid_time(edtf)
+    return {
+        f"{prefix}_earliest": time.earliest.isoformat(),
+        f"{prefix}_latest": time.latest.isoformat(),
+    }
+
+
+_BUILDERS = {
+    "status": _status,
+    "provisions": _provisions,
+    "acts": _acts,
+    "claims": _claims,
+    "demands": _demands,
+    "violations": _violations,
+}

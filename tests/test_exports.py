@@ -1,0 +1,91 @@
+"""ledger export: real values of the shipped record, in each format, with fixed columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from projections.exports import ROW_MODELS
+
+
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("exports")
+    store = str(folder / "ledger.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", "--shipped", "--store", store]).exit_code == 0
+    return lambda *args: runner.invoke(main, [*args, "--store", store])
+
+
+def rows(invoke, name, as_of, *extra):
+    result = invoke("export", name, "--as-of", as_of, "--format", "csv", *extra)
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.output)))
+
+
+def test_open_skies_parties_as_of_december_2021(runner):
+    table = rows(runner, "status", "2021-12")
+    open_skies = {r["actor"]: r["status"] for r in table if r["instrument"] == "open-skies-1992"}
+    assert open_skies["USA"] == "withdrawn" and open_skies["RUS"] == "withdrawn"
+    assert sum(status == "party" for status in open_skies.values()) == 32
+    assert {"FIN", "SWE", "DEU", "UKR", "BLR"} <= {a for a, s in open_skies.items() if s == "party"}
+
+
+def test_founding_act_pledge_binds_nato_as_of_march_2014(runner):
+    table = rows(runner, "provisions", "2014-03")
+    pledge = [r["actor"] for r in table if r["provision"] == "nato-force-posture"]
+    assert pledge == ["NATO"]
+
+
+def test_claims_demands_and_violations(runner):
+    claims = {
+        (r["territory"], r["claimant"], r["since"]) for r in rows(runner, "claims", "2014-03")
+    }
+    assert claims == {("Crimea", "RUS", "2014-03-18"), ("Sevastopol", "RUS", "2014-03-18")}
+    demands = rows(runner, "demands", "2022-02")
+    enlargement = [r for r in demands if r["provision"] == "no-further-enlargement"]
+    assert enlargement and enlargement[0]["proposers"] == "RUS"
+    assert "rejection 2022-01-26 by NATO" in enlargement[0]["responses"]
+    violations = rows(runner, "violations", "2019")
+    assert {(r["accusers"], r["accused"]) for r in violations} >= {("USA", "RUS"), ("RUS", "USA")}
+
+
+@pytest.mark.parametrize("name", list(ROW_MODELS))
+def test_every_export_has_fixed_columns_and_a_versioned_schema(runner, name):
+    result = runner("export", name, "--as-of", "2024", "--format", "csv")
+    header = result.output.splitlines()[0].split(",")
+    assert header == list(ROW_MODELS[name].model_fields)
+    schema = json.loads(CliRunner().invoke(main, ["schema", f"export-{name}"]).output)
+    assert schema["$id"] == f"treaty-ledger/export-{name}/v1"
+    assert set(schema["properties"]) == set(header)
+    document = json.loads(runner("export", name, "--as-of", "2024").output)
+    assert document["export"] == name and document["log_size"] == 168
+    assert len(document["root_hash"]) == 64
+    ndjson = runner("export", name, "--as-of", "2024", "--format", "ndjson").output.splitlines()
+    assert [json.loads(line) for line in ndjson] == document["rows"]
+
+
+def test_export_known_at_before_the_2022_laws(runner):
+    before = rows(runner, "claims", "2022-10-01", "--known-at", "@160")
+    after = rows(runner, "claims", "2022-10-01")
+    assert len(after) - len(before) == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "everything", "--as-of", "2014"], "'everything' is not one of"),
+        (["export", "status"], "Missing option '--as-of'"),
+        (["export", "status", "--as-of", "2014", "--format", "xml"], "'xml' is not one of"),
+        (["export", "status", "--as-of", "2014-13"], "month 13 does not exist"),
+    ],
+)
+def test_export_errors(runner, args, message):
+    result = runner(*args)
+    assert result.exit_code == 2
+    assert message in result.output
