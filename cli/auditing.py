@@ -13,6 +13,7 @@ from cli.params import (
     read_only_option,
     store_option,
 )
+from ledger.redaction import redact
 
 
 @click.command("history")
@@ -117,6 +118,7 @@ def export_log_command(out, read_only, store) -> None:
     from ledger.store import Ledger
 
     with Ledger(store, read_only=read_only) as ledger:
+        ledger.root_hash()  # refuses a log that fails verification: never launder tampering
         for entry in ledger.entries():
             out.write(dumps(entry_data(entry)) + b"\n")
 
@@ -150,9 +152,10 @@ def import_log_command(file, store) -> None:
     if not entries:
         raise click.UsageError(f"{file} holds no log entries")
     check_log(entries)
+    _check_not_future(entries)
     with Ledger(store, create=True) as ledger:
         positions = ledger.append_log([entry for _, entry in entries])
-    click.echo(f"Loaded {len(positions)} entries into {store}.")
+    click.echo(f"Loaded {len(positions)} entries into {redact(store)}.")
 
 
 @click.command("migrate")
@@ -176,11 +179,36 @@ def migrate_command(source, target) -> None:
     from ledger.migration import migrate
     from ledger.store import Ledger
 
-    if source == target:
+    if _same_store(source, target):
         raise click.BadParameter("--from and --to name the same store", param_hint="--to")
     with Ledger(source, read_only=True) as origin, Ledger(target, create=True) as copy:
         total = origin.log_size
         with click.progressbar(length=total, label="Copying", file=sys.stderr,
                                hidden=not sys.stderr.isatty()) as bar:  # fmt: skip
             present, copied = migrate(origin, copy, lambda done: bar.update(done - bar.pos))
-    click.echo(f"{present} entries were already there, {copied} copied; {target} holds {total}.")
+        copy_size = copy.log_size
+    click.echo(
+        f"{present} entries were already there, {copied} copied; "
+        f"{redact(target)} holds {copy_size}."
+    )
+
+
+def _same_store(first: str, second: str) -> bool:
+    """Whether two locations name one store (files compared by their real path)."""
+    import os
+
+    if "://" in first or "://" in second:
+        return first.rstrip("/") == second.rstrip("/")
+    return os.path.realpath(first) == os.path.realpath(second)
+
+
+def _check_not_future(entries) -> None:
+    """Refuse a log whose record times lie in the future: they would stamp later entries."""
+    from datetime import UTC, datetime
+
+    from ledger.errors import InvalidRecord
+
+    now = datetime.now(UTC)
+    for where, entry in entries:
+        if entry.recorded_at > now:
+            raise InvalidRecord(where, entry.record.id, "recorded_at", "lies in the future")

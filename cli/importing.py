@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.params import ACTOR_CODE, by_option, json_option, store_option
+from ledger.redaction import redact
 
 
 @click.command("import")
@@ -211,5 +212,5 @@ def _append(batches: list[list], store: str, by: str | None, as_json: bool) -> N
     click.echo(
         f"Added {len(report.added)} records ({kinds['instrument']} instruments, "
         f"{kinds['act']} acts); {len(report.already)} already recorded. "
-        f"Log size {log_size} in {store}."
+        f"Log size {log_size} in {redact(store)}."
     )

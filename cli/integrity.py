@@ -19,10 +19,22 @@ def _read_json(path: str):
 
 
 def _trusted(path: str | None) -> str | None:
+    import base64
+    import binascii
+
+    from ledger.checkpoints import InvalidCheckpoint
+
     if path is None:
         return None
     with open(path, encoding="ascii", errors="replace") as handle:
-        return handle.read().strip()
+        text = handle.read().strip()
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise InvalidCheckpoint(f"{path}: not a base64 Ed25519 public key") from err
+    if len(raw) != 32:
+        raise InvalidCheckpoint(f"{path}: not a base64 Ed25519 public key (32 bytes)")
+    return text
 
 
 trusted_key_option = click.option(
@@ -51,8 +63,11 @@ def keygen_command(out: str) -> None:
 
     from ledger.checkpoints import new_key
 
-    if os.path.exists(out):
-        raise click.BadParameter(f"{out!r} exists; refusing to overwrite a key", param_hint="--out")
+    for path in (out, f"{out}.pub"):
+        if os.path.exists(path):
+            raise click.BadParameter(
+                f"{path!r} exists; refusing to overwrite a key", param_hint="--out"
+            )
     pem, public = new_key()
     descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
@@ -217,7 +232,8 @@ def verify_proof_command(proof_file, public_key, as_json) -> None:
         emit_json(result)
     else:
         for position, proved in result.entries.items():
-            click.echo(f"position {position}: {'proved' if proved else 'NOT proved'}")
+            state = "proved" if proved else "NOT proved"
+            click.echo(f"act {result.act!r}, position {position}: {state}")
         click.echo(f"checkpoint of {result.tree_size} entries, signature {result.signature}")
     if not result.ok:
         raise click.ClickException(f"the proof of {result.act!r} does not hold")

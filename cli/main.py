@@ -42,6 +42,9 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except LedgerError as err:
             raise click.ClickException(str(err)) from err
+        except OSError as err:  # a file the user named: missing folder, full disk, no access
+            where = f"{err.filename}: " if err.filename else ""
+            raise click.ClickException(f"{where}{err.strerror or err}") from err
 
 
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})

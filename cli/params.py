@@ -48,7 +48,8 @@ store_option = click.option(
     envvar="LEDGER_STORE",
     default="ledger.db",
     show_default=True,
-    help="SQLite file of the ledger (env LEDGER_STORE).",
+    help="The ledger: a SQLite file or postgresql://USER@HOST:PORT/DB[?schema=S] "
+    "(env LEDGER_STORE).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 

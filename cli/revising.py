@@ -11,6 +11,7 @@ from cli.params import (
     source_options,
     store_option,
 )
+from ledger.redaction import redact
 
 reason_option = click.option("--reason", required=True, help="Why, in one sentence.")
 
@@ -43,7 +44,9 @@ def _report(position: int, action: str, act_id: str, store: str, as_json: bool) 
         emit_json({"action": action, "id": act_id, "position": position})
     else:
         noun = {"correct": "correction", "retract": "retraction"}[action]
-        click.echo(f"Appended the {noun} of act {act_id!r} at position {position} in {store}.")
+        click.echo(
+            f"Appended the {noun} of act {act_id!r} at position {position} in {redact(store)}."
+        )
 
 
 @click.command("correct")

@@ -136,6 +136,9 @@ class EmptyStore(StoreError):
     """The store holds no records yet (or does not exist)."""
 
     def __init__(self, location: str) -> None:
+        from ledger.redaction import redact
+
+        location = redact(location)
         self.location = location
         super().__init__(
             f"no ledger records in {location}; load the shipped record with: "

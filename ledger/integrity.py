@@ -100,6 +100,7 @@ def verify_rows(
     first_gone = bisect_left(ids, gone[0]) + 1 if gone else None
     where_recorded = {digest: key for key, digest in recorded.items()}
     leaves: list[bytes] = []
+    last_time = ""
     for rank, row in enumerate(rows, start=1):
         if first_gone is not None and rank >= first_gone:
             break
@@ -116,12 +117,26 @@ def verify_rows(
             )
         if digest != known:
             return leaves, _mismatch(rank, digest, rows, recorded, where_recorded)
+        recorded_at = _record_time(row)
+        if recorded_at < last_time:
+            return leaves, Failure(
+                rank, FailureKind.REORDERED, "its record time is earlier than the entry's before it"
+            )
+        last_time = recorded_at
         leaves.append(digest)
     if first_gone is not None:
         return leaves, Failure(
             first_gone, FailureKind.MISSING, "an entry was recorded here and is gone"
         )
     return leaves, None
+
+
+def _record_time(row: StoredRow) -> str:
+    try:
+        value = loads(row.state).get("recorded_at", "")
+    except (ValueError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""
 
 
 def _mismatch(

@@ -51,8 +51,9 @@ def check_sqlite_file(location: str, *, create: bool) -> bool:
     if not location.strip():
         raise StoreError("the store path is empty; give the path of a SQLite file")
     if "://" in location:
+        scheme = location.split("://")[0]
         raise StoreError(
-            f"unsupported store {location!r}: give the path of a SQLite file "
+            f"unsupported store {scheme}://...: give the path of a SQLite file "
             "or a postgresql://USER@HOST:PORT/DB location"
         )
     path = Path(location)

@@ -27,9 +27,11 @@ def migrate(
         progress: called with the number of entries handled after each batch.
 
     Raises:
-        StoreError: the target holds entries that are not the source's first
-            entries, or a store refused a read or write.
+        StoreError: the source fails verification (``ledger verify``), the
+            target holds entries that are not the source's first entries, or
+            a store refused a read or write.
     """
+    source.root_hash()  # refuses a source that fails verification: never launder tampering
     present = target.log_size
     theirs = list(target.entries()) if present else []
     copied = 0

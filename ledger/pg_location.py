@@ -20,6 +20,7 @@ from psycopg import sql
 
 from ledger.errors import EmptyStore, StoreError
 from ledger.locations import FORMAT, MARKER_TABLE
+from ledger.redaction import redact
 
 EVENTS_TABLE = "treatyledger_events"  # the library names it after the application
 _SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -55,8 +56,8 @@ class PostgresLocation:
 
 
 def is_postgres(location: str) -> bool:
-    """Whether a location names a PostgreSQL database."""
-    return location.startswith(("postgresql://", "postgres://"))
+    """Whether a location names a PostgreSQL database (scheme in any case)."""
+    return location.lower().startswith(("postgresql://", "postgres://"))
 
 
 def parse_postgres(location: str) -> PostgresLocation:
@@ -66,23 +67,29 @@ def parse_postgres(location: str) -> PostgresLocation:
         StoreError: no host or database name, a bad port, or a schema name
             other than lower-case letters, digits and underscores.
     """
-    parts = urlsplit(location)
-    query = parse_qs(parts.query)
+    shown = redact(location)
+    try:
+        parts = urlsplit(location)
+    except ValueError as err:
+        raise StoreError(f"{shown!r} is not a postgresql:// location ({err})") from err
+    query = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(query) - {"schema"})
     if unknown:
-        raise StoreError(f"unsupported parameter {unknown[0]!r} in {location!r}; only schema")
+        raise StoreError(f"unsupported parameter {unknown[0]!r} in {shown!r}; only schema")
+    if len(query.get("schema", [])) > 1:
+        raise StoreError(f"schema is given twice in {shown!r}")
     schema = query.get("schema", ["public"])[-1]
     if not _SCHEMA.fullmatch(schema):
         raise StoreError(f"schema {schema!r} must be lower-case letters, digits and _")
     try:
-        port = parts.port or 5432
+        port = parts.port if parts.port is not None else 5432
     except ValueError as err:
-        raise StoreError(f"bad port in {location!r}") from err
+        raise StoreError(f"bad port in {shown!r}") from err
+    if not 0 < port < 65536:
+        raise StoreError(f"bad port in {shown!r}")
     dbname = unquote(parts.path.lstrip("/"))
     if not parts.hostname or not dbname:
-        raise StoreError(
-            f"give host and database: postgresql://USER@HOST:PORT/DB, not {location!r}"
-        )
+        raise StoreError(f"give host and database: postgresql://USER@HOST:PORT/DB, not {shown!r}")
     return PostgresLocation(
         host=parts.hostname, port=port, user=unquote(parts.username or _os_user()),
         password=unquote(parts.password) if parts.password else None, dbname=dbname,

@@ -5,7 +5,8 @@ the act within the checkpoint's tree, its position, its leaf (the RFC 8785
 bytes of ``ledger.integrity.leaf_data``, base64) and its audit path (hex
 SHA-256 digests). To check it by hand, for each entry:
 
-1. ``leaf_hash = SHA-256(0x00 || leaf)``;
+1. ``leaf_hash = SHA-256(0x00 || leaf)``, and the leaf (JSON) names the act
+   (``originator_id`` is ``act:<id>``);
 2. run the RFC 9162 section 2.1.3.2 algorithm with ``index = position - 1``,
    ``tree_size`` and ``root_hash`` of the checkpoint, and the audit path;
 3. check the checkpoint's Ed25519 signature over the JCS of its other fields.
@@ -18,6 +19,7 @@ import base64
 from pydantic import BaseModel, ConfigDict
 
 from ledger.checkpoints import Checkpoint, signature_status
+from ledger.codec import loads
 from ledger.errors import StoreError, UnknownAct
 from ledger.integrity import leaf_data, verify_rows
 from ledger.merkle import inclusion_path, leaf_hash, root, verify_inclusion
@@ -97,15 +99,22 @@ def check_proof(bundle: ProofBundle, trusted_key: str | None = None) -> ProofChe
     results = {}
     for entry in bundle.entries:
         try:
-            digest = leaf_hash(base64.b64decode(entry.leaf, validate=True))
+            leaf = base64.b64decode(entry.leaf, validate=True)
+            digest = leaf_hash(leaf)
             path = [bytes.fromhex(item) for item in entry.audit_path]
-        except ValueError:
+            names_the_act = loads(leaf).get("originator_id") == f"act:{bundle.act}"
+        except (ValueError, AttributeError):
+            results[entry.position] = False
+            continue
+        if not names_the_act:
             results[entry.position] = False
             continue
         results[entry.position] = digest.hex() == entry.leaf_hash and verify_inclusion(
             entry.position - 1, checkpoint.tree_size, digest, path, expected
         )
     status = signature_status(checkpoint, trusted_key)
+    if status == "absent" and trusted_key is not None:
+        status = "untrusted"
     ok = bool(results) and all(results.values()) and status in ("valid", "absent")
     return ProofCheck(
         ok=ok, act=bundle.act, tree_size=checkpoint.tree_size, signature=status, entries=results

@@ -33,13 +33,14 @@ from ledger.codec import OrjsonTranscoder
 from ledger.entries import Action, Entry
 from ledger.errors import EmptyStore, StoreBusy, StoreError, WriteConflict
 from ledger.events import Corrected, Recorded, Retracted
-from ledger.integrity import StoredRow, entry_hash
+from ledger.integrity import StoredRow, entry_hash, verify_rows
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
 from ledger.merkle import root
 from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
 from ledger.pg_location import check_postgres, is_postgres, parse_postgres
 from ledger.record_time import format_instant
 from ledger.recorder import HashingPostgresRecorder, HashingSQLiteRecorder, RecordTimeBehind
+from ledger.redaction import redact
 
 _PAGE = 1000
 _RESTAMPS = 20
@@ -328,7 +329,13 @@ class Ledger:
                 events.append(Corrected(changed=list(entry.changed), **common, **revision))
             else:
                 events.append(Retracted(**common, **revision))
-        positions = self._save(events) if events else []
+        try:
+            positions = self._save(events) if events else []
+        except RecordTimeBehind as err:
+            raise StoreError(
+                f"another writer appended to {_shown(self.location)} while the log was being "
+                f"loaded (its last record time is {err.latest}); nothing was written"
+            ) from err
         if positions != [entry.position for entry in entries]:
             raise StoreError(
                 f"the store {_shown(self.location)} gave positions {positions[:1]}... to entries "
@@ -342,7 +349,7 @@ class Ledger:
             yield self._decoded(rank, notification)
 
     def _notifications(self) -> Iterator:
-        last_id = 0
+        last_id = None  # the first page starts at the very first id, whatever it is
         while True:
             with self._reading():
                 page = self._app.recorder.select_notifications(
@@ -354,24 +361,11 @@ class Ledger:
             last_id = page[-1].id
 
     def rows(self) -> Iterator[StoredRow]:
-        """Yield every stored entry exactly as stored, in position order."""
-        position = 0
-        while True:
-            with self._reading():
-                page = self._app.recorder.select_notifications(
-                    start=position, limit=_PAGE, inclusive_of_start=False
-                )
-            if not page:
-                return
-            for item in page:
-                yield StoredRow(
-                    item.id,
-                    str(item.originator_id),
-                    item.originator_version,
-                    item.topic,
-                    item.state,
-                )
-            position = page[-1].id
+        """Yield every stored entry exactly as stored, with its notification id, in log order."""
+        for item in self._notifications():
+            yield StoredRow(
+                item.id, str(item.originator_id), item.originator_version, item.topic, item.state
+            )
 
     def recorded_hashes(self) -> dict[int, bytes]:
         """Notification id to the leaf hash recorded when that entry was appended.
@@ -386,10 +380,25 @@ class Ledger:
         return {row.position: entry_hash(row) for row in self.rows()}
 
     def root_hash(self, upto: int | None = None) -> str:
-        """The RFC 9162 Merkle root (hex) of the recorded hashes of the first ``upto`` entries."""
-        hashes = self.recorded_hashes()
-        ordered = [hashes[key] for key in sorted(hashes)]
-        return root(ordered if upto is None else ordered[:upto]).hex()
+        """The RFC 9162 Merkle root (hex) of the first ``upto`` entries (all when None).
+
+        Computed from the entries' content, after checking each against the
+        hash recorded when it was appended, so that a root is never named for
+        a log that was altered.
+
+        Raises:
+            StoreError: the entries up to ``upto`` fail verification (naming
+                the first failing position and its kind).
+        """
+        rows = list(self.rows())
+        leaves, failure = verify_rows(rows, self.recorded_hashes())
+        limit = len(rows) if upto is None else upto
+        if failure is not None and failure.position <= limit:
+            raise StoreError(
+                f"the log of {_shown(self.location)} fails verification at position "
+                f"{failure.position} ({failure.kind}: {failure.detail}); run 'ledger verify'"
+            )
+        return root(leaves[:limit]).hex()
 
     def _decoded(self, position: int, stored) -> Entry:
         """Decode one stored event; a damaged one is a :class:`StoreError`, not a crash."""
@@ -397,7 +406,7 @@ class Ledger:
             return self._entry(position, self._app.mapper.to_domain_event(stored))
         except (ValueError, TypeError, KeyError, AttributeError, TopicError) as err:
             raise StoreError(
-                f"the entry at position {position} of {self.location!r} cannot be read "
+                f"the entry at position {position} of {_shown(self.location)} cannot be read "
                 f"({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
                 "written by something else"
             ) from err
@@ -441,31 +450,34 @@ class Ledger:
             except RecordTimeBehind:
                 continue
         raise StoreError(
-            f"the store {self.location!r} kept receiving later record times from other "
+            f"the store {_shown(self.location)} kept receiving later record times from other "
             "writers; nothing was written, try again"
         )
 
     def _save(self, events: list) -> list[int]:
         if self.read_only:
-            raise StoreError(f"the store {self.location!r} is open read-only; nothing was written")
+            raise StoreError(
+                f"the store {_shown(self.location)} is open read-only; nothing was written"
+            )
         try:
             recordings = self._app.save(*events)
         except IntegrityError as err:
             raise WriteConflict(
-                f"another writer appended to the same record in {self.location!r} at the same "
-                "time; nothing was written"
+                f"another writer appended to the same record in {_shown(self.location)} "
+                "at the same time; nothing was written"
             ) from err
         except OperationalError as err:
             if "locked" in str(err) or "busy" in str(err):
                 raise StoreBusy(
-                    f"the store {self.location!r} is locked by another writer; nothing was written"
+                    f"the store {_shown(self.location)} is locked by another writer; "
+                    "nothing was written"
                 ) from err
             raise StoreError(
-                f"the store {self.location!r} refused the write ({err}); nothing was written"
+                f"the store {_shown(self.location)} refused the write ({err}); nothing was written"
             ) from err
         except PersistenceError as err:
             raise StoreError(
-                f"the store {self.location!r} refused the write ({err}); nothing was written"
+                f"the store {_shown(self.location)} refused the write ({err}); nothing was written"
             ) from err
         return self._ranks([recording.notification.id for recording in recordings])
 
@@ -475,11 +487,11 @@ class Ledger:
         try:
             yield
         except PersistenceError as err:
-            raise StoreError(f"cannot read the store {self.location!r}: {err}") from err
+            raise StoreError(f"cannot read the store {_shown(self.location)}: {err}") from err
 
 
 def _shown(location: str) -> str:
-    return parse_postgres(location).shown if is_postgres(location) else repr(location)
+    return redact(location) if is_postgres(location) else repr(location)
 
 
 def _postgres_env(location: str, *, create: bool, read_only: bool):
@@ -488,9 +500,6 @@ def _postgres_env(location: str, *, create: bool, read_only: bool):
     if read_only and create:
         raise ValueError("a ledger opened read-only cannot create its store")
     creating = check_postgres(where, create=create)
-    if read_only:
-        # libpq reads PGOPTIONS: every transaction of this process is read-only.
-        os.environ["PGOPTIONS"] = "-c default_transaction_read_only=on"
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": where.dbname,

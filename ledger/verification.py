@@ -67,8 +67,8 @@ def verify(
 
     Args:
         checkpoints: (where it came from, checkpoint) pairs.
-        trusted_key: base64 raw Ed25519 public key; signatures by other keys
-            count as bad.
+        trusted_key: base64 raw Ed25519 public key; signatures by other keys,
+            and unsigned checkpoints, count as bad.
     """
     rows = list(ledger.rows())
     leaves, failure = verify_rows(rows, ledger.recorded_hashes())
@@ -76,7 +76,14 @@ def verify(
     current_root = root(leaves) if failure is None else EMPTY_ROOT
     for source, checkpoint in checkpoints:
         status = signature_status(checkpoint, trusted_key)
-        consistent = failure is None and _extends(leaves, current_root, checkpoint)
+        if status == "absent" and trusted_key is not None:
+            status = "untrusted"  # a key was required and the checkpoint is not signed
+        if failure is None:
+            consistent = _extends(leaves, current_root, checkpoint)
+        else:  # judge it on the entries that verified, if it covers only those
+            consistent = checkpoint.tree_size <= len(leaves) and (
+                root(leaves[: checkpoint.tree_size]).hex() == checkpoint.root_hash
+            )
         results.append(
             CheckpointResult(
                 source=source,

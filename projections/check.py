@@ -9,14 +9,16 @@ Rules (each finding names its rule and the acts involved):
   by an actor that held no role toward the instrument (it never signed,
   consented, proposed nor was addressed) when it gave notice.
 * ``consent-before-signature`` (warning): a ratification, acceptance or
-  approval by an actor that had not signed the instrument (VCLT arts. 14
-  and 18: these follow signature; accession and succession do not).
+  approval of a treaty by an actor that had not signed it (VCLT arts. 14
+  and 18: these follow signature; accession and succession do not; a state
+  may accept a political document without having signed it).
 * ``bilateral-after-withdrawal`` (error): an instrument with two parties
   still in force after one's withdrawal took effect, with no termination.
 * ``act-after-termination`` (error): an act that changes an instrument's
   status, dated after the instrument was terminated or superseded.
 * ``duplicate-act`` (error): two ids for the same act (same type,
-  instrument, date, actors and recipients).
+  instrument, date, actors and recipients; for acts outside any
+  instrument, also the same summary).
 
 Replay order and state come from ``projections.order`` and
 ``projections.state``; an act is checked against the state just before it.
@@ -30,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ledger.entries import Entry
 from ledger.model import Act, Instrument
-from ledger.vocabulary import ActorStatus, ActType, InstrumentStatus
+from ledger.vocabulary import ActorStatus, ActType, InstrumentStatus, LegalNature
 from projections.known import known, standing
 from projections.order import Phase, happenings
 from projections.state import TIMELINE_ONLY, LedgerState
@@ -104,6 +106,7 @@ def _static(acts: list[Act]) -> list[Finding]:
                 )
             )
         key = (
+            act.summary if act.instrument is None else "",
             act.type,
             act.instrument,
             act.date,
@@ -155,8 +158,12 @@ def _in_order(records, instruments: dict[str, Instrument]) -> list[Finding]:
                             detail=f"{actor} held no role toward {act.instrument}",
                         )
                     )
-                if act.type in _AFTER_SIGNATURE and (
-                    roles is None or not roles.holds(ActorStatus.SIGNATORY)
+                treaty = instruments.get(act.instrument)
+                if (
+                    act.type in _AFTER_SIGNATURE
+                    and treaty is not None
+                    and treaty.legal_nature is LegalNature.TREATY
+                    and (roles is None or not roles.holds(ActorStatus.SIGNATORY))
                 ):
                     found.append(
                         Finding(

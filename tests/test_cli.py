@@ -670,3 +670,38 @@ def test_import_log_refuses_logs_the_ledger_could_not_have_written(
     assert result.exit_code == 1, result.output
     assert message in last_line(result)
     assert not (tmp_path / "copy.db").exists()
+
+
+def test_migrate_refuses_to_launder_an_altered_ledger(loaded, tmp_path):
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "ledger.db")
+    with conn:
+        conn.execute(
+            "UPDATE stored_events SET state = replace(state, '1990', '1989') WHERE rowid = 2"
+        )
+    conn.close()
+    for args in (["migrate", "--from", "ledger.db", "--to", "clean.db"], ["export-log"],
+                 ["replay", "--as-of", "2000"]):  # fmt: skip
+        result = loaded.invoke(main, args)
+        assert result.exit_code == 1
+        assert "fails verification at position 2 (altered" in last_line(result)
+    assert not (tmp_path / "clean.db").exists()
+
+
+def test_passwords_never_reach_the_output(runner):
+    for location in ("postgresql://me:s3cret@127.0.0.1:99999/db",
+                     "postgresql://me:s3cret@127.0.0.1:5432/db?x=1",
+                     "mysql://me:s3cret@host/db"):  # fmt: skip
+        result = runner.invoke(main, ["replay", "--as-of", "2000", "--store", location])
+        assert result.exit_code == 1
+        assert "s3cret" not in result.output
+
+
+def test_keygen_refuses_to_overwrite_either_key_file(runner, tmp_path):
+    (tmp_path / "k.pem.pub").write_text("old\n")
+    result = runner.invoke(main, ["keygen", "--out", "k.pem"])
+    assert result.exit_code == 2 and "'k.pem.pub' exists" in result.output
+    missing = runner.invoke(main, ["keygen", "--out", "nodir/k.pem"])
+    assert missing.exit_code == 1
+    assert last_line(missing) == "Error: nodir/k.pem: No such file or directory"

@@ -166,3 +166,60 @@ def test_read_only_refuses_every_write(path):
                 ledger, [Submitted("test", act("t.new", "signature", "2000", ["FRA"], "t"))]
             )
     assert "read-only" in str(caught.value)
+
+
+def test_rows_swapped_with_their_hashes_are_caught_by_record_time(path):
+    tamper(
+        path,
+        ("UPDATE stored_events SET rowid = 100 WHERE rowid = 3",),
+        ("UPDATE stored_events SET rowid = 3 WHERE rowid = 5",),
+        ("UPDATE stored_events SET rowid = 5 WHERE rowid = 100",),
+        ("UPDATE entry_hashes SET position = 100 WHERE position = 3",),
+        ("UPDATE entry_hashes SET position = 3 WHERE position = 5",),
+        ("UPDATE entry_hashes SET position = 5 WHERE position = 100",),
+    )
+    assert failure(report(path)) == (4, FailureKind.REORDERED)
+
+
+def test_a_row_slipped_in_before_the_first_is_caught(path):
+    tamper(
+        path,
+        (
+            "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+            "SELECT 0, 'act:t.x', 1, topic, state FROM stored_events WHERE rowid = 7",
+        ),
+    )
+    assert failure(report(path)) == (1, FailureKind.INSERTED)
+
+
+def test_a_root_is_never_named_for_an_altered_log(path):
+    with Ledger(str(path)) as ledger:
+        intact = ledger.root_hash()
+    tamper(
+        path, ("UPDATE stored_events SET state = replace(state, '1993', '1994') WHERE rowid = 5",)
+    )
+    with Ledger(str(path)) as ledger, pytest.raises(StoreError) as caught:
+        ledger.root_hash()
+    assert "fails verification at position 5" in str(caught.value)
+    assert intact not in str(caught.value)
+
+
+def test_a_key_is_required_to_accept_a_checkpoint_when_given(path):
+    _, public = new_key()
+    unsigned = checkpoint_of(path)
+    with Ledger(str(path)) as ledger:
+        result = verify(ledger, [("cp", unsigned)], trusted_key=public)
+    assert failure(result) == (0, FailureKind.BAD_SIGNATURE)
+    assert result.checkpoints[0].signature == "untrusted"
+
+
+def test_a_proof_must_name_the_act_it_proves(path):
+    pem, public = new_key()
+    with Ledger(str(path)) as ledger:
+        bundle = prove(ledger, "t.a2", checkpoint_of(path, pem))
+    assert check_proof(bundle, public).ok
+    assert not check_proof(bundle.model_copy(update={"act": "t.a3"}), public).ok
+    unsigned = bundle.model_copy(
+        update={"checkpoint": bundle.checkpoint.model_copy(update={"signature": None})}
+    )
+    assert not check_proof(unsigned, public).ok
