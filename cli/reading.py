@@ -152,3 +152,50 @@ def _with_root(result, ledger):
     return result.model_copy(
         update={"log_size": result.position, "root_hash": ledger.root_hash(result.position)}
     )
+
+
+@click.command("diff")
+@click.option(
+    "--from",
+    "start",
+    required=True,
+    type=AS_OF_DAY,
+    help="The earlier day: YYYY, YYYY-MM or YYYY-MM-DD (its close).",
+)
+@click.option(
+    "--to",
+    "end",
+    required=True,
+    type=AS_OF_DAY,
+    help="The later day: YYYY, YYYY-MM or YYYY-MM-DD (its close).",
+)
+@known_at_option
+@read_only_option
+@store_option
+@json_option
+def diff_command(start, end, known_at, read_only, store, as_json) -> None:
+    """Show what changed in status between the close of two days, and the acts that did it.
+
+    Changes: an actor entered, consented, signed, was suspended, notified
+    withdrawal or left; an instrument entered into force, was terminated or
+    superseded; a territory was claimed; a former state's role passed on.
+
+    \b
+    Examples:
+      ledger diff --from 2019-01 --to 2019-12
+      ledger diff --from 2007-07 --to 2007-12 --json
+    """
+    from cli.render import diff_lines, emit_json
+    from ledger.store import Ledger
+    from projections.diff import diff
+
+    if end.day <= start.day:
+        raise click.BadParameter(
+            f"--to {end.text} is not after --from {start.text}", param_hint="--to"
+        )
+    with Ledger(store, read_only=read_only) as ledger:
+        result = diff(ledger.entries(), start, end, known_at)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo("\n".join(diff_lines(result)))

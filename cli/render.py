@@ -221,3 +221,19 @@ def _value(value: object) -> str:
     from ledger.codec import dumps
 
     return dumps(value).decode()
+
+
+def diff_lines(result) -> Iterator[str]:
+    """Yield a diff as text: one line per change, with the act that made it."""
+    yield (
+        f"From the close of {result.start_day} to the close of {result.end_day}, "
+        f"as known at {result.known_at} (log position {result.position})"
+    )
+    if not result.changes:
+        yield "No change in status."
+    for change in result.changes:
+        about = " ".join(p for p in (change.instrument, change.territory, change.actor) if p)
+        was = change.before or "absent"
+        now = change.after or "absent"
+        cause = f"  [{change.act}]" if change.act else ""
+        yield f"{change.kind:<20} {about}: {was} -> {now}{cause}"

@@ -207,3 +207,34 @@ class Explanation(_ReadModel):
     before: Moment
     after: Moment
     changes: list[Change]
+
+
+class StatusChange(_ReadModel):
+    """One change of status between two valid days, and the act that caused it.
+
+    ``kind`` is ``entered``, ``consented``, ``signed``, ``suspended``,
+    ``notified-withdrawal``, ``left``, ``proposed`` or ``addressed`` (an actor),
+    ``entered-into-force``, ``adopted``, ``drafted``, ``terminated`` or
+    ``superseded`` (an instrument), ``claimed`` (a territory), or
+    ``succeeded`` (a former state's role passed on).
+    """
+
+    kind: str
+    instrument: str | None = None
+    actor: str | None = None
+    territory: str | None = None
+    before: str | None
+    after: str | None
+    act: str | None = Field(description="the act that made the change, where one is found")
+
+
+class Diff(_ReadModel):
+    """What changed in status between the close of two valid days."""
+
+    start: str
+    end: str
+    start_day: str
+    end_day: str
+    known_at: str
+    position: int
+    changes: list[StatusChange]

@@ -1,0 +1,151 @@
+"""Diff: what changed in status between the close of two valid days, and why.
+
+Both days are replayed as known at the same moment; every instrument status,
+actor status and claim that differs becomes a change, named by what it is
+(see ``StatusChange.kind``) and tied to the act that made it: an act whose
+date (or effective date) is the new status's ``since`` and lies after the
+first day, concerning that instrument and, for an actor, naming it (or a
+succession naming it as successor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ledger.dates import AsOf, parse_valid_time
+from ledger.entries import Entry
+from ledger.model import Act
+from ledger.record_time import KnownAt
+from projections.known import known, standing
+from projections.models import Diff, StatusChange
+from projections.replay import replay
+
+_ACTOR_KINDS = {
+    "party": "entered",
+    "contracting": "consented",
+    "signatory": "signed",
+    "suspended": "suspended",
+    "withdrawing": "notified-withdrawal",
+    "withdrawn": "left",
+    "proposer": "proposed",
+    "addressee": "addressed",
+}
+# Act types that can give each status (the first choice when naming a cause).
+_CAUSES = {
+    "party": {"entry-into-force", "ratification", "acceptance", "approval", "accession",
+              "succession"},
+    "contracting": {"ratification", "acceptance", "approval", "accession", "succession"},
+    "signatory": {"signature", "adoption"},
+    "suspended": {"suspension"},
+    "withdrawing": {"withdrawal", "denunciation"},
+    "withdrawn": {"withdrawal", "denunciation"},
+    "proposer": {"proposal", "demands"},
+    "addressee": {"proposal", "demands"},
+    "in-force": {"entry-into-force"},
+    "adopted": {"adoption", "signature", "demands", "ratification", "acceptance", "approval",
+                "accession"},
+    "draft": {"proposal"},
+    "terminated": {"termination"},
+    "superseded": {"supersession"},
+    "claimed": {"annexation"},
+}  # fmt: skip
+_INSTRUMENT_KINDS = {
+    "in-force": "entered-into-force",
+    "adopted": "adopted",
+    "draft": "drafted",
+    "terminated": "terminated",
+    "superseded": "superseded",
+}
+
+
+def diff(entries: Iterable[Entry], start: AsOf, end: AsOf, known_at: KnownAt | None = None) -> Diff:
+    """Compare the replays of ``start`` and ``end`` (``end`` after ``start``).
+
+    Raises:
+        InvalidDate: a known-at position beyond the end of the log.
+    """
+    entries = list(entries)
+    before = replay(entries, start, known_at=known_at)
+    after = replay(entries, end, known_at=known_at)
+    acts = [
+        r.record for r in standing(known(entries, known_at).entries) if isinstance(r.record, Act)
+    ]
+    window = [a for a in acts if _in_window(a, start, end)]
+    old, new = _facts(before), _facts(after)
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) == new.get(key):
+            continue
+        changes.append(_change(key, old.get(key), new.get(key), window))
+    return Diff(
+        start=start.text, end=end.text, start_day=start.day.isoformat(),
+        end_day=end.day.isoformat(), known_at=after.known_at, position=after.position,
+        changes=changes,
+    )  # fmt: skip
+
+
+def _in_window(act: Act, start: AsOf, end: AsOf) -> bool:
+    times = [act.valid_time] + ([act.effective_time] if act.effective else [])
+    return any(start.day < t.latest <= end.day for t in times)
+
+
+def _facts(result) -> dict[tuple, tuple[str, str]]:
+    facts: dict[tuple, tuple[str, str]] = {}
+    for inst in result.instruments:
+        facts[("instrument", inst.id, "")] = (inst.status.value, inst.since)
+        for row in inst.actors:
+            facts[("actor", inst.id, row.actor)] = (row.status.value, row.since)
+    for claim in result.claims:
+        facts[("claim", claim.territory, claim.claimant)] = ("claimed", claim.since)
+    return facts
+
+
+def _change(key: tuple, old, new, window: list[Act]) -> StatusChange:
+    subject, first, second = key
+    text = lambda value: f"{value[0]} since {value[1]}" if value else None  # noqa: E731
+    since = new[1] if new else None
+    if subject == "claim":
+        act = _cause(
+            window, since, lambda a: a.territory == first and second in a.actors, "claimed"
+        )
+        return StatusChange(kind="claimed", territory=first, actor=second, before=text(old),
+                            after=text(new), act=act)  # fmt: skip
+    if subject == "instrument":
+        kind = _INSTRUMENT_KINDS[new[0]] if new else "ended"
+        act = _cause(
+            window, since, lambda a: first in (a.instrument, a.successor), new[0] if new else ""
+        )
+        return StatusChange(kind=kind, instrument=first, before=text(old), after=text(new),
+                            act=act)  # fmt: skip
+    if new is None:
+        act = _cause(window, None, lambda a: a.predecessor == second)
+        return StatusChange(kind="succeeded", instrument=first, actor=second, before=text(old),
+                            after=None, act=act)  # fmt: skip
+    act = _cause(
+        window,
+        since,
+        lambda a: (a.instrument == first and (second in a.actors or not a.actors or
+                   a.type.value == "entry-into-force")) or (a.predecessor and second in a.actors),
+        new[0],
+    )  # fmt: skip
+    return StatusChange(kind=_ACTOR_KINDS[new[0]], instrument=first, actor=second,
+                        before=text(old), after=text(new), act=act)  # fmt: skip
+
+
+def _cause(window: list[Act], since: str | None, concerns, status: str = "") -> str | None:
+    """The act in the window that concerns the change and whose date is its ``since``.
+
+    Acts of a type that can give the new status come first.
+    """
+    candidates = [a for a in window if concerns(a)]
+    fitting = [a for a in candidates if a.type.value in _CAUSES.get(status, ())]
+    candidates = fitting or candidates
+    if since is not None:
+        dated = [a for a in candidates if since in (a.date, a.effective)]
+        if dated:
+            return dated[-1].id
+        day = parse_valid_time(since)
+        near = [a for a in candidates if a.valid_time == day or (a.effective_time == day)]
+        if near:
+            return near[-1].id
+    return candidates[-1].id if candidates else None
