@@ -46,6 +46,13 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
             "(position INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL)",
         ]
 
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # Hash before the transaction: the write lock is held only to write.
+        self._pending_hashes = _leaf_hashes(stored_events)
+        return super().insert_events(stored_events, **kwargs)
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -62,21 +69,7 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
                 latest = loads(previous["state"])["recorded_at"]
                 if any(loads(event.state)["recorded_at"] < latest for event in stored_events):
                     raise RecordTimeBehind(latest)
-        hashes = [
-            (
-                position,
-                entry_hash(
-                    StoredRow(
-                        position,
-                        str(event.originator_id),
-                        event.originator_version,
-                        event.topic,
-                        event.state,
-                    )
-                ),
-            )
-            for position, event in zip(positions, stored_events, strict=True)
-        ]
+        hashes = list(zip(positions, self._pending_hashes, strict=True))
         c.executemany(f"INSERT INTO {HASHES_TABLE} (position, leaf_hash) VALUES (?, ?)", hashes)
         return positions
 
@@ -161,6 +154,9 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
         """
         if not stored_events:
             return []
+        # Hash before the transaction: an idle transaction is ended by the server after
+        # the library's idle_in_transaction_session_timeout (5 s), and the lock is short.
+        hashes = _leaf_hashes(stored_events)
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             self._lock_table(curs)
             curs.execute(self._select_last_state)
@@ -180,14 +176,6 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
                 ),
             )
             positions = sorted(row["notification_id"] for row in curs.fetchall())
-            hashes = [
-                entry_hash(
-                    StoredRow(
-                        position, str(e.originator_id), e.originator_version, e.topic, e.state
-                    )
-                )
-                for position, e in zip(positions, stored_events, strict=True)
-            ]
             curs.execute(self._insert_hashes, (positions, hashes))
         return positions
 
@@ -208,3 +196,11 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._count_events, (upto_id if upto_id is not None else 2**62,))
             return curs.fetchone()["n"]
+
+
+def _leaf_hashes(stored_events: Sequence[StoredEvent]) -> list[bytes]:
+    """Leaf hashes of events about to be stored (a leaf does not include its position)."""
+    return [
+        entry_hash(StoredRow(0, str(e.originator_id), e.originator_version, e.topic, e.state))
+        for e in stored_events
+    ]
