@@ -28,7 +28,13 @@ from cli.integrity import (
     verify_command,
     verify_proof_command,
 )
-from cli.reading import diff_command, instruments_command, replay_command, timeline_command
+from cli.reading import (
+    actor_command,
+    diff_command,
+    instruments_command,
+    replay_command,
+    timeline_command,
+)
 from cli.revising import correct_command, retract_command
 from cli.schema import schema_command
 from ledger.errors import LedgerError
@@ -62,6 +68,7 @@ def main() -> None:
       ledger instruments
       ledger export status --as-of 2014-03 --format csv
       ledger diff --from 2019-01 --to 2019-12
+      ledger actor NATO --as-of 2024-06
       ledger correct ACT_ID --set date=2007-07-13 --reason ... --source-title ...
       ledger retract ACT_ID --reason ... --source-title ...
       ledger history cfe-1990.rus.suspension
@@ -88,6 +95,7 @@ main.add_command(timeline_command)
 main.add_command(instruments_command)
 main.add_command(export_command)
 main.add_command(diff_command)
+main.add_command(actor_command)
 main.add_command(correct_command)
 main.add_command(retract_command)
 main.add_command(history_command)

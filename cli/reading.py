@@ -199,3 +199,40 @@ def diff_command(start, end, known_at, read_only, store, as_json) -> None:
         emit_json(result)
     else:
         click.echo("\n".join(diff_lines(result)))
+
+
+@click.command("actor")
+@click.argument("code", type=ACTOR_CODE)
+@click.option(
+    "--as-of",
+    "as_of",
+    required=True,
+    type=AS_OF_DAY,
+    help="YYYY, YYYY-MM or YYYY-MM-DD: as at the close of its last day.",
+)
+@known_at_option
+@read_only_option
+@store_option
+@json_option
+def actor_command(code, as_of, known_at, read_only, store, as_json) -> None:
+    """Profile one actor: instruments, provisions binding it and owed to it, demands, allegations.
+
+    For NATO, the members are the parties to the North Atlantic Treaty as of
+    the day; a former state (SUN) names the state that continues it.
+
+    \b
+    Examples:
+      ledger actor RUS --as-of 2014-03
+      ledger actor NATO --as-of 2024-06 --json
+      ledger actor SUN --as-of 1990
+    """
+    from cli.render import emit_json, profile_lines
+    from ledger.store import Ledger
+    from projections.profile import profile
+
+    with Ledger(store, read_only=read_only) as ledger:
+        result = profile(ledger.entries(), code, as_of, known_at)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo("\n".join(profile_lines(result)))

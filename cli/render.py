@@ -237,3 +237,28 @@ def diff_lines(result) -> Iterator[str]:
         now = change.after or "absent"
         cause = f"  [{change.act}]" if change.act else ""
         yield f"{change.kind:<20} {about}: {was} -> {now}{cause}"
+
+
+def profile_lines(result) -> Iterator[str]:
+    """Yield an actor profile as text, section by section."""
+    yield f"{result.actor}: {result.name} ({result.kind}), as of {result.as_of_day}"
+    yield f"as known at {result.known_at} (log position {result.position})"
+    if result.continued_by:
+        yield f"continued by {result.continued_by}"
+    if result.members is not None:
+        yield from _wrapped(f"members ({len(result.members)}): ", result.members)
+    yield ""
+    yield "Instruments:" if result.instruments else "Instruments: none"
+    for item in result.instruments:
+        yield f"  {item.instrument} [{item.instrument_status}]: {item.status} since {item.since}"
+    for title, refs in (("Bound by", result.bound_by), ("In its favour", result.in_favour_of)):
+        yield f"{title}:" if refs else f"{title}: none"
+        for ref in refs:
+            yield f"  {ref.instrument} {ref.provision} ({ref.type})"
+    for title, ids in (
+        ("Demands made", result.demands_made),
+        ("Demands received", result.demands_received),
+        ("Violations alleged by it", result.violations_alleged_by),
+        ("Violations alleged against it", result.violations_alleged_against),
+    ):
+        yield f"{title}: {', '.join(ids) if ids else 'none'}"

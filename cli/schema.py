@@ -7,7 +7,7 @@ import click
 _EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
 _NAMES = (
     "act", "instrument", "replay", "timeline", "instruments", "history", "explain", "check",
-    "diff",
+    "diff", "actor",
     *(f"export-{name}" for name in _EXPORTS),
 )  # fmt: skip
 
@@ -31,7 +31,15 @@ def schema_command(name: str) -> None:
     from ledger.model import Act, Instrument
     from projections.check import CheckReport
     from projections.exports import ROW_MODELS, SCHEMA_VERSION
-    from projections.models import Catalogue, Diff, Explanation, History, Replay, Timeline
+    from projections.models import (
+        ActorProfile,
+        Catalogue,
+        Diff,
+        Explanation,
+        History,
+        Replay,
+        Timeline,
+    )
 
     model = {
         "act": Act,
@@ -43,6 +51,7 @@ def schema_command(name: str) -> None:
         "explain": Explanation,
         "check": CheckReport,
         "diff": Diff,
+        "actor": ActorProfile,
         **{f"export-{key}": row for key, row in ROW_MODELS.items()},
     }[name]
     schema = model.model_json_schema()

@@ -48,3 +48,34 @@ def _is_known(code: str) -> bool:
 def is_organisation(code: str) -> bool:
     """Whether ``code`` names an organisation rather than a state."""
     return code in ORGANISATIONS
+
+
+_ORGANISATION_NAMES = {
+    "NATO": "North Atlantic Treaty Organization",
+    "OSCE": "Organization for Security and Co-operation in Europe",
+    "CSCE": "Conference on Security and Co-operation in Europe",
+    "UN": "United Nations",
+    "EU": "European Union",
+    "CSTO": "Collective Security Treaty Organization",
+    "EAEU": "Eurasian Economic Union",
+    "SCO": "Shanghai Cooperation Organisation",
+    "BRICS": "BRICS",
+}
+
+
+def display_name(code: str, *, historic_only: bool = False) -> str:
+    """The actor's name: an organisation's full name, or the ISO 3166 country name.
+
+    With ``historic_only``, only an ISO 3166-3 former state's name, else "".
+    """
+    import pycountry
+
+    if code in _ORGANISATION_NAMES:
+        return "" if historic_only else _ORGANISATION_NAMES[code]
+    former = pycountry.historic_countries.get(alpha_3=code)
+    if historic_only:
+        return former.name if former else ""
+    current = pycountry.countries.get(alpha_3=code)
+    if current is not None:
+        return getattr(current, "common_name", None) or current.name
+    return former.name if former else code

@@ -238,3 +238,48 @@ class Diff(_ReadModel):
     known_at: str
     position: int
     changes: list[StatusChange]
+
+
+class ActorInstrument(_ReadModel):
+    """An actor's status toward one instrument."""
+
+    instrument: str
+    title: str
+    instrument_status: str
+    status: str
+    since: str
+
+
+class ProvisionRef(_ReadModel):
+    """A provision, named by its instrument and id."""
+
+    instrument: str
+    provision: str
+    type: str
+    summary: str
+
+
+class ActorProfile(_ReadModel):
+    """One actor as of a day: its instruments, commitments, demands and allegations.
+
+    ``kind`` is ``state``, ``former-state`` or ``organisation``; ``members``
+    (NATO: the parties to the North Atlantic Treaty as of the day) and
+    ``continued_by`` (a former state's successor) are set where they apply.
+    """
+
+    actor: str
+    name: str
+    kind: str
+    as_of: str
+    as_of_day: str
+    known_at: str
+    position: int
+    members: list[str] | None
+    continued_by: str | None
+    instruments: list[ActorInstrument]
+    bound_by: list[ProvisionRef]
+    in_favour_of: list[ProvisionRef]
+    demands_made: list[str]
+    demands_received: list[str]
+    violations_alleged_by: list[str]
+    violations_alleged_against: list[str]

@@ -64,3 +64,35 @@ def test_text_and_errors(invoke):
     assert same.exit_code == 2 and "--to 2020 is not after --from 2020" in same.output
     quiet = invoke("diff", "--from", "1960-01-01", "--to", "1960-01-02")
     assert "No change in status." in quiet.output
+
+
+def profile(invoke, code, as_of):
+    result = invoke("actor", code, "--as-of", as_of, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_nato_members_come_from_accessions(invoke):
+    assert len(profile(invoke, "NATO", "2023-04-03")["members"]) == 30
+    in_2024 = profile(invoke, "NATO", "2024-06")
+    assert len(in_2024["members"]) == 32 and {"FIN", "SWE"} <= set(in_2024["members"])
+    pledges = {ref["provision"] for ref in in_2024["bound_by"]}
+    assert "nato-force-posture" in pledges
+
+
+def test_russia_and_the_ussr(invoke):
+    russia = profile(invoke, "RUS", "2014-12")
+    statuses = {item["instrument"]: item["status"] for item in russia["instruments"]}
+    assert statuses["cfe-1990"] == "suspended" and statuses["open-skies-1992"] == "party"
+    assert "inf-1987.usa.alleged-violation.2014" in russia["violations_alleged_against"]
+    assert "european-security-treaty-draft.rus.proposal" in russia["demands_made"]
+    ussr = profile(invoke, "SUN", "1990")
+    assert ussr["kind"] == "former-state" and ussr["continued_by"] is None
+    assert {"inf-1987", "cfe-1990"} <= {item["instrument"] for item in ussr["instruments"]}
+    after = profile(invoke, "SUN", "1992")
+    assert after["continued_by"] == "RUS" and after["instruments"] == []
+
+
+def test_actor_errors(invoke):
+    bad = invoke("actor", "Russia", "--as-of", "2014")
+    assert bad.exit_code == 2 and "'Russia' is not an actor code" in bad.output

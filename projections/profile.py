@@ -1,0 +1,78 @@
+"""Actor profile: one actor's place in the record as of a day.
+
+Its status toward each instrument; the provisions binding it and those in its
+favour (named as beneficiary, or owed to "parties" while it is one); the
+demands it made and received; the violations alleged by and against it.
+An organisation's profile lists its members where the record has them:
+NATO's members are the parties to the North Atlantic Treaty as of the day.
+A former state's profile names the state that continues it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ledger.actors import display_name, is_organisation
+from ledger.dates import AsOf
+from ledger.entries import Entry
+from ledger.model import Act
+from ledger.record_time import KnownAt
+from ledger.vocabulary import ActType
+from projections.known import known, standing
+from projections.models import ActorInstrument, ActorProfile, ProvisionRef
+from projections.replay import replay
+
+NATO_TREATY = "north-atlantic-treaty-1949"
+_MEMBER = frozenset({"party", "withdrawing"})
+
+
+def profile(
+    entries: Iterable[Entry], actor: str, as_of: AsOf, known_at: KnownAt | None = None
+) -> ActorProfile:
+    """Build the profile of ``actor`` (a checked actor code) as of ``as_of``."""
+    entries = list(entries)
+    result = replay(entries, as_of, known_at=known_at)
+    acts = [
+        r.record
+        for r in standing(known(entries, known_at).entries)
+        if isinstance(r.record, Act) and r.record.valid_time.latest <= as_of.day
+    ]
+    successions = [a for a in acts if a.type is ActType.SUCCESSION and a.predecessor == actor]
+    instruments, bound_by, in_favour = [], [], []
+    for inst in result.instruments:
+        mine = [row for row in inst.actors if row.actor == actor]
+        party = bool(mine) and mine[0].status.value in _MEMBER
+        for row in mine:
+            instruments.append(ActorInstrument(
+                instrument=inst.id, title=inst.title, instrument_status=inst.status.value,
+                status=row.status.value, since=row.since,
+            ))  # fmt: skip
+        for prov in inst.provisions:
+            ref = ProvisionRef(instrument=inst.id, provision=prov.id, type=prov.type.value,
+                               summary=prov.summary)  # fmt: skip
+            if actor in prov.bound:
+                bound_by.append(ref)
+            owed = prov.beneficiaries
+            if (isinstance(owed, list) and actor in owed) or (owed == "parties" and party):
+                in_favour.append(ref)
+    members = None
+    if actor == "NATO":
+        treaty = next((i for i in result.instruments if i.id == NATO_TREATY), None)
+        members = [r.actor for r in treaty.actors if r.status.value in _MEMBER] if treaty else []
+    issuing = (ActType.DEMANDS, ActType.PROPOSAL)
+    alleged = [a for a in acts if a.type is ActType.ALLEGED_VIOLATION]
+    return ActorProfile(
+        actor=actor,
+        name=display_name(actor),
+        kind="organisation" if is_organisation(actor) else (
+            "former-state" if successions or display_name(actor, historic_only=True) else "state"
+        ),
+        as_of=as_of.text, as_of_day=as_of.day.isoformat(), known_at=result.known_at,
+        position=result.position, members=members,
+        continued_by=successions[-1].actors[0] if successions else None,
+        instruments=instruments, bound_by=bound_by, in_favour_of=in_favour,
+        demands_made=[a.id for a in acts if a.type in issuing and actor in a.actors],
+        demands_received=[a.id for a in acts if a.type in issuing and actor in a.recipients],
+        violations_alleged_by=[a.id for a in alleged if actor in a.actors],
+        violations_alleged_against=[a.id for a in alleged if actor in a.recipients],
+    )  # fmt: skip
