@@ -33,7 +33,7 @@ def history_command(read_only, act_id, instrument, actor, known_at, store, as_js
     Examples:
       ledger history cfe-1990.rus.suspension
       ledger history --instrument inf-1987 --json
-      ledger history --actor UKR --known-at 2025-01-01
+      ledger history --actor UKR --known-at @160
     """
     from cli.render import emit_json, history_lines
     from ledger.store import Ledger
@@ -42,6 +42,7 @@ def history_command(read_only, act_id, instrument, actor, known_at, store, as_js
     if sum(value is not None for value in (act_id, instrument, actor)) != 1:
         raise click.UsageError("give one ACT_ID, or --instrument ID, or --actor CODE")
     with Ledger(store, read_only=read_only) as ledger:
+        ledger.root_hash()  # refuses a log that fails verification
         result = history(
             ledger.entries(), act_id=act_id, instrument=instrument, actor=actor, known_at=known_at
         )
@@ -79,14 +80,15 @@ def explain_command(read_only, as_of, before, after, store, as_json) -> None:
 
     \b
     Examples:
-      ledger explain --as-of 2007-12 --known-at @160 --against 2026-12-01
-      ledger explain --as-of 2022-10-01 --known-at 2022-10-03 --json
+      ledger explain --as-of 2022-10-01 --known-at @160
+      ledger explain --as-of 2022-10-01 --known-at @160 --against @164 --json
     """
     from cli.render import emit_json, explanation_lines
     from ledger.store import Ledger
     from projections.explain import explain
 
     with Ledger(store, read_only=read_only) as ledger:
+        ledger.root_hash()  # refuses a log that fails verification
         entries = list(ledger.entries())
     if after is None:
         from ledger.record_time import KnownAt

@@ -63,6 +63,8 @@ def keygen_command(out: str) -> None:
 
     from ledger.checkpoints import new_key
 
+    if not out.strip():
+        raise click.BadParameter("give a file name", param_hint="--out")
     for path in (out, f"{out}.pub"):
         if os.path.exists(path):
             raise click.BadParameter(
@@ -224,8 +226,10 @@ def verify_proof_command(proof_file, public_key, as_json) -> None:
     try:
         bundle = ProofBundle.model_validate(_read_json(proof_file))
     except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "file"
         raise InvalidCheckpoint(
-            f"{proof_file}: not a proof file ({err.error_count()} problems)"
+            f"{proof_file}: not a proof file (field {field!r}: {first['msg']})"
         ) from err
     result = check_proof(bundle, _trusted(public_key))
     if as_json:
@@ -262,6 +266,7 @@ def check_command(read_only, store, as_json) -> None:
     from projections.check import check
 
     with Ledger(store, read_only=read_only) as ledger:
+        ledger.root_hash()  # refuses a log that fails verification
         report = check(ledger.entries())
     if as_json:
         emit_json(report)

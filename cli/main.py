@@ -48,6 +48,12 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except LedgerError as err:
             raise click.ClickException(str(err)) from err
+        except BrokenPipeError:  # the reader went away (| head): stop quietly, as cat does
+            import os
+            import sys
+
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - absorb the final flush
+            ctx.exit(0)
         except OSError as err:  # a file the user named: missing folder, full disk, no access
             where = f"{err.filename}: " if err.filename else ""
             raise click.ClickException(f"{where}{err.strerror or err}") from err
@@ -72,7 +78,7 @@ def main() -> None:
       ledger correct ACT_ID --set date=2007-07-13 --reason ... --source-title ...
       ledger retract ACT_ID --reason ... --source-title ...
       ledger history cfe-1990.rus.suspension
-      ledger explain --as-of 2007-12 --known-at @140
+      ledger explain --as-of 2022-10-01 --known-at @160
       ledger export-log --out log.jsonl
       ledger import-log log.jsonl --store copy.db
       ledger migrate --from ledger.db --to postgresql://USER@HOST:5432/DB

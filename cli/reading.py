@@ -136,6 +136,7 @@ def instruments_command(read_only, store: str, as_json: bool) -> None:
     from projections.catalogue import catalogue
 
     with Ledger(store, read_only=read_only) as ledger:
+        ledger.root_hash()  # refuses a log that fails verification
         result = catalogue(ledger.entries())
     if as_json:
         emit_json(result)

@@ -95,7 +95,8 @@ def correct_command(
       ledger correct cfe-1990.rus.suspension --set date=2007-07-13 \\
         --reason "Decree signed on 13 July" --source-title "Decree No. 872" \\
         --source-publisher "President of Russia" --source-date 2007-07-13
-      ledger correct inf-1987.signature --set actors=USA,SUN --reason "..." ...
+      ledger correct open-skies-1992.usa.withdrawal --set effective=2020-11-23 \\
+        --reason "..." --source-title "..." --source-publisher "..." --source-date 2026
     """
     from ledger.revisions import correct
     from ledger.store import Ledger

@@ -54,7 +54,8 @@ def schema_command(name: str) -> None:
         "actor": ActorProfile,
         **{f"export-{key}": row for key, row in ROW_MODELS.items()},
     }[name]
-    schema = model.model_json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    schema.update(model.model_json_schema())
     if name.startswith("export-"):
         schema["$id"] = f"treaty-ledger/{name}/v{SCHEMA_VERSION}"
     emit_json(schema)

@@ -26,6 +26,17 @@ class InvalidDate(LedgerError, ValueError):
         super().__init__(f"{value!r} is not a valid date: {reason}")
 
 
+class InvalidMoment(InvalidDate):
+    """A known-at moment that this log does not have (a position beyond its end)."""
+
+    def __init__(self, value: object, reason: str) -> None:
+        super().__init__(value, reason)
+        self.args = (f"{value!r} is not a moment of this log: {reason}",)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
 class InvalidRecord(LedgerError):
     """A record (act or instrument) failed validation; nothing was written.
 

@@ -142,7 +142,7 @@ class Act(_Frozen):
     predecessor: ActorCode | None = None
     successor: RecordId | None = None
     territory: Text | None = None
-    sequence: Annotated[StrictInt, Field(ge=0)] | None = None
+    sequence: Annotated[StrictInt, Field(ge=0, le=999_999)] | None = None
     summary: Text
     date_note: Text | None = None
     sources: Annotated[list[Source], Field(min_length=1)]

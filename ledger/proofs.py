@@ -88,6 +88,11 @@ def prove(ledger: Ledger, act_id: str, checkpoint: Checkpoint) -> ProofBundle:
         if row.originator_id == wanted
     ]
     if not entries:
+        if ledger.versions("act", act_id) is not None:
+            raise StoreError(
+                f"act {act_id!r} has no entry among the checkpoint's first "
+                f"{checkpoint.tree_size} entries; prove it against a later checkpoint"
+            )
         raise UnknownAct(act_id)
     return ProofBundle(act=act_id, checkpoint=checkpoint, entries=entries)
 

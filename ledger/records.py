@@ -63,6 +63,8 @@ def _strict_json(data: bytes | str, where: str) -> object:
             ) from err
     try:
         return json.loads(data.strip(), object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except RecursionError as err:
+        raise InvalidRecord(where, None, None, "not a record: JSON nested too deeply") from err
     except json.JSONDecodeError as err:
         raise InvalidRecord(
             where, None, None, f"not valid JSON ({err.msg} at column {err.colno})"

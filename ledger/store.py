@@ -304,8 +304,9 @@ class Ledger:
         for expected, entry in enumerate(entries, start=size + 1):
             if entry.position != expected:
                 raise StoreError(
-                    f"the log to load has position {entry.position} where {expected} is due "
-                    f"(the store {_shown(self.location)} holds {size} entries)"
+                    f"the store {_shown(self.location)} already holds {size} entries; the log to "
+                    f"load starts at position {entry.position} where {expected} is due: load a "
+                    "log into an empty store, or only the entries that follow"
                 )
             oid = originator_id(entry.record)
             if oid not in versions:

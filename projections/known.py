@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ledger.entries import Action, Entry
-from ledger.errors import InvalidDate
+from ledger.errors import InvalidMoment
 from ledger.model import Act, Instrument
 from ledger.record_time import KnownAt, format_instant
 
@@ -48,7 +48,7 @@ def known(entries: Iterable[Entry], known_at: KnownAt | None = None) -> Knowledg
     """Keep the entries recorded at or before ``known_at`` (all when None).
 
     Raises:
-        InvalidDate: a position beyond the end of the log.
+        InvalidMoment: a position beyond the end of the log.
     """
     entries = list(entries)
     if known_at is None:
@@ -57,7 +57,7 @@ def known(entries: Iterable[Entry], known_at: KnownAt | None = None) -> Knowledg
     elif known_at.position is not None:
         size = entries[-1].position if entries else 0
         if known_at.position > size:
-            raise InvalidDate(known_at.text, f"the log has {size} entries")
+            raise InvalidMoment(known_at.text, f"the log has only {size} entries")
         chosen = [entry for entry in entries if entry.position <= known_at.position]
         moment = format_instant(chosen[-1].recorded_at) if chosen else ""
     else:

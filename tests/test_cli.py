@@ -510,7 +510,7 @@ def test_retract_then_history(loaded):
         (
             ["replay", "--as-of", "2000", "--known-at", "@99"],
             1,
-            "Error: '@99' is not a valid date: the log has 3 entries",
+            "Error: '@99' is not a moment of this log: the log has only 3 entries",
         ),
         (["explain", "--as-of", "2000"], 2, "Missing option '--known-at'"),
     ],
@@ -537,7 +537,7 @@ def test_export_log_and_import_log_round_trip(loaded, tmp_path):
         assert copy.output == original
     again = loaded.invoke(main, ["import-log", "log.jsonl", "--store", "copy.db"])
     assert again.exit_code == 1
-    assert "has position 1 where 5 is due" in again.output
+    assert "already holds 4 entries; the log to load starts at position 1" in again.output
     (tmp_path / "bad.jsonl").write_text('{"position": 1}\n')
     bad = loaded.invoke(main, ["import-log", "bad.jsonl", "--store", "other.db"])
     assert bad.exit_code == 1
@@ -705,3 +705,57 @@ def test_keygen_refuses_to_overwrite_either_key_file(runner, tmp_path):
     missing = runner.invoke(main, ["keygen", "--out", "nodir/k.pem"])
     assert missing.exit_code == 1
     assert last_line(missing) == "Error: nodir/k.pem: No such file or directory"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("[" * 1000 + "]" * 1000, "JSON nested too deeply"),
+        (json.dumps(dict(SIGNED, id="t.big", sequence=2**64)), "field 'sequence'"),
+    ],
+)
+def test_pathological_input_is_refused_in_one_line(runner, tmp_path, line, message):
+    (tmp_path / "odd.jsonl").write_text(line + "\n")
+    result = runner.invoke(main, ["import", "odd.jsonl"])
+    assert result.exit_code == 1
+    assert message in last_line(result)
+    assert "Traceback" not in result.output
+
+
+def test_audit_commands_refuse_an_altered_ledger(loaded, tmp_path):
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "ledger.db")
+    with conn:
+        conn.execute(
+            "UPDATE stored_events SET state = replace(state, 'signed', 'forged') WHERE rowid = 2"
+        )
+    conn.close()
+    for args in (["history", "t.sig"], ["explain", "--as-of", "2000", "--known-at", "@1"],
+                 ["instruments"], ["check"]):  # fmt: skip
+        result = loaded.invoke(main, args)
+        assert result.exit_code == 1
+        assert "fails verification at position 2" in last_line(result)
+
+
+def test_schemas_name_their_draft(runner):
+    schema = json.loads(runner.invoke(main, ["schema", "act"]).output)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ledger = shutil.which("ledger", path=str(Path(sys.executable).parent))
+    store = str(tmp_path / "pipe.db")
+    subprocess.run([ledger, "import", "--shipped", "--store", store], check=True,
+                   capture_output=True)  # fmt: skip
+    result = subprocess.run(
+        f"{ledger} export-log --store {store} | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        shell=True, capture_output=True, text=True, executable="/bin/bash", check=False,
+    )  # fmt: skip
+    assert result.stdout.strip() == "0"
+    assert "Error" not in result.stderr and "Traceback" not in result.stderr
