@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import click
 
-from cli.params import AS_OF_DAY, known_at_option, read_only_option, store_option
+from cli.params import as_of_option, known_at_option, read_only_option, store_option
 
 EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
 
 
 @click.command("export")
 @click.argument("projection", type=click.Choice(EXPORTS))
-@click.option(
-    "--as-of",
-    "as_of",
-    required=True,
-    type=AS_OF_DAY,
-    help="YYYY, YYYY-MM or YYYY-MM-DD: as at the close of its last day.",
-)
+@as_of_option
 @known_at_option
 @click.option(
     "--format",

@@ -129,3 +129,12 @@ read_only_option = click.option(
     is_flag=True,
     help="Open the store read-only: any write is refused.",
 )
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    required=True,
+    type=AS_OF_DAY,
+    help="YYYY, YYYY-MM or YYYY-MM-DD: as at the close of its last day.",
+)

@@ -7,6 +7,7 @@ import click
 from cli.params import (
     ACTOR_CODE,
     AS_OF_DAY,
+    as_of_option,
     json_option,
     known_at_option,
     read_only_option,
@@ -15,13 +16,7 @@ from cli.params import (
 
 
 @click.command("replay")
-@click.option(
-    "--as-of",
-    "as_of",
-    required=True,
-    type=AS_OF_DAY,
-    help="YYYY, YYYY-MM or YYYY-MM-DD: the state at the close of its last day.",
-)
+@as_of_option
 @click.option("--instrument", metavar="ID", help="Only this instrument.")
 @click.option(
     "--actor", type=ACTOR_CODE, help="Only this actor (ISO 3166 alpha-3 or organisation)."
@@ -204,13 +199,7 @@ def diff_command(start, end, known_at, read_only, store, as_json) -> None:
 
 @click.command("actor")
 @click.argument("code", type=ACTOR_CODE)
-@click.option(
-    "--as-of",
-    "as_of",
-    required=True,
-    type=AS_OF_DAY,
-    help="YYYY, YYYY-MM or YYYY-MM-DD: as at the close of its last day.",
-)
+@as_of_option
 @known_at_option
 @read_only_option
 @store_option
