@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
@@ -204,3 +204,24 @@ def _leaf_hashes(stored_events: Sequence[StoredEvent]) -> list[bytes]:
         entry_hash(StoredRow(0, str(e.originator_id), e.originator_version, e.topic, e.state))
         for e in stored_events
     ]
+
+
+class ReadOnlyPostgresFactory(PostgresFactory):
+    """The library's PostgreSQL factory whose connections only run read-only transactions.
+
+    Every pooled connection is configured with ``default_transaction_read_only``
+    (a PostgreSQL setting), so a write through a ledger opened ``--read-only``
+    is refused by the server itself, not only by the ledger.
+    """
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        pool = self.datastore.pool
+        configure = pool._configure  # the library's own set-up of each connection
+
+        def read_only(conn: Any) -> None:
+            if configure is not None:
+                configure(conn)
+            conn.execute("SET default_transaction_read_only = on")
+
+        pool._configure = read_only

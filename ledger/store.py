@@ -502,7 +502,9 @@ def _postgres_env(location: str, *, create: bool, read_only: bool):
         raise ValueError("a ledger opened read-only cannot create its store")
     creating = check_postgres(where, create=create)
     env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": (
+            "ledger.recorder:ReadOnlyPostgresFactory" if read_only else "eventsourcing.postgres"
+        ),
         "POSTGRES_DBNAME": where.dbname,
         "POSTGRES_HOST": where.host,
         "POSTGRES_PORT": str(where.port),

@@ -6,10 +6,12 @@ import psycopg
 import pytest
 from builders import SOURCE, Clock, act, instrument
 from conftest import postgres_dsn
+from eventsourcing.persistence import PersistenceError
 
 from ledger.codec import dumps
 from ledger.dates import parse_as_of
 from ledger.errors import EmptyStore, StoreError
+from ledger.events import Recorded
 from ledger.importer import append_records
 from ledger.merkle import root
 from ledger.migration import migrate
@@ -127,3 +129,15 @@ def test_a_postgres_schema_of_another_application_is_refused(postgres_location):
         with pytest.raises(StoreError) as caught:
             Ledger(postgres_location, create=create)
         assert "another event-sourced application" in str(caught.value)
+
+
+def test_read_only_postgres_is_refused_by_the_server(postgres_location):
+    with Ledger(postgres_location, create=True) as ledger:
+        append_records(ledger, [Submitted("test", r) for r in RECORDS])
+    with Ledger(postgres_location, read_only=True) as ledger:
+        assert ledger.log_size == len(RECORDS)
+        # Go around the ledger's own refusal, straight to the server.
+        event = Recorded("act:x", 1, "2027-01-01T00:00:00.000000Z", "t", {})
+        stored = ledger._app.mapper.to_stored_event(event)
+        with pytest.raises(PersistenceError, match="read-only transaction"):
+            ledger._app.recorder.insert_events([stored])
