@@ -37,6 +37,7 @@ from cli.reading import (
 )
 from cli.revising import correct_command, retract_command
 from cli.schema import schema_command
+from cli.serving import serve_command
 from ledger.errors import LedgerError
 
 
@@ -75,6 +76,7 @@ def main() -> None:
       ledger export status --as-of 2014-03 --format csv
       ledger diff --from 2019-01 --to 2019-12
       ledger actor NATO --as-of 2024-06
+      ledger serve --port 8765
       ledger correct ACT_ID --set date=2007-07-13 --reason ... --source-title ...
       ledger retract ACT_ID --reason ... --source-title ...
       ledger history cfe-1990.rus.suspension
@@ -102,6 +104,7 @@ main.add_command(instruments_command)
 main.add_command(export_command)
 main.add_command(diff_command)
 main.add_command(actor_command)
+main.add_command(serve_command)
 main.add_command(correct_command)
 main.add_command(retract_command)
 main.add_command(history_command)

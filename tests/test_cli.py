@@ -44,7 +44,8 @@ IN_FORCE = {
 
 COMMANDS = ["import", "record", "replay", "timeline", "instruments", "schema", "correct",
             "retract", "history", "explain", "export-log", "import-log", "keygen", "checkpoint",
-            "verify", "prove", "verify-proof", "check"]  # fmt: skip
+            "verify", "prove", "verify-proof", "check", "migrate", "export", "diff", "actor",
+            "serve"]  # fmt: skip
 
 
 def lines(*records):

@@ -1,0 +1,149 @@
+"""The read-only HTTP JSON API (``ledger serve``): the projections over HTTP, with OpenAPI.
+
+Built with FastAPI (an ASGI framework; its OpenAPI document is at
+``/openapi.json``, interactive docs at ``/docs``) and served by uvicorn. Every
+endpoint takes ``as_of``/``known_at`` as the command line does, opens the
+store read-only for the request, and answers bad parameters with a 4xx and a
+JSON body ``{"error": "..."}``: 400 for a value that is not valid, 404 for
+an id the ledger does not have or an empty store, 503 when the store cannot
+be read. Like the command line, it never writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+
+from ledger.actors import check_actor_code
+from ledger.dates import first_day, parse_as_of
+from ledger.errors import (
+    EmptyStore,
+    InvalidDate,
+    LedgerError,
+    StoreError,
+    UnknownAct,
+    UnknownInstrument,
+)
+from ledger.record_time import KnownAt, check_not_future, parse_known_at
+from ledger.store import Ledger
+from projections.catalogue import catalogue
+from projections.diff import diff
+from projections.exports import export_rows
+from projections.history import history
+from projections.models import ActorProfile, Catalogue, Diff, History, Replay, Timeline
+from projections.profile import profile
+from projections.replay import replay
+from projections.timeline import timeline
+
+ExportName = Literal["status", "provisions", "acts", "claims", "demands", "violations"]
+AsOfParam = Annotated[str, Query(description="YYYY, YYYY-MM or YYYY-MM-DD (close of its last day)")]
+KnownAtParam = Annotated[
+    str | None,
+    Query(description="record time: a UTC instant (…Z), a day (its close) or @POSITION"),
+]
+
+
+def create_app(store: str) -> FastAPI:
+    """Build the API over the ledger at ``store`` (a SQLite path or postgresql:// location)."""
+    app = FastAPI(
+        title="Treaty Ledger",
+        version="1",
+        description="Read-only projections of an event-sourced ledger of diplomatic acts.",
+    )
+
+    @contextmanager
+    def opened() -> Iterator[Ledger]:
+        with Ledger(store, read_only=True) as ledger:
+            yield ledger
+
+    @app.exception_handler(LedgerError)
+    async def ledger_error(request: Request, err: LedgerError) -> JSONResponse:
+        status = 400
+        if isinstance(err, UnknownAct | UnknownInstrument | EmptyStore):
+            status = 404
+        elif isinstance(err, StoreError):
+            status = 503
+        return JSONResponse(status_code=status, content={"error": str(err)})
+
+    @app.get("/replay", response_model=Replay, summary="The state of every commitment")
+    def get_replay(
+        as_of: AsOfParam,
+        known_at: KnownAtParam = None,
+        instrument: str | None = None,
+        actor: str | None = None,
+    ) -> Any:
+        with opened() as ledger:
+            result = replay(ledger.entries(), parse_as_of(as_of), known_at=_known(known_at),
+                            instrument=instrument, actor=_actor(actor))  # fmt: skip
+            return result.model_copy(
+                update={"log_size": result.position, "root_hash": ledger.root_hash(result.position)}
+            )
+
+    @app.get("/timeline", response_model=Timeline, summary="Acts in valid-time order")
+    def get_timeline(
+        start: Annotated[str | None, Query(alias="from")] = None,
+        end: Annotated[str | None, Query(alias="to")] = None,
+        actor: str | None = None,
+        instrument: str | None = None,
+        known_at: KnownAtParam = None,
+    ) -> Any:
+        with opened() as ledger:
+            return timeline(
+                ledger.entries(),
+                start=first_day(start) if start else None,
+                end=parse_as_of(end).day if end else None,
+                actor=_actor(actor), instrument=instrument, known_at=_known(known_at),
+            )  # fmt: skip
+
+    @app.get("/instruments", response_model=Catalogue, summary="The instruments recorded")
+    def get_instruments() -> Any:
+        with opened() as ledger:
+            return catalogue(ledger.entries())
+
+    @app.get("/exports/{name}", summary="A projection as rows (see 'ledger export')")
+    def get_export(name: ExportName, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
+        with opened() as ledger:
+            rows = export_rows(name, ledger.entries(), parse_as_of(as_of), _known(known_at))
+        return {"export": name, "rows": [row.model_dump(mode="json") for row in rows]}
+
+    @app.get("/diff", response_model=Diff, summary="Status changes between two days")
+    def get_diff(
+        start: Annotated[str, Query(alias="from")],
+        end: Annotated[str, Query(alias="to")],
+        known_at: KnownAtParam = None,
+    ) -> Any:
+        first, last = parse_as_of(start), parse_as_of(end)
+        if last.day <= first.day:
+            raise InvalidDate(end, f"'to' must be after 'from' ({start})")
+        with opened() as ledger:
+            return diff(ledger.entries(), first, last, _known(known_at))
+
+    @app.get("/actors/{code}", response_model=ActorProfile, summary="One actor's profile")
+    def get_actor(code: str, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
+        with opened() as ledger:
+            return profile(ledger.entries(), _actor(code), parse_as_of(as_of), _known(known_at))
+
+    @app.get("/acts/{act_id}/history", response_model=History, summary="Every version of an act")
+    def get_history(act_id: str, known_at: KnownAtParam = None) -> Any:
+        with opened() as ledger:
+            return history(ledger.entries(), act_id=act_id, known_at=_known(known_at))
+
+    return app
+
+
+def _known(value: str | None) -> KnownAt | None:
+    if value is None:
+        return None
+    known_at = parse_known_at(value)
+    check_not_future(known_at, datetime.now(UTC))
+    return known_at
+
+
+def _actor(code: str | None) -> str | None:
+    """A checked actor code; a bad one is an InvalidActorCode (400)."""
+    return None if code is None else check_actor_code(code)
