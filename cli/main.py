@@ -18,6 +18,7 @@ from cli.auditing import (
     import_log_command,
     migrate_command,
 )
+from cli.charting import chart_command
 from cli.exporting import export_command
 from cli.importing import import_command, record_command
 from cli.integrity import (
@@ -77,6 +78,7 @@ def main() -> None:
       ledger diff --from 2019-01 --to 2019-12
       ledger actor NATO --as-of 2024-06
       ledger serve --port 8765
+      ledger chart --from 1990 --to 2024 --out regime.png
       ledger correct ACT_ID --set date=2007-07-13 --reason ... --source-title ...
       ledger retract ACT_ID --reason ... --source-title ...
       ledger history cfe-1990.rus.suspension
@@ -105,6 +107,7 @@ main.add_command(export_command)
 main.add_command(diff_command)
 main.add_command(actor_command)
 main.add_command(serve_command)
+main.add_command(chart_command)
 main.add_command(correct_command)
 main.add_command(retract_command)
 main.add_command(history_command)

@@ -45,7 +45,7 @@ IN_FORCE = {
 COMMANDS = ["import", "record", "replay", "timeline", "instruments", "schema", "correct",
             "retract", "history", "explain", "export-log", "import-log", "keygen", "checkpoint",
             "verify", "prove", "verify-proof", "check", "migrate", "export", "diff", "actor",
-            "serve"]  # fmt: skip
+            "serve", "chart"]  # fmt: skip
 
 
 def lines(*records):

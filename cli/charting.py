@@ -1,0 +1,131 @@
+"""``ledger chart``: a timeline chart of statuses, drawn with matplotlib."""
+
+from __future__ import annotations
+
+import click
+
+from cli.params import AS_OF_DAY, known_at_option, read_only_option, store_option
+
+# Colours by status (instrument and actor statuses), and markers by act type.
+_COLOURS = {
+    "draft": "#c7c7c7", "adopted": "#9ecae1", "in-force": "#3182bd", "terminated": "#636363",
+    "superseded": "#bdbdbd", "proposer": "#fdd0a2", "addressee": "#fdae6b",
+    "signatory": "#9ecae1", "contracting": "#6baed6", "party": "#3182bd",
+    "suspended": "#fd8d3c", "withdrawing": "#e6550d", "withdrawn": "#a63603",
+}  # fmt: skip
+_MARKERS = {"suspension": "v", "withdrawal": "X", "denunciation": "X", "termination": "s",
+            "annexation": "*"}  # fmt: skip
+
+
+@click.command("chart")
+@click.option(
+    "--from", "start", required=True, type=AS_OF_DAY, help="First day: YYYY, YYYY-MM or YYYY-MM-DD."
+)
+@click.option(
+    "--to", "end", required=True, type=AS_OF_DAY, help="Last day: YYYY, YYYY-MM or YYYY-MM-DD."
+)
+@click.option(
+    "--instrument",
+    "instruments",
+    multiple=True,
+    metavar="ID",
+    help="An instrument to show (repeatable); default CFE, INF, Open Skies, the "
+    "Vienna Documents and the Founding Act. With --by actor: the one instrument.",
+)
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["instrument", "actor"]),
+    default="instrument",
+    show_default=True,
+    help="One row per instrument, or per actor of one instrument.",
+)
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False), help="The image file: .png or .svg."
+)
+@known_at_option
+@read_only_option
+@store_option
+def chart_command(start, end, instruments, by, out, known_at, read_only, store) -> None:
+    """Draw a timeline chart: bars coloured by status over time, markers for key acts.
+
+    One row per instrument (its status), or with --by actor one row per actor
+    of one instrument (its status toward it); markers for suspensions,
+    withdrawals, terminations and annexations; a legend; sized for A4 width.
+
+    \b
+    Examples:
+      ledger chart --from 1990 --to 2024 --out regime.png
+      ledger chart --from 1992 --to 2022 --by actor --instrument open-skies-1992 --out os.svg
+    """
+    from ledger.dates import first_day
+    from ledger.store import Ledger
+    from projections.chart_data import DEFAULT_INSTRUMENTS, status_spans
+
+    if not out.lower().endswith((".png", ".svg")):
+        raise click.BadParameter(f"{out!r}: give a .png or .svg file", param_hint="--out")
+    first, last = first_day(start.text), end.day
+    if last <= first:
+        raise click.BadParameter(
+            f"--to {end.text} is not after --from {start.text}", param_hint="--to"
+        )
+    if by == "actor" and len(instruments) != 1:
+        raise click.UsageError("--by actor needs exactly one --instrument")
+    with Ledger(store, read_only=read_only) as ledger:
+        rows, spans, markers = status_spans(
+            ledger.entries(), first, last, instruments or DEFAULT_INSTRUMENTS,
+            by_actor_of=instruments[0] if by == "actor" else None, known_at=known_at,
+        )  # fmt: skip
+    _draw(rows, spans, markers, first, last, out, title=_title(by, instruments, start, end))
+    click.echo(f"Chart of {len(rows)} rows, {len(markers)} marked acts, written to {out}.")
+
+
+def _title(by, instruments, start, end) -> str:
+    what = f"Actors of {instruments[0]}" if by == "actor" else "Instruments"
+    return f"{what}: status from {start.text} to {end.text}"
+
+
+def _draw(rows, spans, markers, first, last, out, title) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    height = max(2.5, 0.38 * len(rows) + 1.6)
+    figure, axes = plt.subplots(figsize=(8.27, height))  # A4 width in inches
+    index = {row: position for position, row in enumerate(rows)}
+    used = []
+    for span in spans:
+        start, width = (
+            mdates.date2num(span.start),
+            mdates.date2num(span.end) - mdates.date2num(span.start),
+        )
+        colour = _COLOURS.get(span.status, "#969696")
+        axes.broken_barh([(start, width)], (index[span.row] - 0.35, 0.7), facecolors=colour)
+        if span.status not in used:
+            used.append(span.status)
+    kinds = []
+    for marker in markers:
+        axes.scatter(mdates.date2num(marker.day), index[marker.row], marker=_MARKERS[marker.kind],
+                     color="black", s=36, zorder=3)  # fmt: skip
+        if marker.kind not in kinds:
+            kinds.append(marker.kind)
+    axes.set_yticks(range(len(rows)), rows, fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(mdates.date2num(first), mdates.date2num(last))
+    axes.xaxis.set_major_locator(mdates.YearLocator(base=5))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    axes.grid(axis="x", linewidth=0.3)
+    axes.set_title(title, fontsize=10)
+    handles = [Patch(facecolor=_COLOURS.get(s, "#969696"), label=s) for s in used]
+    handles += [
+        Line2D([], [], marker=_MARKERS[k], color="black", linestyle="", label=k) for k in kinds
+    ]
+    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=5,
+                fontsize=7, frameon=False)  # fmt: skip
+    figure.tight_layout()
+    figure.savefig(out, dpi=150)
+    plt.close(figure)
