@@ -16,11 +16,11 @@ EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "ndjson", "csv"]),
+    type=click.Choice(["json", "ndjson", "csv", "plover"]),
     default="json",
     show_default=True,
     help="json: one document with metadata; ndjson: one row a line; "
-    "csv: a header, then one row a line.",
+    "csv: a header, then one row a line; plover (acts only): PLOVER-style event records.",
 )
 @click.option(
     "--out",
@@ -37,12 +37,16 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
     Schema of a row); EDTF dates stay as recorded, beside their earliest and
     latest days. In CSV, lists are joined with "; ". The JSON document names
     the as-of day, the known-at moment, the log size and Merkle root.
+    --format plover writes the acts as PLOVER-style event records, one JSON
+    object a line (id, date, actors, recipients, event, mode, context such
+    as hypothetical for drafts, cite_info).
 
     \b
     Examples:
       ledger export status --as-of 2014-03 --format csv > status-2014-03.csv
       ledger export violations --as-of 2024 --format ndjson
       ledger export demands --as-of 2022 --known-at @160
+      ledger export acts --as-of 2024 --format plover
     """
     import csv
 
@@ -51,11 +55,19 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
     from projections.exports import ROW_MODELS, SCHEMA_VERSION, export_rows
     from projections.known import known
 
+    if fmt == "plover" and projection != "acts":
+        raise click.BadParameter("plover is a format of the acts export", param_hint="--format")
     with Ledger(store, read_only=read_only) as ledger:
         entries = list(ledger.entries())
         moment = known(entries, known_at)
         rows = export_rows(projection, entries, as_of, known_at)
         root_hash = ledger.root_hash(moment.position)
+    if fmt == "plover":
+        from projections.plover import plover_records
+
+        for record in plover_records(entries, as_of, known_at):
+            out.write(dumps(record).decode() + "\n")
+        return
     data = [row.model_dump(mode="json") for row in rows]
     if fmt == "json":
         document = {

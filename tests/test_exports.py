@@ -89,3 +89,20 @@ def test_export_errors(runner, args, message):
     result = runner(*args)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_acts_as_plover_records(runner):
+    result = runner("export", "acts", "--as-of", "2024", "--format", "plover")
+    assert result.exit_code == 0, result.output
+    records = {r["id"]: r for r in map(json.loads, result.output.splitlines())}
+    draft = records["european-security-treaty-draft.rus.proposal"]
+    assert (draft["event"], draft["mode"], draft["date"]) == ("appeal", "proposal", "2008-06-05")
+    assert draft["context"] == ["hypothetical", "draft"] and draft["actors"] == ["RUS"]
+    accusation = records["inf-1987.usa.alleged-violation.2014"]
+    assert (accusation["event"], accusation["recipients"]) == ("accuse", ["RUS"])
+    crimea = records["crimea-accession-treaty-2014.rus.annexation.crimea"]
+    assert crimea["event"] == "coerce" and crimea["cite_info"]["title"]
+    astana = records["astana-declaration-2010.osce.adoption"]
+    assert astana["date_edtf"] == "[2010-12-02,2010-12-03]" and astana["date"] == "2010-12-02"
+    refused = runner("export", "status", "--as-of", "2024", "--format", "plover")
+    assert refused.exit_code == 2 and "plover is a format of the acts export" in refused.output
