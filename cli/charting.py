@@ -76,6 +76,12 @@ def chart_command(start, end, instruments, by, out, known_at, read_only, store) 
             ledger.entries(), first, last, instruments or DEFAULT_INSTRUMENTS,
             by_actor_of=instruments[0] if by == "actor" else None, known_at=known_at,
         )  # fmt: skip
+    if not spans:
+        raise click.ClickException(
+            f"nothing to draw: no status between {start.text} and {end.text}; nothing was written"
+        )
+    if last.year - first.year > 200:
+        raise click.BadParameter("give a range of at most 200 years", param_hint="--to")
     _draw(rows, spans, markers, first, last, out, title=_title(by, instruments, start, end))
     click.echo(f"Chart of {len(rows)} rows, {len(markers)} marked acts, written to {out}.")
 
@@ -89,6 +95,7 @@ def _draw(rows, spans, markers, first, last, out, title) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    matplotlib.rcParams["svg.fonttype"] = "none"
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -116,8 +123,9 @@ def _draw(rows, spans, markers, first, last, out, title) -> None:
     axes.set_yticks(range(len(rows)), rows, fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(mdates.date2num(first), mdates.date2num(last))
-    axes.xaxis.set_major_locator(mdates.YearLocator(base=5))
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    locator = mdates.AutoDateLocator(maxticks=12)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     axes.grid(axis="x", linewidth=0.3)
     axes.set_title(title, fontsize=10)
     handles = [Patch(facecolor=_COLOURS.get(s, "#969696"), label=s) for s in used]
@@ -127,5 +135,7 @@ def _draw(rows, spans, markers, first, last, out, title) -> None:
     axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=5,
                 fontsize=7, frameon=False)  # fmt: skip
     figure.tight_layout()
-    figure.savefig(out, dpi=150)
+    # Reproducible files: no creation date in the metadata, text kept as text in SVG.
+    matplotlib.rcParams["svg.hashsalt"] = "treaty-ledger"
+    figure.savefig(out, dpi=150, bbox_inches="tight", metadata={"Date": None})
     plt.close(figure)

@@ -35,8 +35,9 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
 
     Columns come in a fixed order ("ledger schema export-NAME" is the JSON
     Schema of a row); EDTF dates stay as recorded, beside their earliest and
-    latest days. In CSV, lists are joined with "; ". The JSON document names
-    the as-of day, the known-at moment, the log size and Merkle root.
+    latest days. In CSV, a list is a JSON array (["RUS","USA"]). The JSON
+    document names the as-of day, the known-at moment, the log size and
+    Merkle root, and lists the acts left indeterminate on that day.
     --format plover writes the acts as PLOVER-style event records, one JSON
     object a line (id, date, actors, recipients, event, mode, context such
     as hypothetical for drafts, cite_info).
@@ -52,40 +53,38 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
 
     from ledger.codec import dumps
     from ledger.store import Ledger
-    from projections.exports import ROW_MODELS, SCHEMA_VERSION, export_rows
-    from projections.known import known
+    from projections.exports import ROW_MODELS, export_document
 
     if fmt == "plover" and projection != "acts":
         raise click.BadParameter("plover is a format of the acts export", param_hint="--format")
     with Ledger(store, read_only=read_only) as ledger:
-        entries = list(ledger.entries())
-        moment = known(entries, known_at)
-        rows = export_rows(projection, entries, as_of, known_at)
-        root_hash = ledger.root_hash(moment.position)
-    if fmt == "plover":
-        from projections.plover import plover_records
+        if fmt == "plover":
+            from projections.plover import plover_records
 
-        for record in plover_records(entries, as_of, known_at):
+            ledger.root_hash()  # refuses a log that fails verification
+            records = plover_records(ledger.entries(), as_of, known_at)
+        else:
+            document = export_document(ledger, projection, as_of, known_at)
+    if fmt == "plover":
+        for record in records:
             out.write(dumps(record).decode() + "\n")
-        return
-    data = [row.model_dump(mode="json") for row in rows]
-    if fmt == "json":
-        document = {
-            "export": projection, "schema_version": SCHEMA_VERSION, "as_of": as_of.text,
-            "as_of_day": as_of.day.isoformat(), "known_at": moment.known_at,
-            "position": moment.position, "log_size": moment.position, "root_hash": root_hash,
-            "rows": data,
-        }  # fmt: skip
+    elif fmt == "json":
         out.write(dumps(document, pretty=True).decode() + "\n")
     elif fmt == "ndjson":
-        for item in data:
+        for item in document["rows"]:
             out.write(dumps(item).decode() + "\n")
     else:
         columns = list(ROW_MODELS[projection].model_fields)
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        for item in data:
-            writer.writerow(
-                ["; ".join(v) if isinstance(v, list) else ("" if v is None else v)
-                 for v in (item[c] for c in columns)]
-            )  # fmt: skip
+        for item in document["rows"]:
+            writer.writerow([_cell(item[column]) for column in columns])
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: lists as JSON arrays (unambiguous whatever the text holds), None as empty."""
+    if isinstance(value, list):
+        from ledger.codec import dumps
+
+        return dumps(value).decode()
+    return "" if value is None else value

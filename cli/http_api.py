@@ -17,7 +17,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ledger.actors import check_actor_code
 from ledger.dates import first_day, parse_as_of
@@ -33,12 +36,19 @@ from ledger.record_time import KnownAt, check_not_future, parse_known_at
 from ledger.store import Ledger
 from projections.catalogue import catalogue
 from projections.diff import diff
-from projections.exports import export_rows
+from projections.exports import export_document
 from projections.history import history
 from projections.models import ActorProfile, Catalogue, Diff, History, Replay, Timeline
 from projections.profile import profile
 from projections.replay import replay
 from projections.timeline import timeline
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx and 503 answer."""
+
+    error: str
+
 
 ExportName = Literal["status", "provisions", "acts", "claims", "demands", "violations"]
 AsOfParam = Annotated[str, Query(description="YYYY, YYYY-MM or YYYY-MM-DD (close of its last day)")]
@@ -53,8 +63,26 @@ def create_app(store: str) -> FastAPI:
     app = FastAPI(
         title="Treaty Ledger",
         version="1",
-        description="Read-only projections of an event-sourced ledger of diplomatic acts.",
+        description="Read-only projections of an event-sourced ledger of diplomatic acts. "
+        "Errors: 400 (a value that is not valid), 404 (unknown id, empty store), 422 (a "
+        'missing or malformed parameter), 503 (store unreadable); each with {"error": "..."}.',
+        responses={
+            400: {"model": ErrorBody, "description": "A parameter value that is not valid"},
+            404: {"model": ErrorBody, "description": "An id the ledger does not have"},
+            422: {"model": ErrorBody, "description": "A missing or malformed parameter"},
+            503: {"model": ErrorBody, "description": "The store cannot be read"},
+        },
     )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, err: RequestValidationError) -> JSONResponse:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return JSONResponse(status_code=422, content={"error": f"{where}: {first.get('msg')}"})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(status_code=err.status_code, content={"error": str(err.detail)})
 
     @contextmanager
     def opened() -> Iterator[Ledger]:
@@ -92,13 +120,16 @@ def create_app(store: str) -> FastAPI:
         instrument: str | None = None,
         known_at: KnownAtParam = None,
     ) -> Any:
+        first = first_day(start) if start else None
+        last = parse_as_of(end).day if end else None
+        if first and last and last < first:
+            raise InvalidDate(end, f"'to' is before 'from' ({start})")
         with opened() as ledger:
-            return timeline(
-                ledger.entries(),
-                start=first_day(start) if start else None,
-                end=parse_as_of(end).day if end else None,
-                actor=_actor(actor), instrument=instrument, known_at=_known(known_at),
-            )  # fmt: skip
+            result = timeline(ledger.entries(), start=first, end=last, actor=_actor(actor),
+                              instrument=instrument, known_at=_known(known_at))  # fmt: skip
+            return result.model_copy(
+                update={"log_size": result.position, "root_hash": ledger.root_hash(result.position)}
+            )
 
     @app.get("/instruments", response_model=Catalogue, summary="The instruments recorded")
     def get_instruments() -> Any:
@@ -108,8 +139,7 @@ def create_app(store: str) -> FastAPI:
     @app.get("/exports/{name}", summary="A projection as rows (see 'ledger export')")
     def get_export(name: ExportName, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
         with opened() as ledger:
-            rows = export_rows(name, ledger.entries(), parse_as_of(as_of), _known(known_at))
-        return {"export": name, "rows": [row.model_dump(mode="json") for row in rows]}
+            return export_document(ledger, name, parse_as_of(as_of), _known(known_at))
 
     @app.get("/diff", response_model=Diff, summary="Status changes between two days")
     def get_diff(

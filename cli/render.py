@@ -244,7 +244,7 @@ def profile_lines(result) -> Iterator[str]:
     yield f"{result.actor}: {result.name} ({result.kind}), as of {result.as_of_day}"
     yield f"as known at {result.known_at} (log position {result.position})"
     if result.continued_by:
-        yield f"continued by {result.continued_by}"
+        yield f"continued by {', '.join(result.continued_by)}"
     if result.members is not None:
         yield from _wrapped(f"members ({len(result.members)}): ", result.members)
     yield ""

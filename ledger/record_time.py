@@ -67,7 +67,10 @@ def parse_known_at(value: object) -> KnownAt:
         ) from err
     if instant.tzinfo is None:
         raise InvalidDate(value, "an instant needs a zone: end it with Z for UTC")
-    return KnownAt(value, instant=instant.astimezone(UTC))
+    try:
+        return KnownAt(value, instant=instant.astimezone(UTC))
+    except OverflowError as err:
+        raise InvalidDate(value, "it lies outside years 1 to 9999 in UTC") from err
 
 
 def format_instant(instant: datetime) -> str:

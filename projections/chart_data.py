@@ -20,7 +20,7 @@ from ledger.entries import Entry
 from ledger.errors import UnknownInstrument
 from ledger.model import Act, Instrument
 from ledger.record_time import KnownAt
-from ledger.vocabulary import ActType
+from ledger.vocabulary import ActType, InstrumentStatus
 from projections.known import known, standing
 from projections.order import Phase, happenings
 from projections.state import LedgerState
@@ -77,17 +77,21 @@ def status_spans(
     """
     records = standing(known(entries, known_at).entries)
     present = {r.record.id for r in records if isinstance(r.record, Instrument)}
-    wanted = [by_actor_of] if by_actor_of else list(instruments)
+    wanted = [by_actor_of] if by_actor_of else list(dict.fromkeys(instruments))
     for instrument_id in wanted:
         if instrument_id not in present:
             raise UnknownInstrument(instrument_id)
     state = LedgerState()
-    changes: dict[str, list[tuple[date, str]]] = {}
+    changes: dict[str, list[tuple[date, str | None]]] = {}
     markers: list[Marker] = []
     for happening in happenings(records):
         state.apply(happening)
         day = happening.time.latest
-        for row, status in _statuses(state, wanted, by_actor_of).items():
+        now = _statuses(state, wanted, by_actor_of)
+        for row, history in changes.items():
+            if row not in now and history[-1][1] is not None:
+                history.append((day, None))  # gone: a former state succeeded, or the treaty ended
+        for row, status in now.items():
             history = changes.setdefault(row, [])
             if not history or history[-1][1] != status:
                 history.append((day, status))
@@ -102,7 +106,7 @@ def status_spans(
         for index, (since, status) in enumerate(history):
             until = history[index + 1][0] if index + 1 < len(history) else end
             clipped = (max(since, start), min(until, end))
-            if clipped[0] < clipped[1]:
+            if status is not None and clipped[0] < clipped[1]:
                 spans.append(Span(row, status, *clipped))
     rows = [row for row in (wanted if not by_actor_of else sorted(changes)) if row in changes]
     return rows, spans, markers
@@ -111,8 +115,10 @@ def status_spans(
 def _statuses(state: LedgerState, wanted: list[str], by_actor_of: str | None) -> dict[str, str]:
     if by_actor_of:
         progress = state.instruments.get(by_actor_of)
-        if progress is None:
-            return {}
+        if progress is None or progress.status in (
+            InstrumentStatus.TERMINATED, InstrumentStatus.SUPERSEDED
+        ):  # fmt: skip
+            return {}  # an ended treaty binds no one: its actors' bars stop with it
         return {code: roles.status.value for code, roles in progress.actors.items() if roles.roles}
     return {
         instrument_id: progress.status.value

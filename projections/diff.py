@@ -124,7 +124,7 @@ def _change(key: tuple, old, new, window: list[Act]) -> StatusChange:
     act = _cause(
         window,
         since,
-        lambda a: (a.instrument == first and (second in a.actors or not a.actors or
+        lambda a: (a.instrument == first and (second in a.actors or second in a.recipients or
                    a.type.value == "entry-into-force")) or (a.predecessor and second in a.actors),
         new[0],
     )  # fmt: skip

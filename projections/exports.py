@@ -79,7 +79,7 @@ class ActRow(_Row):
     territory: str | None
     summary: str
     source_titles: list[str]
-    source_urls: list[str]
+    source_urls: list[str]  # aligned with source_titles; "" where a source has no URL
 
 
 class ClaimRow(_Row):
@@ -196,7 +196,7 @@ def _acts(entries, as_of, known_at) -> list[ActRow]:
             territory=act.territory,
             summary=act.summary,
             source_titles=[s.title for s in act.sources],
-            source_urls=[s.url for s in act.sources if s.url],
+            source_urls=[s.url or "" for s in act.sources],
         )  # fmt: skip
         for act in result.acts
         if parse_valid_time(act.date).latest <= as_of.day
@@ -285,3 +285,28 @@ _BUILDERS = {
     "demands": _demands,
     "violations": _violations,
 }
+
+
+def export_document(ledger, name: str, as_of: AsOf, known_at: KnownAt | None = None) -> dict:
+    """The JSON document of an export: provenance, the rows, and the acts left undecided.
+
+    ``indeterminate`` lists the acts whose possible days straddle the as-of
+    day (replay neither applies nor drops them), so a reader can tell "not
+    yet" from "uncertain". ``ledger`` is an open ``ledger.store.Ledger``.
+    """
+    entries = list(ledger.entries())
+    moment = known(entries, known_at)
+    rows = export_rows(name, entries, as_of, known_at)
+    pending = replay(entries, as_of, known_at=known_at).indeterminate
+    return {
+        "export": name,
+        "schema_version": SCHEMA_VERSION,
+        "as_of": as_of.text,
+        "as_of_day": as_of.day.isoformat(),
+        "known_at": moment.known_at,
+        "position": moment.position,
+        "log_size": moment.position,
+        "root_hash": ledger.root_hash(moment.position),
+        "rows": [row.model_dump(mode="json") for row in rows],
+        "indeterminate": [item.model_dump(mode="json") for item in pending],
+    }

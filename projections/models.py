@@ -275,7 +275,7 @@ class ActorProfile(_ReadModel):
     known_at: str
     position: int
     members: list[str] | None
-    continued_by: str | None
+    continued_by: list[str] | None
     instruments: list[ActorInstrument]
     bound_by: list[ProvisionRef]
     in_favour_of: list[ProvisionRef]

@@ -1,12 +1,16 @@
 """PLOVER-style event records of the acts (``ledger export acts --format plover``).
 
 PLOVER (Political Language Ontology for Verifiable Event Records) codes an
-event as: id, date, source actors, recipient actors, event category, mode,
-context and citation. Acts map to the categories this record uses (see
-DOMAIN.md): agree, appeal, demand, reject, accuse, support, coerce, assault,
-statement. The act type is the mode. Context marks a proposal of a draft as
-``hypothetical`` and names the instrument's legal nature; the date is the
-act's earliest possible day, with its EDTF value kept beside it.
+event as: id, date, source actors, recipient actors, event type, mode,
+context and citation. Acts map to PLOVER event types: AGREE (signature,
+consent, entry into force...), REQUEST (a proposal), DEMAND, REJECT
+(rejection), RETREAT (suspension, withdrawal, termination), DISAPPROVE (an
+alleged violation, a doctrinal statement), SUPPORT (recognition), CONCEDE
+(declared self-restraint), COERCE (annexation) and ASSAULT (use of force).
+The act type is the mode. Context marks a proposal or a draft as
+``hypothetical`` and names the instrument's legal nature. ``date`` is the
+day when the act's date is a single day, else null: ``date_earliest`` and
+``date_latest`` bound it and ``date_edtf`` keeps it as recorded, doubt and all.
 """
 
 from __future__ import annotations
@@ -21,28 +25,28 @@ from ledger.vocabulary import ActType, LegalNature
 from projections.known import known, standing
 
 _CATEGORY = {
-    ActType.PROPOSAL: "appeal",
-    ActType.ADOPTION: "agree",
-    ActType.SIGNATURE: "agree",
-    ActType.RATIFICATION: "agree",
-    ActType.ACCEPTANCE: "agree",
-    ActType.APPROVAL: "agree",
-    ActType.ACCESSION: "agree",
-    ActType.SUCCESSION: "agree",
-    ActType.ENTRY_INTO_FORCE: "agree",
-    ActType.SUPERSESSION: "agree",
-    ActType.SUSPENSION: "reject",
-    ActType.WITHDRAWAL: "reject",
-    ActType.DENUNCIATION: "reject",
-    ActType.TERMINATION: "reject",
-    ActType.DEMANDS: "demand",
-    ActType.REJECTION: "reject",
-    ActType.SELF_RESTRAINT: "statement",
-    ActType.ALLEGED_VIOLATION: "accuse",
-    ActType.RECOGNITION: "support",
-    ActType.ANNEXATION: "coerce",
-    ActType.USE_OF_FORCE: "assault",
-    ActType.DOCTRINAL_STATEMENT: "statement",
+    ActType.PROPOSAL: "REQUEST",
+    ActType.ADOPTION: "AGREE",
+    ActType.SIGNATURE: "AGREE",
+    ActType.RATIFICATION: "AGREE",
+    ActType.ACCEPTANCE: "AGREE",
+    ActType.APPROVAL: "AGREE",
+    ActType.ACCESSION: "AGREE",
+    ActType.SUCCESSION: "AGREE",
+    ActType.ENTRY_INTO_FORCE: "AGREE",
+    ActType.SUPERSESSION: "AGREE",
+    ActType.SUSPENSION: "RETREAT",
+    ActType.WITHDRAWAL: "RETREAT",
+    ActType.DENUNCIATION: "RETREAT",
+    ActType.TERMINATION: "RETREAT",
+    ActType.DEMANDS: "DEMAND",
+    ActType.REJECTION: "REJECT",
+    ActType.SELF_RESTRAINT: "CONCEDE",
+    ActType.ALLEGED_VIOLATION: "DISAPPROVE",
+    ActType.RECOGNITION: "SUPPORT",
+    ActType.ANNEXATION: "COERCE",
+    ActType.USE_OF_FORCE: "ASSAULT",
+    ActType.DOCTRINAL_STATEMENT: "DISAPPROVE",
 }
 
 
@@ -67,11 +71,14 @@ def plover_records(
             context.append("hypothetical")
         if legal is not None:
             context.append(legal.value)
-        source = act.sources[0]
+        time = act.valid_time
+        precise = time.is_day and not act.date.endswith(("?", "~", "%"))
         out.append(
             {
                 "id": act.id,
-                "date": act.valid_time.earliest.isoformat(),
+                "date": time.earliest.isoformat() if precise else None,
+                "date_earliest": time.earliest.isoformat(),
+                "date_latest": time.latest.isoformat(),
                 "date_edtf": act.date,
                 "actors": list(act.actors),
                 "recipients": list(act.recipients),
@@ -79,12 +86,9 @@ def plover_records(
                 "mode": act.type.value,
                 "context": context,
                 "instrument": act.instrument,
-                "cite_info": {
-                    "title": source.title,
-                    "publisher": source.publisher,
-                    "date": source.date,
-                    "url": source.url,
-                },  # fmt: skip
+                "cite_info": [
+                    source.model_dump(mode="json", exclude_none=True) for source in act.sources
+                ],
             }
         )
     return out

@@ -69,7 +69,7 @@ def profile(
         ),
         as_of=as_of.text, as_of_day=as_of.day.isoformat(), known_at=result.known_at,
         position=result.position, members=members,
-        continued_by=successions[-1].actors[0] if successions else None,
+        continued_by=sorted({code for act in successions for code in act.actors}) or None,
         instruments=instruments, bound_by=bound_by, in_favour_of=in_favour,
         demands_made=[a.id for a in acts if a.type in issuing and actor in a.actors],
         demands_received=[a.id for a in acts if a.type in issuing and actor in a.recipients],

@@ -84,9 +84,28 @@ def test_bad_parameters_get_a_4xx_with_a_clear_body(client, path, params, status
     assert message in response.json()["error"]
 
 
-def test_missing_or_unknown_parameters_are_4xx(client):
-    assert client.get("/replay").status_code == 422
-    assert client.get("/exports/everything", params={"as_of": "2014"}).status_code == 422
+def test_missing_or_unknown_parameters_are_4xx_with_the_same_body(client):
+    missing = client.get("/replay")
+    assert missing.status_code == 422 and "as_of" in missing.json()["error"]
+    unknown = client.get("/exports/everything", params={"as_of": "2014"})
+    assert unknown.status_code == 422 and "error" in unknown.json()
+    nowhere = client.get("/nowhere")
+    assert nowhere.status_code == 404 and nowhere.json() == {"error": "Not Found"}
+    backwards = client.get("/timeline", params={"from": "2008", "to": "2007"})
+    assert backwards.status_code == 400 and "'to' is before 'from'" in backwards.json()["error"]
+    overflow = client.get(
+        "/replay", params={"as_of": "2014", "known_at": "0001-01-01T00:00:00+01:00"}
+    )
+    assert overflow.status_code == 400 and "outside years 1 to 9999" in overflow.json()["error"]
+
+
+def test_exports_and_timeline_name_the_state_of_the_log(client):
+    document = client.get("/exports/status", params={"as_of": "1996-04-15"}).json()
+    assert document["log_size"] == 168 and len(document["root_hash"]) == 64
+    assert document["schema_version"] == 1 and document["as_of_day"] == "1996-04-15"
+    assert "helsinki-final-act-1975.and.acceptance" in {i["id"] for i in document["indeterminate"]}
+    line = client.get("/timeline", params={"to": "1950"}).json()
+    assert line["log_size"] == 168 and len(line["root_hash"]) == 64
 
 
 def test_a_real_server_on_loopback(store):
