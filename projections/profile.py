@@ -5,7 +5,8 @@ favour (named as beneficiary, or owed to "parties" while it is one); the
 demands it made and received; the violations alleged by and against it.
 An organisation's profile lists its members where the record has them:
 NATO's members are the parties to the North Atlantic Treaty as of the day.
-A former state's profile names the state that continues it.
+A former state's profile names the states that continue it; a successor
+state is owed what was owed to the state it continues.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def profile(
         if isinstance(r.record, Act) and r.record.valid_time.latest <= as_of.day
     ]
     successions = [a for a in acts if a.type is ActType.SUCCESSION and a.predecessor == actor]
+    # Whom this actor continues (the Russian Federation continues the USSR): what was owed
+    # to them is owed to it, as named obligors are read through their successor.
+    continues = {a.predecessor for a in acts if a.type is ActType.SUCCESSION and a.predecessor
+                 and a.instrument is None and actor in a.actors}  # fmt: skip
+    names = {actor} | continues
     instruments, bound_by, in_favour = [], [], []
     for inst in result.instruments:
         mine = [row for row in inst.actors if row.actor == actor]
@@ -53,7 +59,7 @@ def profile(
             if actor in prov.bound:
                 bound_by.append(ref)
             owed = prov.beneficiaries
-            if (isinstance(owed, list) and actor in owed) or (owed == "parties" and party):
+            if (isinstance(owed, list) and names & set(owed)) or (owed == "parties" and party):
                 in_favour.append(ref)
     members = None
     if actor == "NATO":

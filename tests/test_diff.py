@@ -89,6 +89,9 @@ def test_russia_and_the_ussr(invoke):
     ussr = profile(invoke, "SUN", "1990")
     assert ussr["kind"] == "former-state" and ussr["continued_by"] is None
     assert {"inf-1987", "cfe-1990"} <= {item["instrument"] for item in ussr["instruments"]}
+    yalta = {ref["provision"] for ref in profile(invoke, "RUS", "1992")["in_favour_of"]
+             if ref["instrument"] == "yalta-1945"}  # fmt: skip
+    assert yalta  # the three powers' undertakings owed to the USSR are owed to Russia
     after = profile(invoke, "SUN", "1992")
     assert after["continued_by"] == ["RUS"] and after["instruments"] == []
 
