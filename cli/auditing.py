@@ -42,9 +42,12 @@ def history_command(read_only, act_id, instrument, actor, known_at, store, as_js
     if sum(value is not None for value in (act_id, instrument, actor)) != 1:
         raise click.UsageError("give one ACT_ID, or --instrument ID, or --actor CODE")
     with Ledger(store, read_only=read_only) as ledger:
-        ledger.root_hash()  # refuses a log that fails verification
         result = history(
-            ledger.entries(), act_id=act_id, instrument=instrument, actor=actor, known_at=known_at
+            ledger.verified().checked().entries,
+            act_id=act_id,
+            instrument=instrument,
+            actor=actor,
+            known_at=known_at,
         )
     if as_json:
         emit_json(result)
@@ -88,8 +91,7 @@ def explain_command(read_only, as_of, before, after, store, as_json) -> None:
     from projections.explain import explain
 
     with Ledger(store, read_only=read_only) as ledger:
-        ledger.root_hash()  # refuses a log that fails verification
-        entries = list(ledger.entries())
+        entries = ledger.verified().checked().entries
     if after is None:
         from ledger.record_time import KnownAt
 
@@ -120,8 +122,7 @@ def export_log_command(out, read_only, store) -> None:
     from ledger.store import Ledger
 
     with Ledger(store, read_only=read_only) as ledger:
-        ledger.root_hash()  # refuses a log that fails verification: never launder tampering
-        for entry in ledger.entries():
+        for entry in ledger.verified().checked().entries:  # never export a tampered log
             out.write(dumps(entry_data(entry)) + b"\n")
 
 

@@ -73,7 +73,7 @@ def chart_command(start, end, instruments, by, out, known_at, read_only, store) 
         raise click.UsageError("--by actor needs exactly one --instrument")
     with Ledger(store, read_only=read_only) as ledger:
         rows, spans, markers = status_spans(
-            ledger.entries(), first, last, instruments or DEFAULT_INSTRUMENTS,
+            ledger.verified().checked().entries, first, last, instruments or DEFAULT_INSTRUMENTS,
             by_actor_of=instruments[0] if by == "actor" else None, known_at=known_at,
         )  # fmt: skip
     if not spans:

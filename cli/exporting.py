@@ -58,13 +58,13 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
     if fmt == "plover" and projection != "acts":
         raise click.BadParameter("plover is a format of the acts export", param_hint="--format")
     with Ledger(store, read_only=read_only) as ledger:
-        if fmt == "plover":
-            from projections.plover import plover_records
+        log = ledger.verified()
+    if fmt == "plover":
+        from projections.plover import plover_records
 
-            ledger.root_hash()  # refuses a log that fails verification
-            records = plover_records(ledger.entries(), as_of, known_at)
-        else:
-            document = export_document(ledger, projection, as_of, known_at)
+        records = plover_records(log.checked().entries, as_of, known_at)
+    else:
+        document = export_document(log, projection, as_of, known_at)
     if fmt == "plover":
         for record in records:
             out.write(dumps(record).decode() + "\n")

@@ -11,8 +11,6 @@ be read. Like the command line, it never writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -24,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ledger.actors import check_actor_code
 from ledger.dates import first_day, parse_as_of
+from ledger.entries import VerifiedLog
 from ledger.errors import (
     EmptyStore,
     InvalidDate,
@@ -84,10 +83,10 @@ def create_app(store: str) -> FastAPI:
     async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(status_code=err.status_code, content={"error": str(err.detail)})
 
-    @contextmanager
-    def opened() -> Iterator[Ledger]:
+    def read() -> VerifiedLog:
+        """The log read once, read-only; see ``VerifiedLog.root_hash``."""
         with Ledger(store, read_only=True) as ledger:
-            yield ledger
+            return ledger.verified()
 
     @app.exception_handler(LedgerError)
     async def ledger_error(request: Request, err: LedgerError) -> JSONResponse:
@@ -105,12 +104,10 @@ def create_app(store: str) -> FastAPI:
         instrument: str | None = None,
         actor: str | None = None,
     ) -> Any:
-        with opened() as ledger:
-            result = replay(ledger.entries(), parse_as_of(as_of), known_at=_known(known_at),
-                            instrument=instrument, actor=_actor(actor))  # fmt: skip
-            return result.model_copy(
-                update={"log_size": result.position, "root_hash": ledger.root_hash(result.position)}
-            )
+        log = read()
+        result = replay(log.entries, parse_as_of(as_of), known_at=_known(known_at),
+                        instrument=instrument, actor=_actor(actor))  # fmt: skip
+        return _with_root(result, log)
 
     @app.get("/timeline", response_model=Timeline, summary="Acts in valid-time order")
     def get_timeline(
@@ -124,22 +121,18 @@ def create_app(store: str) -> FastAPI:
         last = parse_as_of(end).day if end else None
         if first and last and last < first:
             raise InvalidDate(end, f"'to' is before 'from' ({start})")
-        with opened() as ledger:
-            result = timeline(ledger.entries(), start=first, end=last, actor=_actor(actor),
-                              instrument=instrument, known_at=_known(known_at))  # fmt: skip
-            return result.model_copy(
-                update={"log_size": result.position, "root_hash": ledger.root_hash(result.position)}
-            )
+        log = read()
+        result = timeline(log.entries, start=first, end=last, actor=_actor(actor),
+                          instrument=instrument, known_at=_known(known_at))  # fmt: skip
+        return _with_root(result, log)
 
     @app.get("/instruments", response_model=Catalogue, summary="The instruments recorded")
     def get_instruments() -> Any:
-        with opened() as ledger:
-            return catalogue(ledger.entries())
+        return catalogue(read().checked().entries)
 
     @app.get("/exports/{name}", summary="A projection as rows (see 'ledger export')")
     def get_export(name: ExportName, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
-        with opened() as ledger:
-            return export_document(ledger, name, parse_as_of(as_of), _known(known_at))
+        return export_document(read(), name, parse_as_of(as_of), _known(known_at))
 
     @app.get("/diff", response_model=Diff, summary="Status changes between two days")
     def get_diff(
@@ -150,18 +143,15 @@ def create_app(store: str) -> FastAPI:
         first, last = parse_as_of(start), parse_as_of(end)
         if last.day <= first.day:
             raise InvalidDate(end, f"'to' must be after 'from' ({start})")
-        with opened() as ledger:
-            return diff(ledger.entries(), first, last, _known(known_at))
+        return diff(read().checked().entries, first, last, _known(known_at))
 
     @app.get("/actors/{code}", response_model=ActorProfile, summary="One actor's profile")
     def get_actor(code: str, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
-        with opened() as ledger:
-            return profile(ledger.entries(), _actor(code), parse_as_of(as_of), _known(known_at))
+        return profile(read().checked().entries, _actor(code), parse_as_of(as_of), _known(known_at))
 
     @app.get("/acts/{act_id}/history", response_model=History, summary="Every version of an act")
     def get_history(act_id: str, known_at: KnownAtParam = None) -> Any:
-        with opened() as ledger:
-            return history(ledger.entries(), act_id=act_id, known_at=_known(known_at))
+        return history(read().checked().entries, act_id=act_id, known_at=_known(known_at))
 
     return app
 
@@ -177,3 +167,10 @@ def _known(value: str | None) -> KnownAt | None:
 def _actor(code: str | None) -> str | None:
     """A checked actor code; a bad one is an InvalidActorCode (400)."""
     return None if code is None else check_actor_code(code)
+
+
+def _with_root(result: Any, log: VerifiedLog) -> Any:
+    """Name the log size and Merkle root the result was computed from."""
+    return result.model_copy(
+        update={"log_size": result.position, "root_hash": log.root_hash(result.position)}
+    )

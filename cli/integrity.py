@@ -105,8 +105,9 @@ def checkpoint_command(out, key, read_only, store) -> None:
 
     with Ledger(store, read_only=read_only) as ledger:
         size = ledger.log_size
-        root_hash = ledger.root_hash()
-        last = list(ledger.entries())[-1] if size else None
+        log = ledger.verified()
+        root_hash = log.root_hash()
+        last = log.entries[-1] if size else None
     checkpoint = Checkpoint(
         tree_size=size,
         root_hash=root_hash,
@@ -266,8 +267,7 @@ def check_command(read_only, store, as_json) -> None:
     from projections.check import check
 
     with Ledger(store, read_only=read_only) as ledger:
-        ledger.root_hash()  # refuses a log that fails verification
-        report = check(ledger.entries())
+        report = check(ledger.verified().checked().entries)
     if as_json:
         emit_json(report)
     else:

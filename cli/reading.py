@@ -52,10 +52,9 @@ def replay_command(
     from projections.replay import replay
 
     with Ledger(store, read_only=read_only) as ledger:
-        result = replay(
-            ledger.entries(), as_of, known_at=known_at, instrument=instrument, actor=actor
-        )
-        result = _with_root(result, ledger)
+        log = ledger.verified()
+    result = replay(log.entries, as_of, known_at=known_at, instrument=instrument, actor=actor)
+    result = _with_root(result, log)
     if as_json:
         emit_json(result)
     else:
@@ -99,15 +98,16 @@ def timeline_command(
             f"--to {end.text} is before --from {start.text}", param_hint="--to"
         )
     with Ledger(store, read_only=read_only) as ledger:
-        result = timeline(
-            ledger.entries(),
-            start=first,
-            end=last,
-            actor=actor,
-            instrument=instrument,
-            known_at=known_at,
-        )
-        result = _with_root(result, ledger)
+        log = ledger.verified()
+    result = timeline(
+        log.entries,
+        start=first,
+        end=last,
+        actor=actor,
+        instrument=instrument,
+        known_at=known_at,
+    )
+    result = _with_root(result, log)
     if as_json:
         emit_json(result)
     else:
@@ -131,8 +131,7 @@ def instruments_command(read_only, store: str, as_json: bool) -> None:
     from projections.catalogue import catalogue
 
     with Ledger(store, read_only=read_only) as ledger:
-        ledger.root_hash()  # refuses a log that fails verification
-        result = catalogue(ledger.entries())
+        result = catalogue(ledger.verified().checked().entries)
     if as_json:
         emit_json(result)
         return
@@ -143,10 +142,10 @@ def instruments_command(read_only, store: str, as_json: bool) -> None:
             click.echo(f"{'':<{width}}    provision {provision}")
 
 
-def _with_root(result, ledger):
-    """Name the log size and Merkle root the result was computed from."""
+def _with_root(result, log):
+    """Name the log size and Merkle root (from a ``VerifiedLog``) the result was computed from."""
     return result.model_copy(
-        update={"log_size": result.position, "root_hash": ledger.root_hash(result.position)}
+        update={"log_size": result.position, "root_hash": log.root_hash(result.position)}
     )
 
 
@@ -190,7 +189,7 @@ def diff_command(start, end, known_at, read_only, store, as_json) -> None:
             f"--to {end.text} is not after --from {start.text}", param_hint="--to"
         )
     with Ledger(store, read_only=read_only) as ledger:
-        result = diff(ledger.entries(), start, end, known_at)
+        result = diff(ledger.verified().checked().entries, start, end, known_at)
     if as_json:
         emit_json(result)
     else:
@@ -221,7 +220,7 @@ def actor_command(code, as_of, known_at, read_only, store, as_json) -> None:
     from projections.profile import profile
 
     with Ledger(store, read_only=read_only) as ledger:
-        result = profile(ledger.entries(), code, as_of, known_at)
+        result = profile(ledger.verified().checked().entries, code, as_of, known_at)
     if as_json:
         emit_json(result)
     else:

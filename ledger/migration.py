@@ -31,12 +31,12 @@ def migrate(
             target holds entries that are not the source's first entries, or
             a store refused a read or write.
     """
-    source.root_hash()  # refuses a source that fails verification: never launder tampering
+    entries = source.verified().checked().entries  # never launder a tampered log
     present = target.log_size
     theirs = list(target.entries()) if present else []
     copied = 0
     batch = []
-    for index, entry in enumerate(source.entries()):
+    for index, entry in enumerate(entries):
         if index < present:
             if entry_data(entry) != entry_data(theirs[index]):
                 raise StoreError(
@@ -49,7 +49,7 @@ def migrate(
             copied += len(target.append_log(batch))
             batch = []
             progress(present + copied)
-    if present > source.log_size:
+    if present > len(entries):
         raise StoreError("the target holds more entries than the source; it is not a copy of it")
     if batch:
         copied += len(target.append_log(batch))

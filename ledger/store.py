@@ -30,12 +30,11 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment, TopicError
 
 from ledger.codec import OrjsonTranscoder
-from ledger.entries import Action, Entry
+from ledger.entries import Action, Entry, VerifiedLog
 from ledger.errors import EmptyStore, StoreBusy, StoreError, WriteConflict
 from ledger.events import Corrected, Recorded, Retracted
 from ledger.integrity import StoredRow, entry_hash, verify_rows
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
-from ledger.merkle import root
 from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
 from ledger.pg_location import check_postgres, is_postgres, parse_postgres
 from ledger.record_time import format_instant
@@ -380,26 +379,34 @@ class Ledger:
                 return recorder.select_hashes()
         return {row.position: entry_hash(row) for row in self.rows()}
 
-    def root_hash(self, upto: int | None = None) -> str:
-        """The RFC 9162 Merkle root (hex) of the first ``upto`` entries (all when None).
+    def verified(self) -> VerifiedLog:
+        """Read the log once: every entry, checked against the hash recorded when appended.
 
-        Computed from the entries' content, after checking each against the
-        hash recorded when it was appended, so that a root is never named for
-        a log that was altered.
-
-        Raises:
-            StoreError: the entries up to ``upto`` fail verification (naming
-                the first failing position and its kind).
+        Use its ``root_hash(upto)`` to name the Merkle root of what a result
+        was computed from; it refuses a log whose entries fail verification.
         """
-        rows = list(self.rows())
+        notifications = list(self._notifications())
+        rows = [
+            StoredRow(n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
+            for n in notifications
+        ]
         leaves, failure = verify_rows(rows, self.recorded_hashes())
-        limit = len(rows) if upto is None else upto
-        if failure is not None and failure.position <= limit:
-            raise StoreError(
+        message = ""
+        if failure is not None:
+            message = (
                 f"the log of {_shown(self.location)} fails verification at position "
                 f"{failure.position} ({failure.kind}: {failure.detail}); run 'ledger verify'"
             )
-        return root(leaves[:limit]).hex()
+        entries = [self._decoded(rank, n) for rank, n in enumerate(notifications, start=1)]
+        return VerifiedLog(entries, leaves, message, failure.position if failure else None)
+
+    def root_hash(self, upto: int | None = None) -> str:
+        """The RFC 9162 Merkle root (hex) of the first ``upto`` entries, from their content.
+
+        Raises:
+            StoreError: the entries up to ``upto`` fail verification.
+        """
+        return self.verified().root_hash(upto)
 
     def _decoded(self, position: int, stored) -> Entry:
         """Decode one stored event; a damaged one is a :class:`StoreError`, not a crash."""

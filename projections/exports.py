@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict
 
 from ledger.dates import AsOf, parse_valid_time
-from ledger.entries import Entry
+from ledger.entries import Entry, VerifiedLog
 from ledger.model import Act, Instrument
 from ledger.record_time import KnownAt
 from ledger.vocabulary import ActType, LegalNature, ProvisionType
@@ -287,14 +287,19 @@ _BUILDERS = {
 }
 
 
-def export_document(ledger, name: str, as_of: AsOf, known_at: KnownAt | None = None) -> dict:
+def export_document(
+    log: VerifiedLog, name: str, as_of: AsOf, known_at: KnownAt | None = None
+) -> dict:
     """The JSON document of an export: provenance, the rows, and the acts left undecided.
 
     ``indeterminate`` lists the acts whose possible days straddle the as-of
     day (replay neither applies nor drops them), so a reader can tell "not
-    yet" from "uncertain". ``ledger`` is an open ``ledger.store.Ledger``.
+    yet" from "uncertain".
+
+    Raises:
+        StoreError: the entries it is computed from fail verification.
     """
-    entries = list(ledger.entries())
+    entries = log.entries
     moment = known(entries, known_at)
     rows = export_rows(name, entries, as_of, known_at)
     pending = replay(entries, as_of, known_at=known_at).indeterminate
@@ -306,7 +311,7 @@ def export_document(ledger, name: str, as_of: AsOf, known_at: KnownAt | None = N
         "known_at": moment.known_at,
         "position": moment.position,
         "log_size": moment.position,
-        "root_hash": ledger.root_hash(moment.position),
+        "root_hash": log.root_hash(moment.position),
         "rows": [row.model_dump(mode="json") for row in rows],
         "indeterminate": [item.model_dump(mode="json") for item in pending],
     }
