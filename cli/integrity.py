@@ -227,10 +227,11 @@ def verify_proof_command(proof_file, public_key, as_json) -> None:
     try:
         bundle = ProofBundle.model_validate(_read_json(proof_file))
     except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        field = ".".join(str(part) for part in first["loc"]) or "file"
+        from ledger.model import first_problem
+
+        field, message = first_problem(err, "file")
         raise InvalidCheckpoint(
-            f"{proof_file}: not a proof file (field {field!r}: {first['msg']})"
+            f"{proof_file}: not a proof file (field {field!r}: {message})"
         ) from err
     result = check_proof(bundle, _trusted(public_key))
     if as_json:

@@ -31,9 +31,9 @@ def _source(title, publisher, date, url):
     try:
         return Source.model_validate(given)
     except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        field = ".".join(str(part) for part in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
+        from ledger.model import first_problem
+
+        field, message = first_problem(err)
         raise InvalidRecord("--source", None, f"source_{field}", message) from err
 
 

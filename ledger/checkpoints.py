@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ledger.errors import LedgerError
+from ledger.model import first_problem
 
 FORMAT = "treaty-ledger-checkpoint/1"
 
@@ -58,11 +59,8 @@ def parse_checkpoint(data: object, where: str) -> Checkpoint:
     try:
         return Checkpoint.model_validate(data)
     except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        field = ".".join(str(part) for part in first["loc"]) or "checkpoint"
-        raise InvalidCheckpoint(
-            f"{where}: not a checkpoint (field {field!r}: {first['msg']})"
-        ) from err
+        field, message = first_problem(err, "checkpoint")
+        raise InvalidCheckpoint(f"{where}: not a checkpoint (field {field!r}: {message})") from err
 
 
 def new_key() -> tuple[bytes, str]:

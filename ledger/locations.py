@@ -7,25 +7,14 @@ library does anything to it.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
 from ledger.errors import EmptyStore, StoreError
 
-DEFAULT_STORE = "ledger.db"
 MEMORY = ":memory:"
 MARKER_TABLE = "treaty_ledger"
 FORMAT = "treaty-ledger/1"
-
-
-def resolve_location(given: str | None) -> str:
-    """Return the store to use: ``given``, else ``$LEDGER_STORE``, else ``ledger.db``.
-
-    A location is a SQLite file path (relative to the working directory) or
-    ``:memory:`` for a store that lives as long as the process.
-    """
-    return given or os.environ.get("LEDGER_STORE") or DEFAULT_STORE
 
 
 def check_sqlite_file(location: str, *, create: bool) -> bool:

@@ -20,6 +20,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     TypeAdapter,
+    ValidationError,
     model_validator,
 )
 
@@ -192,6 +193,13 @@ class Act(_Frozen):
 Record = Annotated[Instrument | Act, Field(discriminator="record")]
 RECORD_ADAPTER: TypeAdapter[Instrument | Act] = TypeAdapter(Record)
 """Validates one record (an instrument or an act) from JSON text or a dict."""
+
+
+def first_problem(err: ValidationError, default: str = "value") -> tuple[str, str]:
+    """The first problem of a pydantic validation error: (dotted field path, message)."""
+    first = err.errors(include_url=False)[0]
+    field = ".".join(str(part) for part in first["loc"]) or default
+    return field, first["msg"].removeprefix("Value error, ")
 
 
 def record_content(record: Instrument | Act) -> dict:
