@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cli.queries import replay_query, timeline_query
 from ledger.actors import check_actor_code
 from ledger.dates import first_day, parse_as_of
 from ledger.entries import VerifiedLog
@@ -39,8 +40,6 @@ from projections.exports import export_document
 from projections.history import history
 from projections.models import ActorProfile, Catalogue, Diff, History, Replay, Timeline
 from projections.profile import profile
-from projections.replay import replay
-from projections.timeline import timeline
 
 
 class ErrorBody(BaseModel):
@@ -104,10 +103,9 @@ def create_app(store: str) -> FastAPI:
         instrument: str | None = None,
         actor: str | None = None,
     ) -> Any:
-        log = read()
-        result = replay(log.entries, parse_as_of(as_of), known_at=_known(known_at),
-                        instrument=instrument, actor=_actor(actor))  # fmt: skip
-        return _with_root(result, log)
+        day, moment, code = parse_as_of(as_of), _known(known_at), _actor(actor)
+        with Ledger(store, read_only=True) as ledger:
+            return replay_query(ledger, day, known_at=moment, instrument=instrument, actor=code)
 
     @app.get("/timeline", response_model=Timeline, summary="Acts in valid-time order")
     def get_timeline(
@@ -121,10 +119,11 @@ def create_app(store: str) -> FastAPI:
         last = parse_as_of(end).day if end else None
         if first and last and last < first:
             raise InvalidDate(end, f"'to' is before 'from' ({start})")
-        log = read()
-        result = timeline(log.entries, start=first, end=last, actor=_actor(actor),
-                          instrument=instrument, known_at=_known(known_at))  # fmt: skip
-        return _with_root(result, log)
+        moment, code = _known(known_at), _actor(actor)
+        with Ledger(store, read_only=True) as ledger:
+            return timeline_query(
+                ledger, start=first, end=last, actor=code, instrument=instrument, known_at=moment
+            )
 
     @app.get("/instruments", response_model=Catalogue, summary="The instruments recorded")
     def get_instruments() -> Any:
@@ -167,10 +166,3 @@ def _known(value: str | None) -> KnownAt | None:
 def _actor(code: str | None) -> str | None:
     """A checked actor code; a bad one is an InvalidActorCode (400)."""
     return None if code is None else check_actor_code(code)
-
-
-def _with_root(result: Any, log: VerifiedLog) -> Any:
-    """Name the log size and Merkle root the result was computed from."""
-    return result.model_copy(
-        update={"log_size": result.position, "root_hash": log.root_hash(result.position)}
-    )

@@ -47,14 +47,16 @@ def replay_command(
       ledger replay --as-of 2020-12 --actor USA --json
       ledger replay --as-of 2022-10-01 --known-at @160
     """
+    from cli.progress import progress_bar
+    from cli.queries import replay_query
     from cli.render import emit_json, replay_lines
     from ledger.store import Ledger
-    from projections.replay import replay
 
-    with Ledger(store, read_only=read_only) as ledger:
-        log = ledger.verified()
-    result = replay(log.entries, as_of, known_at=known_at, instrument=instrument, actor=actor)
-    result = _with_root(result, log)
+    with Ledger(store, read_only=read_only) as ledger, progress_bar("Replaying") as progress:
+        result = replay_query(
+            ledger, as_of, known_at=known_at, instrument=instrument, actor=actor,
+            progress=progress,
+        )  # fmt: skip
     if as_json:
         emit_json(result)
     else:
@@ -86,10 +88,10 @@ def timeline_command(
       ledger timeline --instrument open-skies-1992
       ledger timeline --actor RUS --from 2007 --json
     """
+    from cli.queries import timeline_query
     from cli.render import emit_json, timeline_lines
     from ledger.dates import first_day
     from ledger.store import Ledger
-    from projections.timeline import timeline
 
     first = first_day(start.text) if start else None
     last = end.day if end else None
@@ -98,16 +100,9 @@ def timeline_command(
             f"--to {end.text} is before --from {start.text}", param_hint="--to"
         )
     with Ledger(store, read_only=read_only) as ledger:
-        log = ledger.verified()
-    result = timeline(
-        log.entries,
-        start=first,
-        end=last,
-        actor=actor,
-        instrument=instrument,
-        known_at=known_at,
-    )
-    result = _with_root(result, log)
+        result = timeline_query(
+            ledger, start=first, end=last, actor=actor, instrument=instrument, known_at=known_at
+        )
     if as_json:
         emit_json(result)
     else:
@@ -140,13 +135,6 @@ def instruments_command(read_only, store: str, as_json: bool) -> None:
         click.echo(f"{item.id:<{width}}  {item.legal_nature:<10}  {item.title}")
         for provision in item.provisions:
             click.echo(f"{'':<{width}}    provision {provision}")
-
-
-def _with_root(result, log):
-    """Name the log size and Merkle root (from a ``VerifiedLog``) the result was computed from."""
-    return result.model_copy(
-        update={"log_size": result.position, "root_hash": log.root_hash(result.position)}
-    )
 
 
 @click.command("diff")

@@ -7,6 +7,16 @@ time, author and content). Its position is not part of the leaf: it is the
 leaf's place in the Merkle tree (RFC 9162), so that a moved entry shows as
 moved rather than as changed. The leaf hash is ``SHA-256(0x00 || leaf)``.
 
+Computing JCS in pure Python is slow, so the hash of an entry the ledger
+writes is computed from its stored bytes instead (:func:`new_entry_hash`):
+the codec stores state as compact JSON with sorted keys, which for the values
+a record can hold (strings, integers, booleans, null, arrays, objects with
+ASCII keys; no floats) is byte for byte its JCS form, and the envelope around
+it is written in JCS order. A test holds this against the ``rfc8785``
+package. Verification takes the fast hash when it matches the one recorded
+(a match of SHA-256 digests proves the bytes are the same) and falls back to
+the exact JCS hash when it does not.
+
 The ledger writes each leaf hash into a side table in the same transaction
 as the entry; verification recomputes every hash from the stored entries and
 compares, then checks checkpoints (``ledger.checkpoints``) by consistency
@@ -22,7 +32,7 @@ from enum import StrEnum
 
 import rfc8785
 
-from ledger.codec import loads
+from ledger.codec import dumps, loads
 from ledger.merkle import leaf_hash
 
 
@@ -74,8 +84,36 @@ def leaf_data(row: StoredRow) -> bytes:
 
 
 def entry_hash(row: StoredRow) -> bytes:
-    """Return the RFC 9162 leaf hash of a stored entry."""
+    """Return the RFC 9162 leaf hash of a stored entry (of its RFC 8785 bytes).
+
+    Raises:
+        ValueError: the stored state is not JSON (a damaged entry).
+    """
     return leaf_hash(leaf_data(row))
+
+
+def new_entry_hash(row: StoredRow) -> bytes:
+    """Return the leaf hash of an entry the ledger is about to store, from its stored bytes.
+
+    Equal to :func:`entry_hash` for state written by ``ledger.codec`` from
+    record content (see the module docstring), at a fraction of the cost.
+    """
+    return leaf_hash(
+        b'{"originator_id":%s,"originator_version":%d,"state":%s,"topic":%s}'
+        % (dumps(row.originator_id), row.originator_version, row.state, dumps(row.topic))
+    )
+
+
+def checked_hash(row: StoredRow, recorded: bytes | None) -> bytes:
+    """Return the entry's leaf hash, computed the fast way when it matches ``recorded``.
+
+    Raises:
+        ValueError: the stored state is not JSON (a damaged entry).
+    """
+    if not isinstance(row.state, bytes):  # not as the ledger stores state: altered
+        return entry_hash(row)
+    digest = new_entry_hash(row)
+    return digest if digest == recorded else entry_hash(row)
 
 
 def verify_rows(
@@ -104,11 +142,11 @@ def verify_rows(
     for rank, row in enumerate(rows, start=1):
         if first_gone is not None and rank >= first_gone:
             break
+        known = recorded.get(row.position)
         try:
-            digest = entry_hash(row)
+            digest = checked_hash(row, known)
         except ValueError:
             return leaves, Failure(rank, FailureKind.ALTERED, "the stored entry is not JSON")
-        known = recorded.get(row.position)
         if known is None:
             return leaves, Failure(
                 rank,

@@ -10,7 +10,7 @@ are 0-based (leaf ``i`` is log position ``i + 1``). Pure functions, no I/O.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 """The hash of an empty tree (RFC 9162 section 2.1.1)."""
@@ -39,20 +39,45 @@ def root(leaves: Sequence[bytes]) -> bytes:
 
     Computed bottom-up in O(n) hashes; equal to the recursive definition.
     """
-    if not leaves:
-        return EMPTY_ROOT
-    # Fold complete subtrees left to right, keeping one stack entry per
-    # power of two (the binary-counter construction of the RFC's tree).
-    stack: list[tuple[int, bytes]] = []
+    return frontier_root(extend_frontier([], 0, leaves))
+
+
+def _subtree_sizes(size: int) -> list[int]:
+    """The sizes of the complete subtrees a tree of ``size`` leaves folds into, largest first."""
+    return [1 << bit for bit in range(size.bit_length() - 1, -1, -1) if size >> bit & 1]
+
+
+def extend_frontier(frontier: Sequence[bytes], size: int, leaves: Iterable[bytes]) -> list[bytes]:
+    """Append leaf hashes to a tree given by its frontier; return the new frontier.
+
+    The frontier of a tree of ``size`` leaves is the hashes of its complete
+    subtrees, one per set bit of ``size``, largest (leftmost) first: the
+    binary-counter construction of the RFC's left-balanced tree. It is all
+    that is needed to append leaves and to name the root, so the ledger
+    keeps it beside each tree head instead of rereading every leaf.
+
+    Raises:
+        ValueError: ``frontier`` does not have one hash per set bit of ``size``.
+    """
+    sizes = _subtree_sizes(size)
+    if len(sizes) != len(frontier):
+        raise ValueError(f"a tree of {size} leaves has {len(sizes)} subtrees, not {len(frontier)}")
+    stack = list(zip(sizes, frontier, strict=True))
     for leaf in leaves:
-        size, digest = 1, leaf
-        while stack and stack[-1][0] == size:
-            left_size, left = stack.pop()
-            size, digest = left_size + size, node_hash(left, digest)
-        stack.append((size, digest))
-    size, digest = stack.pop()
-    while stack:
-        _, left = stack.pop()
+        width, digest = 1, leaf
+        while stack and stack[-1][0] == width:
+            left_width, left = stack.pop()
+            width, digest = left_width + width, node_hash(left, digest)
+        stack.append((width, digest))
+    return [digest for _, digest in stack]
+
+
+def frontier_root(frontier: Sequence[bytes]) -> bytes:
+    """Return the root (MTH) of the tree whose frontier is given (see :func:`extend_frontier`)."""
+    if not frontier:
+        return EMPTY_ROOT
+    digest = frontier[-1]
+    for left in reversed(frontier[:-1]):
         digest = node_hash(left, digest)
     return digest
 

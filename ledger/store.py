@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     OperationalError,
     PersistenceError,
+    StoredEvent,
     Transcoder,
 )
 from eventsourcing.utils import Environment, TopicError
@@ -33,7 +34,8 @@ from ledger.codec import OrjsonTranscoder
 from ledger.entries import Action, Entry, VerifiedLog
 from ledger.errors import EmptyStore, StoreBusy, StoreError, WriteConflict
 from ledger.events import Corrected, Recorded, Retracted
-from ledger.integrity import StoredRow, entry_hash, verify_rows
+from ledger.indexed_reads import IndexedReads
+from ledger.integrity import StoredRow, checked_hash, entry_hash, verify_rows
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
 from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
 from ledger.pg_location import check_postgres, is_postgres, parse_postgres
@@ -43,6 +45,7 @@ from ledger.redaction import redact
 
 _PAGE = 1000
 _RESTAMPS = 20
+_INDEXING = (HashingSQLiteRecorder, HashingPostgresRecorder)
 _ACTIONS = {Recorded: Action.RECORD, Corrected: Action.CORRECT, Retracted: Action.RETRACT}
 
 
@@ -158,6 +161,61 @@ class Ledger:
         if not create and self.log_size == 0:
             self.close()
             raise EmptyStore(location)
+        if create and isinstance(self._app.recorder, _INDEXING):
+            self._complete_index()
+
+    def _complete_index(self) -> None:
+        """Write the side tables of a ledger made before they existed (once, on a write open)."""
+        recorder = self._app.recorder
+        try:
+            if not recorder.index_is_complete():
+                recorder.rebuild_index()
+        except PersistenceError as err:
+            self.close()
+            raise StoreError(
+                f"cannot index the store {_shown(self.location)} ({err}); nothing was written"
+            ) from err
+
+    def indexed(self) -> IndexedReads | None:
+        """Index-backed reads (``ledger.indexed_reads``), or None when the store has no index.
+
+        An in-memory store has none, nor a ledger written by a version
+        without it and opened read-only; their readers scan the log.
+        """
+        recorder = self._app.recorder
+        if not isinstance(recorder, _INDEXING):
+            return None
+        with self._reading():
+            if not recorder.index_is_complete():
+                return None
+        return IndexedReads(self, recorder.index_reader())
+
+    def checked_entry(self, row: Any) -> Entry:
+        """Decode an entry row of ``ledger.index_queries``, checked against its recorded hash.
+
+        Raises:
+            StoreError: the entry does not hash to what was recorded when it
+                was appended, or cannot be read.
+        """
+        state = row["state"]
+        state = bytes(state) if isinstance(state, memoryview) else state
+        stored = StoredRow(
+            row["notification_id"], row["originator_id"], row["originator_version"],
+            row["topic"], state,
+        )  # fmt: skip
+        recorded = bytes(row["leaf_hash"]) if row["leaf_hash"] is not None else None
+        try:
+            matches = recorded is not None and checked_hash(stored, recorded) == recorded
+        except ValueError:
+            matches = False
+        if not matches:
+            raise StoreError(
+                f"the log of {_shown(self.location)} fails verification at position "
+                f"{row['position']} (altered: the entry does not hash to what was recorded when "
+                "it was appended); run 'ledger verify'"
+            )
+        event = StoredEvent(stored.originator_id, stored.originator_version, stored.topic, state)
+        return self._decoded(row["position"], event)
 
     def __enter__(self) -> Ledger:
         return self

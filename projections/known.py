@@ -28,7 +28,10 @@ class Knowledge:
         known_at: the moment as a UTC instant (``...Z``): the instant given,
             or the record time of the entry at the position given, or the
             record time of the last entry; empty for an empty ledger.
-        position: the highest position among ``entries`` (0 if none).
+        position: the log position of the moment: the number of entries
+            recorded by then (0 if none). For the whole log it is the
+            highest position among ``entries``; an excerpt of the log
+            (``ledger.indexed_reads``) keeps the log's position.
     """
 
     entries: list[Entry]

@@ -59,8 +59,15 @@ def happenings(records: Iterable[Standing]) -> list[Happening]:
         act = item.record
         if not isinstance(act, Act):
             continue
-        found.append(Happening(act.valid_time, act, item.first_position, Phase.NOTICE))
+        found.append(happening(act, item.first_position, effect=False))
         if act.effective is not None:
-            found.append(Happening(act.effective_time, act, item.first_position, Phase.EFFECT))
+            found.append(happening(act, item.first_position, effect=True))
     found.sort(key=lambda happening: happening.key)
     return found
+
+
+def happening(act: Act, first_position: int, effect: bool) -> Happening:
+    """The act's notice (``effect`` False) or effect; ``first_position`` as first recorded."""
+    if effect:
+        return Happening(act.effective_time, act, first_position, Phase.EFFECT)
+    return Happening(act.valid_time, act, first_position, Phase.NOTICE)

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from ledger.dates import AsOf
 from ledger.entries import Entry
 from ledger.errors import UnknownInstrument
-from ledger.model import Instrument, Provision
+from ledger.model import Act, Instrument, Provision
 from ledger.record_time import KnownAt
 from ledger.vocabulary import ActorStatus, InstrumentStatus, LegalNature
-from projections.known import Standing, known, standing
+from projections.known import Knowledge, known, standing
 from projections.models import (
     ActorState,
     Claim,
@@ -37,7 +37,7 @@ from projections.models import (
     ProvisionState,
     Replay,
 )
-from projections.order import happenings
+from projections.order import Happening, happenings
 from projections.state import InstrumentProgress, LedgerState
 
 _OUT_OF_FORCE = frozenset({ActorStatus.SUSPENDED, ActorStatus.WITHDRAWN})
@@ -55,7 +55,9 @@ def replay(
     """Rebuild the state at the close of ``as_of.day`` from the ledger's entries.
 
     Args:
-        entries: every entry of the ledger, in log order.
+        entries: every entry of the ledger, in log order (or, for an
+            ``instrument``, an excerpt holding at least its records and every
+            succession; see :func:`replay_known`).
         as_of: the as-of value; its ``day`` is the last day included.
         known_at: use only the entries recorded at or before this moment
             (``projections.known``); None for everything recorded.
@@ -67,20 +69,78 @@ def replay(
 
     Raises:
         UnknownInstrument: ``instrument`` is not in the ledger (as known then).
-        InvalidDate: ``known_at`` is a position beyond the end of the log.
+        InvalidMoment: ``known_at`` is a position beyond the end of the log.
     """
-    knowledge = known(entries, known_at)
+    return replay_known(known(entries, known_at), as_of, instrument=instrument, actor=actor)
+
+
+def replay_known(
+    knowledge: Knowledge,
+    as_of: AsOf,
+    *,
+    instrument: str | None = None,
+    actor: str | None = None,
+) -> Replay:
+    """Replay what was known (``projections.known``) as :func:`replay` does.
+
+    For one ``instrument``, the knowledge need only hold the entries of that
+    instrument's record, of the acts naming it, and of every succession of
+    states (which moves roles toward every instrument): what the valid-time
+    index selects (``ledger.indexed_reads``).
+
+    Raises:
+        UnknownInstrument: ``instrument`` is not in the knowledge.
+    """
     records = standing(knowledge.entries)
-    instruments = {r.record.id: r.record for r in records if isinstance(r.record, Instrument)}
-    if instrument is not None and instrument not in instruments:
+    instruments = [r.record for r in records if isinstance(r.record, Instrument)]
+    return replay_ordered(
+        instruments,
+        happenings(records),
+        as_of,
+        known_at=knowledge.known_at,
+        position=knowledge.position,
+        instrument=instrument,
+        actor=actor,
+    )
+
+
+def replay_ordered(
+    instruments: Iterable[Instrument],
+    ordered: Iterable[Happening],
+    as_of: AsOf,
+    *,
+    known_at: str,
+    position: int,
+    instrument: str | None = None,
+    actor: str | None = None,
+) -> Replay:
+    """Fold happenings already in valid-time order (``projections.order``) into a replay.
+
+    The streaming form of :func:`replay`: ``ordered`` may be a generator
+    over a whole ledger, read once; only the instruments' state is held.
+    Happenings that may fall only after the as-of day are skipped.
+
+    Args:
+        instruments: the instruments standing at the moment of ``known_at``.
+        ordered: the standing acts' happenings, in valid-time order.
+        known_at, position: the moment and log position the happenings
+            were selected at, as named by ``projections.known``.
+
+    Raises:
+        UnknownInstrument: ``instrument`` is not among ``instruments``.
+    """
+    by_id = {item.id: item for item in instruments}
+    if instrument is not None and instrument not in by_id:
         raise UnknownInstrument(instrument)
     state = LedgerState()
     indeterminate = []
-    for happening in happenings(records):
+    straddling: dict[str, Act] = {}
+    for happening in ordered:
         if happening.time.certainly_on_or_before(as_of.day):
             state.apply(happening)
         elif happening.time.straddles(as_of.day):
             act = happening.act
+            straddling[act.id] = act
             indeterminate.append(
                 Indeterminate(
                     id=act.id,
@@ -91,9 +151,9 @@ def replay(
                 )
             )
     states = [
-        _instrument_state(instruments[iid], progress, state)
+        _instrument_state(by_id[iid], progress, state)
         for iid, progress in state.instruments.items()
-        if progress.status is not None and iid in instruments
+        if progress.status is not None and iid in by_id
     ]
     claims = [
         Claim(territory=territory, claimant=claimant, since=since, act=act_id)
@@ -104,12 +164,12 @@ def replay(
         indeterminate = [i for i in indeterminate if i.instrument == instrument]
         claims = []
     if actor is not None:
-        states, claims, indeterminate = _for_actor(actor, states, claims, indeterminate, records)
+        states, claims, indeterminate = _for_actor(actor, states, claims, indeterminate, straddling)
     return Replay(
         as_of=as_of.text,
         as_of_day=as_of.day.isoformat(),
-        known_at=knowledge.known_at,
-        position=knowledge.position,
+        known_at=known_at,
+        position=position,
         instruments=sorted(states, key=lambda s: s.id),
         claims=claims,
         indeterminate=indeterminate,
@@ -182,7 +242,7 @@ def _for_actor(
     states: list[InstrumentState],
     claims: list[Claim],
     indeterminate: list[Indeterminate],
-    records: list[Standing],
+    acts: dict[str, Act],
 ) -> tuple[list[InstrumentState], list[Claim], list[Indeterminate]]:
     kept = []
     for s in states:
@@ -200,7 +260,6 @@ def _for_actor(
         ]
         if rows or provisions:
             kept.append(s.model_copy(update={"actors": rows, "provisions": provisions}))
-    acts = {r.record.id: r.record for r in records if not isinstance(r.record, Instrument)}
     return (
         kept,
         [c for c in claims if c.claimant == actor],

@@ -14,7 +14,7 @@ from ledger.entries import Entry
 from ledger.errors import UnknownInstrument
 from ledger.model import Act, Instrument
 from ledger.record_time import KnownAt
-from projections.known import known, standing
+from projections.known import Knowledge, known, standing
 from projections.models import Timeline, TimelineAct
 from projections.order import Phase, happenings
 
@@ -43,6 +43,25 @@ def timeline(
         UnknownInstrument: ``instrument`` is not in the ledger.
     """
     knowledge = known(entries, known_at)
+    return timeline_known(knowledge, start=start, end=end, actor=actor, instrument=instrument)
+
+
+def timeline_known(
+    knowledge: Knowledge,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    actor: str | None = None,
+    instrument: str | None = None,
+) -> Timeline:
+    """List what was known (``projections.known``) as :func:`timeline` does.
+
+    The knowledge need only hold the entries of the records the filters
+    can keep (what the valid-time index selects: ``ledger.indexed_reads``).
+
+    Raises:
+        UnknownInstrument: ``instrument`` is not in the knowledge.
+    """
     records = standing(knowledge.entries)
     if instrument is not None and not any(
         isinstance(r.record, Instrument) and r.record.id == instrument for r in records

@@ -15,7 +15,7 @@ from ledger.events import Recorded
 from ledger.importer import append_records
 from ledger.merkle import root
 from ledger.migration import migrate
-from ledger.model import Source
+from ledger.model import Source, record_content
 from ledger.record_time import parse_known_at
 from ledger.records import Submitted
 from ledger.revisions import correct, retract
@@ -137,7 +137,8 @@ def test_read_only_postgres_is_refused_by_the_server(postgres_location):
     with Ledger(postgres_location, read_only=True) as ledger:
         assert ledger.log_size == len(RECORDS)
         # Go around the ledger's own refusal, straight to the server.
-        event = Recorded("act:x", 1, "2027-01-01T00:00:00.000000Z", "t", {})
+        content = record_content(instrument("x"))
+        event = Recorded("instrument:x", 1, "2027-01-01T00:00:00.000000Z", "t", content)
         stored = ledger._app.mapper.to_stored_event(event)
         with pytest.raises(PersistenceError, match="read-only transaction"):
             ledger._app.recorder.insert_events([stored])

@@ -1,0 +1,220 @@
+"""Reads over the valid-time index and tree heads: the SQL both recorders run.
+
+The tables are described in ``ledger.index_rows`` and written by
+``ledger.recorder``. Every query here is answered from an index (never by
+reading the whole log), except :meth:`IndexReader.happening_order`, which
+reads the index rows (not the entries) of the whole log once to put the
+standing acts in valid-time order. Positions are log positions (1-based);
+days are ISO 8601 text; record times are UTC instants in ISO 8601 with ``Z``.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.index_rows import NO_DAY_AFTER, NO_DAY_BEFORE
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one database names the tables and marks parameters.
+
+    Attributes:
+        mark: the parameter marker (``?`` for SQLite, ``%s`` for psycopg).
+        events: the events table; ``event_id`` its notification id column.
+        index, subjects, hashes, heads: the side tables (qualified names).
+    """
+
+    mark: str
+    events: str
+    event_id: str
+    index: str
+    subjects: str
+    hashes: str
+    heads: str
+
+    def sql(self, template: str) -> str:
+        """Fill in table names and parameter markers (``{p}``)."""
+        return template.format(
+            p=self.mark,
+            events=self.events,
+            id=self.event_id,
+            index=self.index,
+            subjects=self.subjects,
+            hashes=self.hashes,
+            heads=self.heads,
+        )
+
+
+@dataclass(frozen=True)
+class HappeningOrder:
+    """The standing acts' happenings in valid-time order, compactly (one item per happening).
+
+    Attributes:
+        ids: notification ids of the entries holding each act as it stands.
+        first_positions: the log position at which each act was first recorded.
+        effects: 1 where the happening is the act's effect, 0 for its notice.
+    """
+
+    ids: array
+    first_positions: array
+    effects: bytearray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+Run = Callable[[str, Sequence[Any]], list[Any]]
+"""Runs one query with parameters in a read transaction; returns its rows (mapping by name)."""
+
+_ENTRY_COLUMNS = (
+    "v.position, v.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
+    "h.leaf_hash"
+)
+_ORDER_BY_VALID_TIME = """
+WITH latest AS (
+    SELECT record_key, MIN(position) AS first, MAX(position) AS last
+    FROM {index} WHERE position <= {p} GROUP BY record_key
+), standing AS (
+    SELECT v.notification_id AS nid, l.first AS first, v.earliest, v.latest,
+           v.effective_earliest, v.effective_latest, v.sequence
+    FROM latest l JOIN {index} v ON v.position = l.last
+    WHERE v.action <> 'retract' AND v.earliest IS NOT NULL
+)
+SELECT nid, first, 0 AS effect, earliest AS a, latest AS b, sequence FROM standing
+WHERE earliest <= {p}
+UNION ALL
+SELECT nid, first, 1 AS effect, effective_earliest AS a, effective_latest AS b, sequence
+FROM standing WHERE effective_earliest IS NOT NULL AND effective_earliest <= {p}
+ORDER BY a, b, sequence, first, effect
+"""
+
+
+class IndexReader:
+    """The index queries of one store, run through ``run`` (see :data:`Run`).
+
+    ``iterate(sql, params)`` yields rows of a long result in batches without
+    holding them all (used by :meth:`happening_order`).
+    """
+
+    def __init__(
+        self, dialect: Dialect, run: Run, iterate: Callable[[str, Sequence[Any]], Iterable[Any]]
+    ) -> None:
+        self.dialect = dialect
+        self._run = run
+        self._iterate = iterate
+
+    def _rows(self, template: str, params: Sequence[Any]) -> list[Any]:
+        return self._run(self.dialect.sql(template), params)
+
+    def last(self) -> tuple[int, str]:
+        """The log's last position and its record time; ``(0, "")`` for an empty log."""
+        found = self._rows(
+            "SELECT position, recorded_at FROM {index} ORDER BY position DESC LIMIT 1", ()
+        )
+        return (found[0]["position"], found[0]["recorded_at"]) if found else (0, "")
+
+    def position_at(self, instant: str) -> int:
+        """The last position recorded at or before ``instant`` (0 if none)."""
+        found = self._rows(
+            "SELECT position FROM {index} WHERE recorded_at <= {p} "
+            "ORDER BY recorded_at DESC, position DESC LIMIT 1",
+            (instant,),
+        )
+        return found[0]["position"] if found else 0
+
+    def recorded_at(self, position: int) -> str:
+        """The record time of the entry at ``position`` ("" if there is none)."""
+        found = self._rows("SELECT recorded_at FROM {index} WHERE position = {p}", (position,))
+        return found[0]["recorded_at"] if found else ""
+
+    def concerning(
+        self,
+        subjects: Sequence[str],
+        upto: int,
+        *,
+        on_or_before: str | None = None,
+        on_or_after: str | None = None,
+    ) -> list[Any]:
+        """Every entry up to ``upto`` of the records that concern any of ``subjects``.
+
+        A record concerns a subject when one of its entries does (in any
+        version, so that a correction moving an act away is still seen) and
+        that entry's possible days meet the bounds: its first day on or
+        before ``on_or_before`` and its last day on or after ``on_or_after``
+        (inclusive ISO days; None for no bound). Rows: position,
+        notification_id, originator_id, originator_version, topic, state and
+        leaf_hash (the hash recorded at append time), in log order.
+        """
+        marks = ", ".join([self.dialect.mark] * len(subjects))
+        template = (
+            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
+            "JOIN {events} e ON e.{id} = v.notification_id "
+            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
+            "WHERE v.position <= {p} AND v.record_key IN (SELECT s.record_key FROM {subjects} s "
+            f"WHERE s.subject IN ({marks}) AND s.first_day <= {{p}} AND s.last_day >= {{p}}) "
+            "ORDER BY v.position"
+        )
+        params = [
+            upto,
+            *subjects,
+            on_or_before or NO_DAY_AFTER,
+            on_or_after or NO_DAY_BEFORE,
+        ]
+        return self._rows(template, params)
+
+    def of_kind(self, kind: str, upto: int) -> list[Any]:
+        """Every entry up to ``upto`` of the records of one kind (``instrument``), in log order."""
+        template = (
+            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
+            "JOIN {events} e ON e.{id} = v.notification_id "
+            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
+            "WHERE v.record_key >= {p} AND v.record_key < {p} AND v.position <= {p} "
+            "ORDER BY v.position"
+        )
+        return self._rows(template, (f"{kind}:", f"{kind};", upto))
+
+    def by_ids(self, ids: Sequence[int]) -> list[Any]:
+        """The entries with these notification ids (columns as :meth:`concerning`), any order."""
+        marks = ", ".join([self.dialect.mark] * len(ids))
+        template = (
+            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
+            "JOIN {events} e ON e.{id} = v.notification_id "
+            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
+            f"WHERE v.notification_id IN ({marks})"
+        )
+        return self._rows(template, list(ids))
+
+    def happening_order(self, upto: int, last_day: str) -> HappeningOrder:
+        """The happenings of the acts standing at ``upto``, in valid-time order.
+
+        Only happenings whose first possible day is on or before
+        ``last_day`` (inclusive ISO day): a later one can neither apply nor
+        straddle that day. The order is that of ``projections.order``:
+        earliest day, latest day, same-day sequence, first position, notice
+        before effect (a test holds the two to the same answers).
+        """
+        order = HappeningOrder(array("q"), array("q"), bytearray())
+        rows = self._iterate(self.dialect.sql(_ORDER_BY_VALID_TIME), (upto, last_day, last_day))
+        for row in rows:
+            order.ids.append(row["nid"])
+            order.first_positions.append(row["first"])
+            order.effects.append(row["effect"])
+        return order
+
+    def tree_root(self, size: int) -> bytes | None:
+        """The RFC 9162 root recorded for a log of ``size`` entries, or None if none was."""
+        found = self._rows("SELECT root FROM {heads} WHERE size = {p}", (size,))
+        return bytes(found[0]["root"]) if found else None
+
+    def leaf_hashes(self, upto: int) -> list[bytes]:
+        """The recorded leaf hashes of positions 1..``upto``, in log order."""
+        found = self._rows(
+            "SELECT h.leaf_hash FROM {index} v JOIN {hashes} h ON h.position = v.notification_id "
+            "WHERE v.position <= {p} ORDER BY v.position",
+            (upto,),
+        )
+        return [bytes(row["leaf_hash"]) for row in found]

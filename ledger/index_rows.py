@@ -1,0 +1,123 @@
+"""What the valid-time index holds for each entry: pure rows, computed from stored state.
+
+The recorders (``ledger.recorder``) write these rows into two side tables in
+the same transaction as the entries they describe, so that the index never
+lags the log:
+
+* ``valid_time_index``: one row per entry: its log position, its record's
+  key (``"act:<id>"``), what it did (record, correct, retract), its record
+  time, and for an act the inclusive days of its notice and of its effect
+  and its same-day sequence: everything the valid-time order of replay
+  (``projections.order``) sorts on;
+* ``subject_index``: one row per entry and subject it concerns, so that a
+  query about one instrument or one actor finds its records without
+  scanning the log. Subjects are ``instrument:<id>`` (the instrument's own
+  record, and every act naming it as instrument or successor),
+  ``actor:<code>`` (every act naming the code among its actors or
+  recipients) and ``succession`` (every succession of states, which moves
+  roles toward every instrument).
+
+Days are ISO 8601 text (``YYYY-MM-DD``), which sorts as the days do. An
+instrument has no days: its subject rows span ``""`` to ``"9999-12-31"`` so
+that any valid-time condition keeps it. No I/O here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.dates import parse_valid_time
+
+NO_DAY_BEFORE = ""
+"""The earliest day written for a record without valid time (before every ISO day)."""
+NO_DAY_AFTER = "9999-12-31"
+"""The latest day written for a record without valid time (the last ISO day)."""
+SUCCESSION = "succession"
+"""The subject of every succession of states with a predecessor."""
+
+_ACTIONS = {"Recorded": "record", "Corrected": "correct", "Retracted": "retract"}
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """The valid-time index row of one entry (positions are filled in by the recorder).
+
+    Attributes:
+        record_key: the record's event-sequence id, ``"act:<id>"`` or
+            ``"instrument:<id>"``.
+        action: ``record``, ``correct`` or ``retract``.
+        recorded_at: the entry's record time (UTC, ISO 8601 with ``Z``).
+        earliest, latest: the act's possible days (inclusive); None for an
+            instrument.
+        effective_earliest, effective_latest: the days of the act's effect,
+            when it has an effective date; None otherwise.
+        sequence: the act's same-day sequence (0 when it has none).
+        subjects: the subjects the entry concerns (see the module docstring).
+    """
+
+    record_key: str
+    action: str
+    recorded_at: str
+    earliest: str | None
+    latest: str | None
+    effective_earliest: str | None
+    effective_latest: str | None
+    sequence: int
+    subjects: tuple[str, ...]
+
+    @property
+    def first_day(self) -> str:
+        """The earliest day for the subject index (``NO_DAY_BEFORE`` for an instrument)."""
+        return self.earliest if self.earliest is not None else NO_DAY_BEFORE
+
+    @property
+    def last_day(self) -> str:
+        """The latest day for the subject index (``NO_DAY_AFTER`` for an instrument)."""
+        return self.latest if self.latest is not None else NO_DAY_AFTER
+
+
+def index_row(topic: str, state: dict[str, Any]) -> IndexRow:
+    """Return the index row of a stored entry from its topic and decoded state.
+
+    Raises:
+        KeyError, ValueError, InvalidDate: the state is not an entry the
+            ledger wrote (the recorder refuses to store it).
+    """
+    record = state["record"]
+    kind, record_id = record["record"], record["id"]
+    action = _ACTIONS[topic.rpartition(":")[2]]
+    if kind == "instrument":
+        return IndexRow(
+            f"instrument:{record_id}",
+            action,
+            state["recorded_at"],
+            None,
+            None,
+            None,
+            None,
+            0,
+            (f"instrument:{record_id}",),
+        )
+    if kind != "act":
+        raise ValueError(f"unknown record kind {kind!r}")
+    notice = parse_valid_time(record["date"])
+    effective = record.get("effective")
+    effect = parse_valid_time(effective) if effective is not None else None
+    subjects = [f"instrument:{name}" for name in (record.get("instrument"), record.get("successor"))
+                if name is not None]  # fmt: skip
+    codes = dict.fromkeys([*record["actors"], *record.get("recipients", ())])
+    subjects.extend(f"actor:{code}" for code in codes)
+    if record["type"] == "succession" and record.get("predecessor") is not None:
+        subjects.append(SUCCESSION)
+    return IndexRow(
+        f"act:{record_id}",
+        action,
+        state["recorded_at"],
+        notice.earliest.isoformat(),
+        notice.latest.isoformat(),
+        effect.earliest.isoformat() if effect else None,
+        effect.latest.isoformat() if effect else None,
+        record.get("sequence") or 0,
+        tuple(dict.fromkeys(subjects)),
+    )

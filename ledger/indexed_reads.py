@@ -1,0 +1,171 @@
+"""Reads through the valid-time index: what a query needs, without reading the whole log.
+
+:class:`IndexedReads` answers for a :class:`~ledger.store.Ledger` whose store
+keeps the index (SQLite and PostgreSQL stores written by this version; see
+``ledger.index_rows``). It resolves a known-at moment to a log position,
+fetches the entries of the records that concern an instrument or an actor,
+streams the standing acts in valid-time order for a whole-record replay, and
+names the Merkle root of a log size.
+
+Every entry it returns is checked against the leaf hash recorded when it was
+appended (:func:`ledger.integrity.checked_hash`); a mismatch is a
+:class:`StoreError` naming the position. Entries it does not read are not
+checked: ``ledger verify`` checks the whole log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ledger.entries import Entry
+from ledger.errors import InvalidMoment
+from ledger.index_queries import IndexReader
+from ledger.merkle import root
+from ledger.record_time import KnownAt, format_instant
+
+if TYPE_CHECKING:
+    from ledger.store import Ledger
+
+_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Some entries of the log, and the moment of record time they were selected at.
+
+    Attributes:
+        entries: the selected entries recorded at or before the moment, in
+            log order (each at its own log position).
+        position: the log position of the moment: the number of entries
+            recorded by then, selected or not.
+        known_at: the moment as a UTC instant (``...Z``), named as
+            ``projections.known`` names it; "" for an empty log.
+    """
+
+    entries: list[Entry]
+    position: int
+    known_at: str
+
+
+@dataclass(frozen=True)
+class OrderedAct:
+    """One happening of a standing act, as streamed in valid-time order.
+
+    Attributes:
+        first_position: the log position at which the act was first recorded.
+        effect: True for the act's effect (its effective date), False for its notice.
+        entry: the entry holding the act as it stands.
+    """
+
+    first_position: int
+    effect: bool
+    entry: Entry
+
+
+class IndexedReads:
+    """Index-backed reads of one open ledger (obtain it with ``Ledger.indexed()``)."""
+
+    def __init__(self, ledger: Ledger, reader: IndexReader) -> None:
+        self._ledger = ledger
+        self._reader = reader
+
+    def horizon(self, known_at: KnownAt | None) -> tuple[int, str]:
+        """The log position and instant (``...Z``) of a known-at moment (None: the whole log).
+
+        Raises:
+            InvalidMoment: a position beyond the end of the log.
+        """
+        size, last_time = self._reader.last()
+        if known_at is None:
+            return size, last_time
+        if known_at.position is not None:
+            if known_at.position > size:
+                raise InvalidMoment(known_at.text, f"the log has only {size} entries")
+            if known_at.position == 0:
+                return 0, ""
+            return known_at.position, self._reader.recorded_at(known_at.position)
+        assert known_at.instant is not None
+        moment = format_instant(known_at.instant)
+        return self._reader.position_at(moment), moment
+
+    def excerpt(
+        self,
+        known_at: KnownAt | None,
+        subjects: Sequence[str],
+        *,
+        on_or_before: date | None = None,
+        on_or_after: date | None = None,
+    ) -> Excerpt:
+        """The entries, as known at ``known_at``, of every record concerning one of ``subjects``.
+
+        Subjects are named as in ``ledger.index_rows`` (``instrument:<id>``,
+        ``actor:<code>``, ``succession``). A record is selected when any of
+        its entries concerns a subject with a possible day on or before
+        ``on_or_before`` and one on or after ``on_or_after`` (both inclusive;
+        None for no bound); all its entries come with it, so that the
+        projection sees its corrections and retractions. The selection may
+        hold more than the query needs, never less.
+
+        Raises:
+            InvalidMoment: ``known_at`` is a position beyond the end of the log.
+            StoreError: a selected entry does not match its recorded hash.
+        """
+        position, moment = self.horizon(known_at)
+        rows = self._reader.concerning(
+            subjects,
+            position,
+            on_or_before=on_or_before.isoformat() if on_or_before else None,
+            on_or_after=on_or_after.isoformat() if on_or_after else None,
+        )
+        return Excerpt([self._ledger.checked_entry(row) for row in rows], position, moment)
+
+    def records_of_kind(self, kind: str, position: int) -> list[Entry]:
+        """Every entry of the records of ``kind`` (``instrument``) up to ``position``, checked."""
+        return [self._ledger.checked_entry(row) for row in self._reader.of_kind(kind, position)]
+
+    def ordered_acts(
+        self,
+        position: int,
+        last_day: date,
+        progress: Callable[[int, int], None] = lambda done, total: None,
+    ) -> Iterator[OrderedAct]:
+        """Stream the happenings of the acts standing at ``position``, in valid-time order.
+
+        Only happenings that may fall on or before ``last_day`` (inclusive)
+        come; the order is that of ``projections.order``. Memory stays
+        bounded: the order is kept as three compact arrays, and entries are
+        read and checked in batches.
+
+        Args:
+            progress: called with (happenings done, total) after each batch.
+
+        Raises:
+            StoreError: an entry does not match its recorded hash.
+        """
+        order = self._reader.happening_order(position, last_day.isoformat())
+        total = len(order)
+        for start in range(0, total, _BATCH):
+            ids = order.ids[start : start + _BATCH]
+            found = {row["notification_id"]: row for row in self._reader.by_ids(sorted(set(ids)))}
+            entries: dict[int, Entry] = {}
+            for offset, nid in enumerate(ids, start=start):
+                entry = entries.get(nid)
+                if entry is None:
+                    entry = entries[nid] = self._ledger.checked_entry(found[nid])
+                yield OrderedAct(order.first_positions[offset], bool(order.effects[offset]), entry)
+            progress(min(start + _BATCH, total), total)
+
+    def root_hash(self, size: int) -> str:
+        """The RFC 9162 root (hex) of the first ``size`` entries, from the hashes recorded.
+
+        The tree head written with the append that reached ``size`` when
+        there is one (any size a known-at instant resolves to); otherwise
+        computed from the recorded leaf hashes.
+        """
+        recorded = self._reader.tree_root(size)
+        if recorded is not None:
+            return recorded.hex()
+        return root(self._reader.leaf_hashes(size)).hex()
