@@ -135,10 +135,9 @@ def test_indexed_answers_equal_full_scan_answers(indexed_location, seed):
                     scanned.model_dump(exclude={"log_size", "root_hash"})
                 )
                 for treaty in INSTRUMENTS:
-                    assert _outcome(
-                        lambda: replay_query(ledger, as_of, known_at=known_at, instrument=treaty)
-                    ) == _outcome(
-                        lambda: replay(log.entries, as_of, known_at=known_at, instrument=treaty)
+                    options = {"known_at": known_at, "instrument": treaty}
+                    assert _outcome(replay_query, ledger, as_of, **options) == _outcome(
+                        replay, log.entries, as_of, **options
                     )
             for actor in ACTORS:
                 for start, end in [(None, None), ("1995", "2010-06"), (None, "1991-12-26")]:
@@ -155,10 +154,10 @@ def test_indexed_answers_equal_full_scan_answers(indexed_location, seed):
                     )  # fmt: skip
 
 
-def _outcome(query) -> object:
+def _outcome(query, *args, **options) -> object:
     """A query's answer without the naming of the log, or the error it raised."""
     try:
-        return query().model_dump(exclude={"log_size", "root_hash"})
+        return query(*args, **options).model_dump(exclude={"log_size", "root_hash"})
     except LedgerError as err:
         return (type(err).__name__, str(err))
 
