@@ -74,11 +74,12 @@ def _strict_json(data: bytes | str, where: str) -> object:
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
-    keys = [key for key, _ in pairs]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
-    if repeated:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        keys = [key for key, _ in pairs]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
         raise ValueError(f"key {repeated[0]!r} appears twice in one object")
-    return dict(pairs)
+    return found
 
 
 def _no_constant(name: str) -> object:

@@ -25,14 +25,13 @@ from eventsourcing.persistence import (
     IntegrityError,
     OperationalError,
     PersistenceError,
-    StoredEvent,
     Transcoder,
 )
 from eventsourcing.utils import Environment, TopicError
 
-from ledger.codec import OrjsonTranscoder
+from ledger.codec import OrjsonTranscoder, loads
 from ledger.entries import Action, Entry, VerifiedLog
-from ledger.errors import EmptyStore, StoreBusy, StoreError, WriteConflict
+from ledger.errors import EmptyStore, LedgerError, StoreBusy, StoreError, WriteConflict
 from ledger.events import Corrected, Recorded, Retracted
 from ledger.indexed_reads import IndexedReads
 from ledger.integrity import StoredRow, checked_hash, entry_hash, verify_rows
@@ -47,6 +46,8 @@ _PAGE = 1000
 _RESTAMPS = 20
 _INDEXING = (HashingSQLiteRecorder, HashingPostgresRecorder)
 _ACTIONS = {Recorded: Action.RECORD, Corrected: Action.CORRECT, Retracted: Action.RETRACT}
+_ACTION_OF_TOPIC = {f"{kind.__module__}:{kind.__qualname__}": action
+                    for kind, action in _ACTIONS.items()}  # fmt: skip
 
 
 def utc_now() -> datetime:
@@ -158,7 +159,7 @@ class Ledger:
         finally:
             if creating is not None:
                 creating.close()  # releases the creation lock
-        if not create and self.log_size == 0:
+        if not create and self._is_empty():
             self.close()
             raise EmptyStore(location)
         if create and isinstance(self._app.recorder, _INDEXING):
@@ -214,14 +215,20 @@ class Ledger:
                 f"{row['position']} (altered: the entry does not hash to what was recorded when "
                 "it was appended); run 'ledger verify'"
             )
-        event = StoredEvent(stored.originator_id, stored.originator_version, stored.topic, state)
-        return self._decoded(row["position"], event)
+        try:
+            return _trusted_entry(row["position"], stored.topic, loads(state))
+        except (ValueError, TypeError, KeyError, LedgerError) as err:
+            raise StoreError(
+                f"the entry at position {row['position']} of {_shown(self.location)} cannot be "
+                f"read ({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
+                "written by something else"
+            ) from err
 
     def __enter__(self) -> Ledger:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
-        failed_empty = exc_type is not None and self._new_file is not None and self.log_size == 0
+        failed_empty = exc_type is not None and self._new_file is not None and self._is_empty()
         self.close()
         if failed_empty:
             # The file was created for a write that failed: leave nothing behind.
@@ -232,6 +239,11 @@ class Ledger:
     def close(self) -> None:
         """Release the store's connections."""
         self._app.close()
+
+    def _is_empty(self) -> bool:
+        """Whether the store holds no entry (without counting them)."""
+        with self._reading():
+            return not self._app.recorder.max_notification_id()
 
     @property
     def log_size(self) -> int:
@@ -554,6 +566,25 @@ class Ledger:
             yield
         except PersistenceError as err:
             raise StoreError(f"cannot read the store {_shown(self.location)}: {err}") from err
+
+
+def _trusted_entry(position: int, topic: str, state: dict) -> Entry:
+    """An entry from the state of a stored event whose hash matched the recorded one."""
+    action = _ACTION_OF_TOPIC[topic]
+    record = RECORD_ADAPTER.validate_python(state["record"])
+    recorded_at = datetime.fromisoformat(state["recorded_at"])
+    if action is Action.RECORD:
+        return Entry(position, recorded_at, state["recorded_by"], record)
+    return Entry(
+        position,
+        recorded_at,
+        state["recorded_by"],
+        record,
+        action,
+        tuple(state.get("changed", ())),
+        state["reason"],
+        tuple(Source.model_validate(source) for source in state["sources"]),
+    )
 
 
 def _shown(location: str) -> str:
