@@ -760,3 +760,12 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     )  # fmt: skip
     assert result.stdout.strip() == "0"
     assert "Error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_progress_bar_stays_off_a_stream_that_is_not_a_terminal(capsys):
+    from cli.progress import SHOW_FROM, progress_bar
+
+    with progress_bar("Replaying") as progress:
+        progress(10, SHOW_FROM * 10)
+        progress(SHOW_FROM * 10, SHOW_FROM * 10)
+    assert capsys.readouterr() == ("", "")

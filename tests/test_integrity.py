@@ -6,14 +6,18 @@ import sqlite3
 
 import pytest
 from builders import Clock, act, instrument
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from fixtures import shipped_files
 from ledger.checkpoints import Checkpoint, new_key, sign, signature_status
+from ledger.codec import OrjsonTranscoder
 from ledger.errors import StoreError
 from ledger.importer import append_records
-from ledger.integrity import FailureKind
+from ledger.integrity import FailureKind, StoredRow, checked_hash, entry_hash, new_entry_hash
 from ledger.log_format import entry_data, entry_from_data
 from ledger.proofs import check_proof, prove
-from ledger.records import Submitted
+from ledger.records import Submitted, parse_lines
 from ledger.store import MEMORY, Ledger
 from ledger.verification import verify
 
@@ -223,3 +227,37 @@ def test_a_proof_must_name_the_act_it_proves(path):
         update={"checkpoint": bundle.checkpoint.model_copy(update={"signature": None})}
     )
     assert not check_proof(unsigned, public).ok
+
+
+_KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(state=st.dictionaries(_KEYS, _JSON, max_size=6), version=st.integers(1, 10**6))
+def test_the_fast_leaf_hash_is_the_rfc_8785_hash_of_what_the_codec_writes(state, version):
+    row = StoredRow(0, "act:x", version, "ledger.events:Recorded", OrjsonTranscoder().encode(state))
+    assert new_entry_hash(row) == entry_hash(row)
+
+
+def test_the_fast_leaf_hash_is_the_rfc_8785_hash_of_every_shipped_entry(tmp_path):
+    location = str(tmp_path / "ledger.db")
+    with Ledger(location, create=True) as ledger:
+        for path in shipped_files():
+            with open(path, "rb") as handle:
+                append_records(ledger, parse_lines(handle, path.name))
+        rows = list(ledger.rows())
+    assert len(rows) > 150
+    for row in rows:
+        assert new_entry_hash(row) == entry_hash(row)
+
+
+def test_a_fast_hash_that_does_not_match_falls_back_to_the_exact_one():
+    state = b'{"recorded_at": "2026-01-01T00:00:00.000000Z"}'  # JSON, but not as the codec writes
+    row = StoredRow(0, "act:x", 1, "ledger.events:Recorded", state)
+    assert new_entry_hash(row) != entry_hash(row)
+    assert checked_hash(row, entry_hash(row)) == entry_hash(row)
