@@ -117,6 +117,19 @@ class IndexReader:
         )
         return (found[0]["position"], found[0]["recorded_at"]) if found else (0, "")
 
+    def position_of(self, notification_id: int) -> int:
+        """The log position of the entry with that notification id.
+
+        Raises:
+            KeyError: no entry has that id.
+        """
+        found = self._rows(
+            "SELECT position FROM {index} WHERE notification_id = {p}", (notification_id,)
+        )
+        if not found:
+            raise KeyError(notification_id)
+        return found[0]["position"]
+
     def position_at(self, instant: str) -> int:
         """The last position recorded at or before ``instant`` (0 if none)."""
         found = self._rows(

@@ -62,7 +62,7 @@ def _strict_json(data: bytes | str, where: str) -> object:
                 where, None, None, f"not UTF-8 (byte {err.start + 1} is {data[err.start]:#04x})"
             ) from err
     try:
-        return json.loads(data.strip(), object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        return _DECODER.decode(data.strip())
     except RecursionError as err:
         raise InvalidRecord(where, None, None, "not a record: JSON nested too deeply") from err
     except json.JSONDecodeError as err:
@@ -84,6 +84,10 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
 
 def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON number")
+
+
+# One decoder for every line: making one per call costs as much as parsing a record.
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant)
 
 
 def parse_lines(lines: Iterable[bytes], source: str) -> list[Submitted]:

@@ -25,9 +25,10 @@ from eventsourcing.persistence import (
     IntegrityError,
     OperationalError,
     PersistenceError,
+    StoredEvent,
     Transcoder,
 )
-from eventsourcing.utils import Environment, TopicError
+from eventsourcing.utils import Environment, TopicError, get_topic
 
 from ledger.codec import OrjsonTranscoder, loads
 from ledger.entries import Action, Entry, VerifiedLog
@@ -36,16 +37,18 @@ from ledger.events import Corrected, Recorded, Retracted
 from ledger.indexed_reads import IndexedReads
 from ledger.integrity import StoredRow, checked_hash, entry_hash, verify_rows
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
-from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
+from ledger.model import RECORD_ADAPTER, TRUSTED, Act, Instrument, Source, record_content
 from ledger.pg_location import check_postgres, is_postgres, parse_postgres
+from ledger.pg_recorder import HashingPostgresRecorder
 from ledger.record_time import format_instant
-from ledger.recorder import HashingPostgresRecorder, HashingSQLiteRecorder, RecordTimeBehind
+from ledger.recorder import HashingSQLiteRecorder, RecordTimeBehind
 from ledger.redaction import redact
 
 _PAGE = 1000
 _RESTAMPS = 20
 _INDEXING = (HashingSQLiteRecorder, HashingPostgresRecorder)
 _ACTIONS = {Recorded: Action.RECORD, Corrected: Action.CORRECT, Retracted: Action.RETRACT}
+_TOPICS = {kind: get_topic(kind) for kind in _ACTIONS}
 _ACTION_OF_TOPIC = {f"{kind.__module__}:{kind.__qualname__}": action
                     for kind, action in _ACTIONS.items()}  # fmt: skip
 
@@ -248,7 +251,8 @@ class Ledger:
     @property
     def log_size(self) -> int:
         """The number of entries, which is also the position of the last (0 when empty)."""
-        return self._count()
+        reads = self.indexed()
+        return reads.horizon(None)[0] if reads is not None else self._count()
 
     def _count(self, upto_id: int | None = None) -> int:
         """Entries whose notification id is at most ``upto_id`` (all when None)."""
@@ -268,7 +272,12 @@ class Ledger:
         """
         if not ids:
             return []
-        last = self._count(max(ids))
+        recorder = self._app.recorder
+        if isinstance(recorder, _INDEXING):
+            with self._reading():
+                last = recorder.index_reader().position_of(max(ids))
+        else:
+            last = self._count(max(ids))
         return list(range(last - len(ids) + 1, last + 1))
 
     def versions(self, record_kind: str, record_id: str) -> Versions | None:
@@ -537,8 +546,11 @@ class Ledger:
             raise StoreError(
                 f"the store {_shown(self.location)} is open read-only; nothing was written"
             )
+        # Straight to the recorder, as the library's event store does, without its
+        # collecting of aggregates' events: ours are plain events, one per record.
+        stored = [self._stored(event) for event in events]
         try:
-            recordings = self._app.save(*events)
+            ids = self._app.recorder.insert_events(stored)
         except IntegrityError as err:
             raise WriteConflict(
                 f"another writer appended to the same record in {_shown(self.location)} "
@@ -557,7 +569,15 @@ class Ledger:
             raise StoreError(
                 f"the store {_shown(self.location)} refused the write ({err}); nothing was written"
             ) from err
-        return self._ranks([recording.notification.id for recording in recordings])
+        return self._ranks(list(ids or []))
+
+    def _stored(self, event: Recorded | Corrected | Retracted) -> StoredEvent:
+        """The stored form of an event, as the library's mapper makes it (no cipher, no zip)."""
+        state = dict(vars(event))
+        oid, version = state.pop("originator_id"), state.pop("originator_version")
+        return StoredEvent(
+            oid, version, _TOPICS[type(event)], self._app.mapper.transcoder.encode(state)
+        )
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -571,7 +591,7 @@ class Ledger:
 def _trusted_entry(position: int, topic: str, state: dict) -> Entry:
     """An entry from the state of a stored event whose hash matched the recorded one."""
     action = _ACTION_OF_TOPIC[topic]
-    record = RECORD_ADAPTER.validate_python(state["record"])
+    record = RECORD_ADAPTER.validate_python(state["record"], context=TRUSTED)
     recorded_at = datetime.fromisoformat(state["recorded_at"])
     if action is Action.RECORD:
         return Entry(position, recorded_at, state["recorded_by"], record)
@@ -583,7 +603,7 @@ def _trusted_entry(position: int, topic: str, state: dict) -> Entry:
         action,
         tuple(state.get("changed", ())),
         state["reason"],
-        tuple(Source.model_validate(source) for source in state["sources"]),
+        tuple(Source.model_validate(source, context=TRUSTED) for source in state["sources"]),
     )
 
 
@@ -599,7 +619,7 @@ def _postgres_env(location: str, *, create: bool, read_only: bool):
     creating = check_postgres(where, create=create)
     env = {
         "PERSISTENCE_MODULE": (
-            "ledger.recorder:ReadOnlyPostgresFactory" if read_only else "eventsourcing.postgres"
+            "ledger.pg_recorder:ReadOnlyPostgresFactory" if read_only else "eventsourcing.postgres"
         ),
         "POSTGRES_DBNAME": where.dbname,
         "POSTGRES_HOST": where.host,
@@ -610,7 +630,7 @@ def _postgres_env(location: str, *, create: bool, read_only: bool):
         "POSTGRES_POOL_SIZE": "2",
         "ORIGINATOR_ID_TYPE": "text",
         "CREATE_TABLE": "y" if create else "n",
-        "APPLICATION_RECORDER_TOPIC": "ledger.recorder:HashingPostgresRecorder",
+        "APPLICATION_RECORDER_TOPIC": "ledger.pg_recorder:HashingPostgresRecorder",
     }
     # An empty password lets libpq fall back to PGPASSWORD or ~/.pgpass.
     env["POSTGRES_PASSWORD"] = where.password or os.environ.get("PGPASSWORD", "")
