@@ -75,6 +75,8 @@ RecordId = Annotated[
     Field(pattern=r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$", max_length=120),
 ]
 """A stable id: lower-case letters and digits joined by ``-`` or ``.``."""
+
+
 def _actor_code(value: str, info: ValidationInfo) -> str:
     return value if _trusted(info) else check_actor_code(value)
 
