@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
 import click
 
 from cli.params import ACTOR_CODE, by_option, json_option, store_option
 from ledger.redaction import redact
+
+if TYPE_CHECKING:
+    from ledger.records import Submitted
 
 
 @click.command("import")
@@ -39,38 +46,35 @@ def import_command(
     if shipped:
         # One transaction per shipped file, in order: the record time of each
         # tells when the ledger learned of it (the 2022 laws come last).
-        batches.extend(_read_files([str(path)]) for path in shipped_files())
+        batches.extend([str(path)] for path in shipped_files())
     if files:
-        batches.append(_read_files(list(files)))
-    _append(batches, store, by, as_json)
+        batches.append(list(files))
+    _append([_FileBatch(paths) for paths in batches], store, by, as_json)
 
 
-_PROGRESS_FROM_BYTES = 1 << 20
+class _FileBatch:
+    """Record files, read afresh each time the batch is called (an import may run again).
 
+    ``progress`` is called with (bytes read, bytes in all) as lines are validated.
+    """
 
-def _read_files(paths: list[str]) -> list:
-    """Validate every line of every file; a progress bar on a terminal for large input."""
-    import os
-    import sys
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        self.progress: Callable[[int, int], None] = lambda done, total: None
 
-    from ledger.records import parse_lines
+    def __call__(self) -> Iterator[Submitted]:
+        from ledger.records import iter_lines
 
-    total = sum(os.path.getsize(path) for path in paths)
-    show = sys.stderr.isatty() and total >= _PROGRESS_FROM_BYTES
-    submitted: list = []
-    with click.progressbar(
-        length=total, label="Validating", file=sys.stderr, hidden=not show
-    ) as bar:
-        for path in paths:
+        total = sum(os.path.getsize(path) for path in self.paths)
+        done = 0
+        for path in self.paths:
             with open(path, "rb") as handle:
-                submitted.extend(parse_lines(_advancing(handle, bar), path))
-    return submitted
-
-
-def _advancing(lines, bar):
-    for line in lines:
-        bar.update(len(line))
-        yield line
+                for number, item in enumerate(iter_lines(handle, path)):
+                    if number % 5000 == 0:
+                        self.progress(done + handle.tell(), total)
+                    yield item
+            done += os.path.getsize(path)
+        self.progress(done, total)
 
 
 @click.command("record")
@@ -182,8 +186,9 @@ def _act_from_options(given: dict) -> dict:
     return act
 
 
-def _append(batches: list[list], store: str, by: str | None, as_json: bool) -> None:
+def _append(batches: list, store: str, by: str | None, as_json: bool) -> None:
     """Append each batch in its own transaction, in order; report the whole."""
+    from cli.progress import progress_bar
     from cli.render import emit_json
     from ledger.importer import AppendReport, append_records
     from ledger.store import Ledger
@@ -191,7 +196,18 @@ def _append(batches: list[list], store: str, by: str | None, as_json: bool) -> N
     report = AppendReport()
     with Ledger(store, create=True, user=by) as ledger:
         for batch in batches:
-            done = append_records(ledger, batch)
+            with (
+                progress_bar("Validating", 1 << 20) as validating,
+                progress_bar("Appending") as appending,
+            ):
+                if isinstance(batch, _FileBatch):
+                    batch.progress = validating
+
+                def writing(done: int, total: int) -> None:
+                    validating.close()  # reading is over once writing starts
+                    appending(done, total)
+
+                done = append_records(ledger, batch, progress=writing)
             report.added.extend(done.added)
             report.already.extend(done.already)
             report.positions.extend(done.positions)

@@ -31,11 +31,16 @@ class OrjsonTranscoder(Transcoder):
 
 
 def dumps(data: Any, *, pretty: bool = False) -> bytes:
-    """Serialise JSON-ready data for output: sorted keys, UTF-8, optional indent."""
+    """Serialise JSON-ready data: sorted keys, UTF-8, optional indent.
+
+    The result is copied into a bytes object of its own size: orjson's
+    output keeps a buffer of at least 4 KiB, which a large import holding
+    one encoding per record cannot afford.
+    """
     option = orjson.OPT_SORT_KEYS
     if pretty:
         option |= orjson.OPT_INDENT_2
-    return orjson.dumps(data, option=option)
+    return bytes(memoryview(orjson.dumps(data, option=option)))
 
 
 def loads(data: bytes | str) -> Any:

@@ -10,18 +10,24 @@ The rules of an import (``ledger import``, ``ledger record``):
 * an act may name only instruments, provisions and successor instruments
   that are in the ledger or in the same batch;
 * the new records are appended in one transaction, in the order given.
+
+A batch is read once per attempt, in chunks, so that a file of a million
+records is checked and appended without holding its models: what is kept
+is each new record's encoded content and, per id, a digest of its content.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ledger.codec import dumps
 from ledger.errors import InvalidRecord, RecordConflict, UnknownInstrument, UnknownProvision
 from ledger.model import Act, Instrument, record_content
 from ledger.records import Submitted
 from ledger.retry import retrying
-from ledger.store import Ledger
+from ledger.store import Ledger, Progress, originator_id
 
 
 @dataclass(frozen=True)
@@ -40,75 +46,139 @@ class AppendReport:
     positions: list[int] = field(default_factory=list)
 
 
-def append_records(ledger: Ledger, submitted: Sequence[Submitted]) -> AppendReport:
+_CHUNK = 5000
+
+Batch = Sequence[Submitted] | Callable[[], Iterable[Submitted]]
+"""The records of one import: a sequence, or a function that reads them afresh each time
+it is called (the import runs again after a conflict with another writer)."""
+
+
+def append_records(
+    ledger: Ledger, submitted: Batch, progress: Progress = lambda done, total: None
+) -> AppendReport:
     """Append the records that are new; skip the ones already recorded.
 
     Runs again from its reads when another writer gets in the way
     (``ledger.retry``), so concurrent imports of one file store each record
     once.
 
+    Args:
+        submitted: the records, or a function returning them anew.
+        progress: called with (records appended, records to append) while
+            the new records are written.
+
     Raises:
         RecordConflict: an id is recorded with different content.
-        InvalidRecord: an id appears twice in the batch with different content.
+        InvalidRecord: an id appears twice in the batch with different
+            content, or a record read from the batch is not valid.
         UnknownInstrument, UnknownProvision: an act refers to something that
             is neither in the ledger nor in the batch.
         StoreError: the store refused the write, or stayed busy.
         In every case nothing is written.
     """
-    return retrying(lambda: _append_once(ledger, submitted))
+    read = submitted if callable(submitted) else lambda: submitted
+    return retrying(lambda: _append_once(ledger, read(), progress))
 
 
-def _append_once(ledger: Ledger, submitted: Sequence[Submitted]) -> AppendReport:
-    unique = _unique(submitted)
+def _append_once(ledger: Ledger, items: Iterable[Submitted], progress: Progress) -> AppendReport:
     report = AppendReport()
-    new: list[Submitted] = []
-    existing = ledger.existing([(item.record.record, item.record.id) for item in unique])
-    for item in unique:
-        record = item.record
-        if (record.record, record.id) not in existing:
-            new.append(item)
-            continue
-        versions = ledger.versions(record.record, record.id)
-        if versions is None:
-            new.append(item)
-            continue
-        given = record_content(record)
-        if given in (record_content(versions.first), _content(versions.current)):
-            report.already.append((record.record, record.id))
-            continue
-        if versions.current is None:
-            raise RecordConflict(
-                record.id, "id", "retracted", "recorded again", item.where, record.record
-            )
-        name, old, new_value = _first_difference(record_content(versions.current), given)
-        raise RecordConflict(record.id, name, old, new_value, item.where, record.record)
-    check_references(
-        ledger, [item.record for item in unique], {i.record.id: i.where for i in unique}
-    )
-    report.positions.extend(ledger.append_new([item.record for item in new]))
-    report.added.extend((item.record.record, item.record.id) for item in new)
+    seen: dict[tuple[str, str], tuple[bytes, str]] = {}
+    new: list[tuple[str, bytes]] = []
+    references = _References()
+    for chunk in _chunks(items):
+        fresh = []
+        for item in chunk:
+            record = item.record
+            key = (record.record, record.id)
+            encoded = dumps(record_content(record))  # the stored form (ledger.codec)
+            digest = hashlib.sha256(encoded).digest()
+            first = seen.get(key)
+            if first is None:
+                seen[key] = (digest, item.where)
+                fresh.append((item, encoded))
+            elif first[0] != digest:
+                raise InvalidRecord(
+                    item.where,
+                    record.id,
+                    None,
+                    f"the same id appears with different content at {first[1]}",
+                )
+        existing = ledger.existing([(i.record.record, i.record.id) for i, _ in fresh])
+        for item, encoded in fresh:
+            record = item.record
+            references.note(item)
+            if (record.record, record.id) in existing and _already(ledger, item):
+                report.already.append((record.record, record.id))
+                continue
+            new.append((originator_id(record), encoded))
+            report.added.append((record.record, record.id))
+    references.check(ledger)
+    report.positions.extend(ledger.append_contents(new, progress))
     return report
 
 
-def _unique(submitted: Sequence[Submitted]) -> list[Submitted]:
-    seen: dict[tuple[str, str], Submitted] = {}
-    for item in submitted:
-        key = (item.record.record, item.record.id)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = item
-        elif record_content(first.record) != record_content(item.record):
-            raise InvalidRecord(
-                item.where,
-                item.record.id,
-                None,
-                f"the same id appears with different content at {first.where}",
-            )
-    return list(seen.values())
+def _chunks(items: Iterable[Submitted]) -> Iterator[list[Submitted]]:
+    chunk: list[Submitted] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _already(ledger: Ledger, item: Submitted) -> bool:
+    """Whether a record whose id is in the ledger is recorded with this content.
+
+    Raises:
+        RecordConflict: the id is recorded with other content, or retracted.
+    """
+    record = item.record
+    versions = ledger.versions(record.record, record.id)
+    if versions is None:
+        return False
+    given = record_content(record)
+    if given in (record_content(versions.first), _content(versions.current)):
+        return True
+    if versions.current is None:
+        raise RecordConflict(
+            record.id, "id", "retracted", "recorded again", item.where, record.record
+        )
+    name, old, new_value = _first_difference(record_content(versions.current), given)
+    raise RecordConflict(record.id, name, old, new_value, item.where, record.record)
 
 
 def _content(record: Instrument | Act | None) -> dict | None:
     return None if record is None else record_content(record)
+
+
+class _References:
+    """The instruments of a batch and the first act naming each instrument or provision.
+
+    Acts may name instruments that come later in the batch, so references
+    are checked once the whole batch has been read, in the order they were
+    first made (the first bad one is the one reported).
+    """
+
+    def __init__(self) -> None:
+        self.instruments: dict[str, Instrument] = {}
+        self.first: dict[tuple[str, str | None], Act] = {}
+        self.where: dict[str, str] = {}
+
+    def note(self, item: Submitted) -> None:
+        record = item.record
+        if isinstance(record, Instrument):
+            self.instruments[record.id] = record
+            return
+        for name, provision in ((record.instrument, record.provision), (record.successor, None)):
+            if name is not None and (name, provision) not in self.first:
+                self.first[(name, provision)] = record
+                self.where[record.id] = item.where
+
+    def check(self, ledger: Ledger) -> None:
+        acts = list({act.id: act for act in self.first.values()}.values())
+        check_references(ledger, [*self.instruments.values(), *acts], self.where)
 
 
 def check_references(

@@ -7,7 +7,7 @@ whose connections only run read-only transactions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -23,6 +23,7 @@ from ledger.recorder import (
     HEADS_TABLE,
     INDEX_TABLE,
     SUBJECTS_TABLE,
+    Chunk,
     RecordTimeBehind,
     SideRows,
     index_values,
@@ -133,52 +134,73 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
         ).format(schema=schema, table=Identifier(self.events_table_name))
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
-        """Insert entries and their hashes in one transaction, each in one bulk statement.
+        """Insert entries and their side rows in one transaction, each in one bulk statement.
 
         Takes the library's EXCLUSIVE table lock first (so notification ids
         are committed in order), refuses entries older than the last one
-        (:class:`RecordTimeBehind`), then inserts the events and the hashes
+        (:class:`RecordTimeBehind`), then inserts the events and side rows
         with ``unnest`` (one round trip each, whatever the batch size).
         """
-        if not stored_events:
-            return []
         # Hash and index before the transaction: an idle transaction is ended by the server
         # after the library's idle_in_transaction_session_timeout (5 s), and the lock is short.
-        pending = side_rows(stored_events)
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._lock_table(curs)
-            curs.execute(self._select_last_state)
-            previous = curs.fetchone()
-            if previous is not None:
-                latest = loads(bytes(previous["state"]))["recorded_at"]
-                if any(row.recorded_at < latest for row in pending.index):
-                    raise RecordTimeBehind(latest)
-            self._notify_channel(curs)
-            curs.execute(
-                self._insert_many,
-                (
-                    [str(event.originator_id) for event in stored_events],
-                    [event.originator_version for event in stored_events],
-                    [event.topic for event in stored_events],
-                    [event.state for event in stored_events],
-                ),
-            )
-            positions = sorted(row["notification_id"] for row in curs.fetchall())
-            self._write_side_rows(curs, positions, pending)
-        return positions
+        return self.insert_stream([Chunk(stored_events, side_rows(stored_events))])
 
-    def _write_side_rows(self, curs: Any, ids: list[int], pending: SideRows) -> None:
-        rows = pending.index
-        curs.execute(self._insert_hashes, (ids, pending.hashes))
+    def insert_stream(self, chunks: Iterable[Chunk]) -> list[int]:
+        """Insert chunks of events in one transaction (see ``HashingSQLiteRecorder.insert_stream``).
+
+        Each chunk's side rows are computed between its statements, well
+        within the server's idle-in-transaction timeout.
+        """
+        written: list[int] = []
+        size, frontier = 0, []
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            for chunk in chunks:
+                if not chunk.events:
+                    continue
+                rows = chunk.rows if chunk.rows is not None else side_rows(chunk.events)
+                if not written:
+                    self._lock_table(curs)
+                    self._check_record_time(curs, rows)
+                    self._notify_channel(curs)
+                    size, frontier = self._head(curs)
+                events = chunk.events
+                curs.execute(
+                    self._insert_many,
+                    (
+                        [str(event.originator_id) for event in events],
+                        [event.originator_version for event in events],
+                        [event.topic for event in events],
+                        [event.state for event in events],
+                    ),
+                )
+                ids = sorted(row["notification_id"] for row in curs.fetchall())
+                self._write_rows(curs, ids, rows, size + len(written))
+                frontier = extend_frontier(frontier, size + len(written), rows.hashes)
+                written.extend(ids)
+            if written:
+                self._write_head(curs, size + len(written), frontier)
+        return written
+
+    def _check_record_time(self, curs: Any, rows: SideRows) -> None:
+        curs.execute(self._select_last_state)
+        previous = curs.fetchone()
+        if previous is not None:
+            latest = loads(bytes(previous["state"]))["recorded_at"]
+            if any(row.recorded_at < latest for row in rows.index):
+                raise RecordTimeBehind(latest)
+
+    def _head(self, curs: Any) -> tuple[int, list[bytes]]:
         curs.execute(self._select_head)
         head = curs.fetchone()
-        size, frontier = (
-            (head["size"], split_frontier(bytes(head["frontier"]))) if head else (0, [])
-        )
+        return (head["size"], split_frontier(bytes(head["frontier"]))) if head else (0, [])
+
+    def _write_rows(self, curs: Any, ids: list[int], pending: SideRows, before: int) -> None:
+        rows = pending.index
+        curs.execute(self._insert_hashes, (ids, pending.hashes))
         columns = list(zip(*(index_values(row) for row in rows), strict=True))
         curs.execute(
             self._insert_index,
-            (ids, list(range(size + 1, size + 1 + len(ids))), *map(list, columns)),
+            (ids, list(range(before + 1, before + 1 + len(ids))), *map(list, columns)),
         )
         pairs = [(nid, row, subject) for nid, row in zip(ids, rows, strict=True)
                  for subject in row.subjects]  # fmt: skip
@@ -192,10 +214,9 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
                 [nid for nid, _, _ in pairs],
             ),
         )
-        frontier = extend_frontier(frontier, size, pending.hashes)
-        curs.execute(
-            self._insert_head, (size + len(ids), frontier_root(frontier), b"".join(frontier))
-        )
+
+    def _write_head(self, curs: Any, size: int, frontier: list[bytes]) -> None:
+        curs.execute(self._insert_head, (size, frontier_root(frontier), b"".join(frontier)))
 
     def index_reader(self) -> IndexReader:
         """The index queries (``ledger.index_queries``) over this PostgreSQL store."""
@@ -257,7 +278,9 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
             for statement in self._clear_side:
                 curs.execute(statement)
             if found:
-                self._write_side_rows(curs, [row["id"] for row in found], pending)
+                ids = [row["id"] for row in found]
+                self._write_rows(curs, ids, pending, 0)
+                self._write_head(curs, len(ids), extend_frontier([], 0, pending.hashes))
 
     def select_hashes(self) -> dict[int, bytes]:
         """Return notification id to recorded leaf hash, for every entry."""

@@ -20,7 +20,7 @@ recorder is in ``ledger.pg_recorder``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,26 +80,51 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         # Hash and index before the transaction: the write lock is held only to write.
-        self._pending = side_rows(stored_events)
-        return super().insert_events(stored_events, **kwargs)
+        return self.insert_stream([Chunk(stored_events, side_rows(stored_events))])
 
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        positions = self._insert_in_bulk(c, stored_events)
-        if positions:
-            c.execute(
-                f"SELECT state FROM {self.events_table_name} WHERE rowid < ? "
-                "ORDER BY rowid DESC LIMIT 1",
-                (positions[0],),
-            )
-            previous = c.fetchone()
-            if previous is not None:
-                latest = loads(previous["state"])["recorded_at"]
-                if any(row.recorded_at < latest for row in self._pending.index):
-                    raise RecordTimeBehind(latest)
-        self._write_side_rows(c, list(positions), self._pending)
-        return positions
+    def insert_stream(self, chunks: Iterable[Chunk]) -> list[int]:
+        """Insert chunks of events in one transaction, with their side rows; return their ids.
+
+        For imports too large to hold at once: each chunk's hashes and index
+        rows are computed when it comes (under the write lock), and one tree
+        head is written at the end. All or nothing.
+
+        Raises:
+            RecordTimeBehind: the first entry is older than the log's last.
+            eventsourcing.persistence.PersistenceError: the store refused.
+        """
+        with self.datastore.transaction(commit=True) as c:
+            return self._insert_chunks(c, chunks)
+
+    def _insert_chunks(self, c: SQLiteCursor, chunks: Iterable[Chunk]) -> list[int]:
+        written: list[int] = []
+        size, frontier = 0, []
+        for chunk in chunks:
+            rows = chunk.rows if chunk.rows is not None else side_rows(chunk.events)
+            ids = self._insert_in_bulk(c, chunk.events)
+            if not ids:
+                continue
+            if not written:
+                self._check_record_time(c, ids[0], rows)
+                size, frontier = self._head(c)
+            self._write_rows(c, ids, rows, size + len(written))
+            frontier = extend_frontier(frontier, size + len(written), rows.hashes)
+            written.extend(ids)
+        if written:
+            self._write_head(c, size + len(written), frontier)
+        return written
+
+    def _check_record_time(self, c: SQLiteCursor, first_id: int, rows: SideRows) -> None:
+        c.execute(
+            f"SELECT state FROM {self.events_table_name} WHERE rowid < ? "
+            "ORDER BY rowid DESC LIMIT 1",
+            (first_id,),
+        )
+        previous = c.fetchone()
+        if previous is not None:
+            latest = loads(previous["state"])["recorded_at"]
+            if any(row.recorded_at < latest for row in rows.index):
+                raise RecordTimeBehind(latest)
 
     def _insert_in_bulk(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[int]:
         """Insert the events with one ``executemany``; return their notification ids (rowids).
@@ -119,19 +144,23 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
         last = c.fetchone()["last"]
         return list(range(last - len(stored_events) + 1, last + 1))
 
-    def _write_side_rows(self, c: SQLiteCursor, ids: list[int], pending: SideRows) -> None:
-        hashes, rows = pending.hashes, pending.index
-        c.executemany(
-            f"INSERT INTO {HASHES_TABLE} (position, leaf_hash) VALUES (?, ?)",
-            zip(ids, hashes, strict=True),
-        )
+    def _head(self, c: SQLiteCursor) -> tuple[int, list[bytes]]:
+        """The log size and frontier of the last tree head ((0, []) for an empty log)."""
         c.execute(f"SELECT size, frontier FROM {HEADS_TABLE} ORDER BY size DESC LIMIT 1")
         head = c.fetchone()
-        size, frontier = (head["size"], split_frontier(head["frontier"])) if head else (0, [])
+        return (head["size"], split_frontier(head["frontier"])) if head else (0, [])
+
+    def _write_rows(self, c: SQLiteCursor, ids: list[int], pending: SideRows, before: int) -> None:
+        """Write hashes and index rows of entries at positions ``before + 1``..."""
+        c.executemany(
+            f"INSERT INTO {HASHES_TABLE} (position, leaf_hash) VALUES (?, ?)",
+            zip(ids, pending.hashes, strict=True),
+        )
+        rows = pending.index
         c.executemany(
             f"INSERT INTO {INDEX_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (nid, size + rank, *index_values(row))
+                (nid, before + rank, *index_values(row))
                 for rank, (nid, row) in enumerate(zip(ids, rows, strict=True), start=1)
             ),
         )
@@ -143,10 +172,11 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
                 for subject in row.subjects
             ),
         )
-        frontier = extend_frontier(frontier, size, hashes)
+
+    def _write_head(self, c: SQLiteCursor, size: int, frontier: list[bytes]) -> None:
         c.execute(
             f"INSERT INTO {HEADS_TABLE} (size, root, frontier) VALUES (?, ?, ?)",
-            (size + len(ids), frontier_root(frontier), b"".join(frontier)),
+            (size, frontier_root(frontier), b"".join(frontier)),
         )
 
     def index_reader(self) -> IndexReader:
@@ -202,7 +232,10 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
                 [index_row(row["topic"], loads(row["state"])) for row in found],
             )
             c.execute(f"DELETE FROM {HASHES_TABLE}")
-            self._write_side_rows(c, [row["id"] for row in found], pending)
+            ids = [row["id"] for row in found]
+            if ids:
+                self._write_rows(c, ids, pending, 0)
+                self._write_head(c, len(ids), extend_frontier([], 0, pending.hashes))
 
     def select_hashes(self) -> dict[int, bytes]:
         """Return notification id to recorded leaf hash, for every entry."""
@@ -233,6 +266,14 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
                 (upto_id if upto_id is not None else 2**62,),
             )
             return c.fetchone()["n"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Events to insert together, with their side rows when already computed."""
+
+    events: Sequence[StoredEvent]
+    rows: SideRows | None = None
 
 
 @dataclass(frozen=True)

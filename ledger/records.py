@@ -8,7 +8,7 @@ and the offending value.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -103,11 +103,18 @@ def parse_lines(lines: Iterable[bytes], source: str) -> list[Submitted]:
     Raises:
         InvalidRecord: at the first line that is not a valid record.
     """
-    submitted = []
+    return list(iter_lines(lines, source))
+
+
+def iter_lines(lines: Iterable[bytes], source: str) -> Iterator[Submitted]:
+    """Validate the non-blank lines of a JSON Lines file one by one, as :func:`parse_lines`.
+
+    Raises:
+        InvalidRecord: when the first line that is not a valid record is reached.
+    """
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            submitted.append(parse_record(line, f"{source} line {number}"))
-    return submitted
+            yield parse_record(line, f"{source} line {number}")
 
 
 def _explain(err: ValidationError, where: str, record_id: str | None, kind: str) -> InvalidRecord:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, TopicError, get_topic
 
-from ledger.codec import OrjsonTranscoder, loads
+from ledger.codec import OrjsonTranscoder, dumps, loads
 from ledger.entries import Action, Entry, VerifiedLog
 from ledger.errors import EmptyStore, LedgerError, StoreBusy, StoreError, WriteConflict
 from ledger.events import Corrected, Recorded, Retracted
@@ -41,16 +42,21 @@ from ledger.model import RECORD_ADAPTER, TRUSTED, Act, Instrument, Source, recor
 from ledger.pg_location import check_postgres, is_postgres, parse_postgres
 from ledger.pg_recorder import HashingPostgresRecorder
 from ledger.record_time import format_instant
-from ledger.recorder import HashingSQLiteRecorder, RecordTimeBehind
+from ledger.recorder import Chunk, HashingSQLiteRecorder, RecordTimeBehind
 from ledger.redaction import redact
 
 _PAGE = 1000
+_CHUNK = 5000
 _RESTAMPS = 20
 _INDEXING = (HashingSQLiteRecorder, HashingPostgresRecorder)
 _ACTIONS = {Recorded: Action.RECORD, Corrected: Action.CORRECT, Retracted: Action.RETRACT}
 _TOPICS = {kind: get_topic(kind) for kind in _ACTIONS}
 _ACTION_OF_TOPIC = {f"{kind.__module__}:{kind.__qualname__}": action
                     for kind, action in _ACTIONS.items()}  # fmt: skip
+
+
+Progress = Callable[[int, int], None]
+"""Called with (items done, items in all) as long work goes on."""
 
 
 def utc_now() -> datetime:
@@ -303,11 +309,20 @@ class Ledger:
                 found = {oid for oid in wanted if recorder.select_events(oid, limit=1)}
         return {wanted[oid] for oid in found}
 
-    def append_new(self, records: Sequence[Instrument | Act]) -> list[int]:
+    def append_contents(
+        self, contents: Sequence[tuple[str, bytes]], progress: Progress = lambda done, total: None
+    ) -> list[int]:
         """Append records that are not yet in the ledger, all in one transaction.
 
-        The caller (``ledger.importer``) has already checked that none of
-        them is recorded. Every entry gets the same record time.
+        The caller (``ledger.importer``) has already validated them and
+        checked that none of them is recorded. Every entry gets the same
+        record time. They are written in chunks, so that a large import is
+        never held in memory as events.
+
+        Args:
+            contents: (event-sequence id, record content as ``ledger.codec``
+                encodes it) of each record, in order.
+            progress: called with (entries written, entries to write).
 
         Returns:
             The positions of the new entries, in order.
@@ -317,13 +332,40 @@ class Ledger:
                 the same id meanwhile, the disk is full, the file is
                 read-only); nothing was written.
         """
-        if not records:
+        if not contents:
             return []
-        contents = [(originator_id(r), record_content(r)) for r in records]
-        return self._save_stamped(
-            lambda recorded_at: [
-                Recorded(oid, 1, recorded_at, self.user, content) for oid, content in contents
-            ]
+        recorder = self._app.recorder
+        total = len(contents)
+
+        def chunks(after: bytes) -> Iterator[Chunk]:
+            for start in range(0, total, _CHUNK):
+                yield Chunk(
+                    [
+                        StoredEvent(oid, 1, _TOPICS[Recorded], b'{"record":%s%s' % (content, after))
+                        for oid, content in contents[start : start + _CHUNK]
+                    ]
+                )
+                progress(min(start + _CHUNK, total), total)
+
+        for _ in range(_RESTAMPS):
+            # The rest of a Recorded event's state, its keys in sorted order after "record".
+            after = b',"recorded_at":%s,"recorded_by":%s}' % (
+                dumps(self._next_instant()),
+                dumps(self.user),
+            )
+            if isinstance(recorder, _INDEXING):
+                insert = partial(recorder.insert_stream, chunks(after))
+            else:
+                insert = partial(
+                    recorder.insert_events, [e for c in chunks(after) for e in c.events]
+                )
+            try:
+                return self._ranks(self._write(insert))
+            except RecordTimeBehind:
+                continue
+        raise StoreError(
+            f"the store {_shown(self.location)} kept receiving later record times from other "
+            "writers; nothing was written, try again"
         )
 
     def append_revision(
@@ -542,15 +584,22 @@ class Ledger:
         )
 
     def _save(self, events: list) -> list[int]:
+        stored = [self._stored(event) for event in events]
+        return self._ranks(self._write(partial(self._app.recorder.insert_events, stored)))
+
+    def _write(self, insert: Callable[[], Sequence[int] | None]) -> list[int]:
+        """Run one insert, turning the store's refusals into ledger errors; return the new ids.
+
+        Writes go straight to the recorder, as the library's event store
+        does, without its collecting of aggregates' events: the ledger's
+        events are plain, one per record.
+        """
         if self.read_only:
             raise StoreError(
                 f"the store {_shown(self.location)} is open read-only; nothing was written"
             )
-        # Straight to the recorder, as the library's event store does, without its
-        # collecting of aggregates' events: ours are plain events, one per record.
-        stored = [self._stored(event) for event in events]
         try:
-            ids = self._app.recorder.insert_events(stored)
+            ids = insert()
         except IntegrityError as err:
             raise WriteConflict(
                 f"another writer appended to the same record in {_shown(self.location)} "
@@ -569,7 +618,7 @@ class Ledger:
             raise StoreError(
                 f"the store {_shown(self.location)} refused the write ({err}); nothing was written"
             ) from err
-        return self._ranks(list(ids or []))
+        return list(ids or [])
 
     def _stored(self, event: Recorded | Corrected | Retracted) -> StoredEvent:
         """The stored form of an event, as the library's mapper makes it (no cipher, no zip)."""

@@ -150,11 +150,11 @@ def replay_ordered(
                     instrument=act.instrument,
                 )
             )
-    states = [
-        _instrument_state(by_id[iid], progress, state)
-        for iid, progress in state.instruments.items()
-        if progress.status is not None and iid in by_id
-    ]
+    states = []
+    while state.instruments:  # each instrument's working state goes as its read model comes
+        iid, progress = state.instruments.popitem()
+        if progress.status is not None and iid in by_id:
+            states.append(_instrument_state(by_id[iid], progress, state))
     claims = [
         Claim(territory=territory, claimant=claimant, since=since, act=act_id)
         for (territory, claimant), (since, act_id) in sorted(state.claims.items())

@@ -53,7 +53,7 @@ TIMELINE_ONLY = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ActorRoles:
     """The roles one actor holds toward one instrument, each with its since (EDTF)."""
 

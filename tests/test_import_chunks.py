@@ -1,0 +1,76 @@
+"""Imports read in chunks: the same rules and the same stored bytes as one piece."""
+
+from __future__ import annotations
+
+import pytest
+from builders import Clock, act, instrument
+
+import ledger.importer
+import ledger.store
+from ledger.codec import OrjsonTranscoder
+from ledger.errors import InvalidRecord, UnknownInstrument
+from ledger.events import Recorded
+from ledger.importer import append_records
+from ledger.model import record_content
+from ledger.records import Submitted
+from ledger.store import Ledger
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
+    """Chunks of three records, so that a dozen records cross several chunk boundaries."""
+    monkeypatch.setattr(ledger.importer, "_CHUNK", 3)
+    monkeypatch.setattr(ledger.store, "_CHUNK", 3)
+
+
+def batch(*records):
+    return [Submitted(f"batch line {n}", r) for n, r in enumerate(records, start=1)]
+
+
+ACTS = [act(f"a-{n}", "signature", f"200{n}", ["USA"], "t") for n in range(10)]
+
+
+def test_an_act_may_name_an_instrument_that_comes_chunks_later(tmp_path):
+    with Ledger(str(tmp_path / "l.db"), create=True, clock=Clock()) as ledger:
+        report = append_records(ledger, batch(*ACTS, instrument("t")))
+        assert report.positions == list(range(1, 12))
+        assert [e.record.id for e in ledger.entries()] == [*(a.id for a in ACTS), "t"]
+
+
+def test_a_missing_instrument_is_reported_at_its_first_act_and_nothing_is_written(tmp_path):
+    location = str(tmp_path / "l.db")
+    with Ledger(location, create=True) as ledger:
+        append_records(ledger, batch(instrument("other")))
+        with pytest.raises(UnknownInstrument, match="batch line 1, act 'a-0'"):
+            append_records(ledger, batch(*ACTS))
+        assert ledger.log_size == 1
+
+
+def test_one_id_twice_with_other_content_across_chunks_is_refused(tmp_path):
+    changed = act("a-1", "signature", "1999", ["USA"], "t")
+    with Ledger(str(tmp_path / "l.db"), create=True) as ledger:
+        with pytest.raises(InvalidRecord, match="different content at batch line 3"):
+            append_records(ledger, batch(instrument("t"), *ACTS, changed))
+        assert ledger.log_size == 0
+
+
+def test_one_id_twice_with_the_same_content_is_stored_once(tmp_path):
+    with Ledger(str(tmp_path / "l.db"), create=True) as ledger:
+        report = append_records(ledger, batch(instrument("t"), *ACTS, ACTS[0]))
+        assert len(report.added) == 11 and ledger.log_size == 11
+
+
+def test_the_stored_state_is_the_codec_encoding_of_the_recorded_event(tmp_path):
+    clock = Clock()
+    with Ledger(str(tmp_path / "l.db"), create=True, clock=clock, user="tester") as ledger:
+        append_records(ledger, batch(instrument("t"), *ACTS))
+        rows = list(ledger.rows())
+        entries = list(ledger.entries())
+    for row, entry in zip(rows, entries, strict=True):
+        event = Recorded(
+            row.originator_id, 1, "2026-01-01T00:00:00.000000Z", "tester",
+            record_content(entry.record),
+        )  # fmt: skip
+        state = dict(vars(event))
+        del state["originator_id"], state["originator_version"]
+        assert row.state == OrjsonTranscoder().encode(state)
