@@ -10,6 +10,9 @@ invalid EDTF dates and unknown actor codes. Nothing here does I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -21,7 +24,6 @@ from pydantic import (
     StrictStr,
     TypeAdapter,
     ValidationError,
-    ValidationInfo,
     model_validator,
 )
 
@@ -35,22 +37,27 @@ from ledger.vocabulary import (
     ProvisionType,
 )
 
-TRUSTED = {"trusted": True}
-"""Validation context for content the ledger itself validated when appending it.
-
-Given as ``context=TRUSTED`` only for content whose leaf hash matched the
-hash recorded at append time (``ledger.store.Ledger.checked_entry``): the
-types are still checked by pydantic, but the rules written in Python here
-(one-line text, EDTF, actor codes, rules by type) are not run again.
-"""
+_TRUSTING: ContextVar[bool] = ContextVar("trusting_stored_content", default=False)
 
 
-def _trusted(info: ValidationInfo) -> bool:
-    return bool(info.context) and info.context.get("trusted") is True
+@contextmanager
+def trusted_content() -> Iterator[None]:
+    """Validate, within this block, content the ledger itself validated when appending it.
+
+    Only for content whose leaf hash matched the hash recorded at append
+    time (``ledger.store.Ledger.checked_entry``): pydantic still checks the
+    types, but the rules written in Python here (one-line text, EDTF, actor
+    codes, repeats, rules by type) are not run again.
+    """
+    token = _TRUSTING.set(True)
+    try:
+        yield
+    finally:
+        _TRUSTING.reset(token)
 
 
-def _check_edtf(value: str, info: ValidationInfo) -> str:
-    if not _trusted(info):
+def _check_edtf(value: str) -> str:
+    if not _TRUSTING.get():
         parse_valid_time(value)
     return value
 
@@ -58,8 +65,8 @@ def _check_edtf(value: str, info: ValidationInfo) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _one_line(value: str, info: ValidationInfo) -> str:
-    if _trusted(info):
+def _one_line(value: str) -> str:
+    if _TRUSTING.get():
         return value
     if not value.strip():
         raise ValueError("must not be blank")
@@ -77,15 +84,15 @@ RecordId = Annotated[
 """A stable id: lower-case letters and digits joined by ``-`` or ``.``."""
 
 
-def _actor_code(value: str, info: ValidationInfo) -> str:
-    return value if _trusted(info) else check_actor_code(value)
+def _actor_code(value: str) -> str:
+    return value if _TRUSTING.get() else check_actor_code(value)
 
 
 ActorCode = Annotated[StrictStr, AfterValidator(_actor_code)]
 
 
 def _no_repeats(codes: list[str]) -> list[str]:
-    if len(set(codes)) != len(codes):
+    if not _TRUSTING.get() and len(set(codes)) != len(codes):
         repeated = sorted({code for code in codes if codes.count(code) > 1})
         raise ValueError(f"{', '.join(repeated)} listed twice")
     return codes
@@ -182,8 +189,8 @@ class Act(_Frozen):
         return parse_valid_time(self.effective or self.date)
 
     @model_validator(mode="after")
-    def _rules_by_type(self, info: ValidationInfo) -> Act:
-        if _trusted(info):
+    def _rules_by_type(self) -> Act:
+        if _TRUSTING.get():
             return self
         kind = self.type
         if kind in NEEDS_INSTRUMENT and self.instrument is None:

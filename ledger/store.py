@@ -38,7 +38,7 @@ from ledger.events import Corrected, Recorded, Retracted
 from ledger.indexed_reads import IndexedReads
 from ledger.integrity import StoredRow, checked_hash, entry_hash, verify_rows
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
-from ledger.model import RECORD_ADAPTER, TRUSTED, Act, Instrument, Source, record_content
+from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content, trusted_content
 from ledger.pg_location import check_postgres, is_postgres, parse_postgres
 from ledger.pg_recorder import HashingPostgresRecorder
 from ledger.record_time import format_instant
@@ -225,7 +225,8 @@ class Ledger:
                 "it was appended); run 'ledger verify'"
             )
         try:
-            return _trusted_entry(row["position"], stored.topic, loads(state))
+            with trusted_content():
+                return _trusted_entry(row["position"], stored.topic, loads(state))
         except (ValueError, TypeError, KeyError, LedgerError) as err:
             raise StoreError(
                 f"the entry at position {row['position']} of {_shown(self.location)} cannot be "
@@ -640,7 +641,7 @@ class Ledger:
 def _trusted_entry(position: int, topic: str, state: dict) -> Entry:
     """An entry from the state of a stored event whose hash matched the recorded one."""
     action = _ACTION_OF_TOPIC[topic]
-    record = RECORD_ADAPTER.validate_python(state["record"], context=TRUSTED)
+    record = RECORD_ADAPTER.validate_python(state["record"])
     recorded_at = datetime.fromisoformat(state["recorded_at"])
     if action is Action.RECORD:
         return Entry(position, recorded_at, state["recorded_by"], record)
@@ -652,7 +653,7 @@ def _trusted_entry(position: int, topic: str, state: dict) -> Entry:
         action,
         tuple(state.get("changed", ())),
         state["reason"],
-        tuple(Source.model_validate(source, context=TRUSTED) for source in state["sources"]),
+        tuple(Source.model_validate(source) for source in state["sources"]),
     )
 
 

@@ -74,3 +74,15 @@ def test_the_stored_state_is_the_codec_encoding_of_the_recorded_event(tmp_path):
         state = dict(vars(event))
         del state["originator_id"], state["originator_version"]
         assert row.state == OrjsonTranscoder().encode(state)
+
+
+def test_python_rules_are_skipped_only_inside_a_trusted_block():
+    from pydantic import ValidationError
+
+    from ledger.model import RECORD_ADAPTER, trusted_content
+
+    content = record_content(ACTS[0]) | {"actors": ["XXX"], "summary": "two\nlines"}
+    with trusted_content():
+        assert RECORD_ADAPTER.validate_python(content).actors == ["XXX"]
+    with pytest.raises(ValidationError, match="XXX"):
+        RECORD_ADAPTER.validate_python(content)
