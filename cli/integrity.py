@@ -138,7 +138,9 @@ def verify_command(checkpoints, public_key, read_only, store, as_json) -> None:
 
     Exit 0 with a summary when all holds; otherwise exit 1 naming the first
     failing position and the kind of failure: altered, missing, reordered,
-    inserted, inconsistent, bad-signature.
+    inserted, index (the valid-time index does not match the entries),
+    tree-head (a recorded tree head is not the root of its entries),
+    inconsistent, bad-signature.
 
     \b
     Examples:

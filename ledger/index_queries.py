@@ -71,8 +71,9 @@ Run = Callable[[str, Sequence[Any]], list[Any]]
 """Runs one query with parameters in a read transaction; returns its rows (mapping by name)."""
 
 _ENTRY_COLUMNS = (
-    "v.position, v.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
-    "h.leaf_hash"
+    "v.position, v.notification_id, v.record_key, v.action, v.recorded_at, v.earliest, v.latest, "
+    "v.effective_earliest, v.effective_latest, v.sequence, "
+    "e.originator_id, e.originator_version, e.topic, e.state, h.leaf_hash"
 )
 _ORDER_BY_VALID_TIME = """
 WITH latest AS (
@@ -158,14 +159,15 @@ class IndexReader:
         version, so that a correction moving an act away is still seen) and
         that entry's possible days meet the bounds: its first day on or
         before ``on_or_before`` and its last day on or after ``on_or_after``
-        (inclusive ISO days; None for no bound). Rows: position,
-        notification_id, originator_id, originator_version, topic, state and
-        leaf_hash (the hash recorded at append time), in log order.
+        (inclusive ISO days; None for no bound). Rows: the entry's
+        ``valid_time_index`` columns, then originator_id, originator_version,
+        topic, state and leaf_hash (the hash recorded at append time), in log
+        order; the event columns are null when the entry is gone.
         """
         marks = ", ".join([self.dialect.mark] * len(subjects))
         template = (
             f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
-            "JOIN {events} e ON e.{id} = v.notification_id "
+            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
             "LEFT JOIN {hashes} h ON h.position = v.notification_id "
             "WHERE v.position <= {p} AND v.record_key IN (SELECT s.record_key FROM {subjects} s "
             f"WHERE s.subject IN ({marks}) AND s.first_day <= {{p}} AND s.last_day >= {{p}}) "
@@ -183,7 +185,7 @@ class IndexReader:
         """Every entry up to ``upto`` of the records of one kind (``instrument``), in log order."""
         template = (
             f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
-            "JOIN {events} e ON e.{id} = v.notification_id "
+            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
             "LEFT JOIN {hashes} h ON h.position = v.notification_id "
             "WHERE v.record_key >= {p} AND v.record_key < {p} AND v.position <= {p} "
             "ORDER BY v.position"
@@ -195,7 +197,7 @@ class IndexReader:
         marks = ", ".join([self.dialect.mark] * len(ids))
         template = (
             f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
-            "JOIN {events} e ON e.{id} = v.notification_id "
+            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
             "LEFT JOIN {hashes} h ON h.position = v.notification_id "
             f"WHERE v.notification_id IN ({marks})"
         )
@@ -218,10 +220,34 @@ class IndexReader:
             order.effects.append(row["effect"])
         return order
 
-    def tree_root(self, size: int) -> bytes | None:
-        """The RFC 9162 root recorded for a log of ``size`` entries, or None if none was."""
-        found = self._rows("SELECT root FROM {heads} WHERE size = {p}", (size,))
-        return bytes(found[0]["root"]) if found else None
+    def side_tables(self) -> tuple[list[Any], list[Any], list[Any]]:
+        """Every row of the side tables, for ``ledger verify``: index rows (by position),
+        subject rows, and tree heads (by size)."""
+        index = self._rows("SELECT * FROM {index} ORDER BY position", ())
+        subjects = self._rows("SELECT * FROM {subjects}", ())
+        heads = self._rows("SELECT size, root, frontier FROM {heads} ORDER BY size", ())
+        return index, subjects, heads
+
+    def standing_retractions(self, upto: int) -> list[Any]:
+        """The entries up to ``upto`` that retract a record for good (columns: :meth:`concerning`).
+
+        A whole-record replay does not read retracted records; it reads these
+        entries to check that their index rows are not forged retractions.
+        """
+        template = (
+            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
+            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
+            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
+            "WHERE v.action = 'retract' AND v.position <= {p} AND NOT EXISTS (SELECT 1 FROM "
+            "{index} w WHERE w.record_key = v.record_key AND w.position > v.position "
+            "AND w.position <= {p})"
+        )
+        return self._rows(template, (upto, upto))
+
+    def tree_head(self, size: int) -> tuple[bytes, bytes] | None:
+        """The (root, frontier) recorded for a log of ``size`` entries, or None if none was."""
+        found = self._rows("SELECT root, frontier FROM {heads} WHERE size = {p}", (size,))
+        return (bytes(found[0]["root"]), bytes(found[0]["frontier"])) if found else None
 
     def leaf_hashes(self, upto: int) -> list[bytes]:
         """The recorded leaf hashes of positions 1..``upto``, in log order."""

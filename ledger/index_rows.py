@@ -66,6 +66,19 @@ class IndexRow:
     sequence: int
     subjects: tuple[str, ...]
 
+    def columns(self) -> tuple:
+        """The values of ``valid_time_index`` after notification id and position, in order."""
+        return (
+            self.record_key,
+            self.action,
+            self.recorded_at,
+            self.earliest,
+            self.latest,
+            self.effective_earliest,
+            self.effective_latest,
+            self.sequence,
+        )
+
     @property
     def first_day(self) -> str:
         """The earliest day for the subject index (``NO_DAY_BEFORE`` for an instrument)."""

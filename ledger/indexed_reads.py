@@ -21,9 +21,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ledger.entries import Entry
-from ledger.errors import InvalidMoment
+from ledger.errors import InvalidMoment, StoreError
 from ledger.index_queries import IndexReader
-from ledger.merkle import root
+from ledger.merkle import extend_frontier, frontier_root, root
 from ledger.record_time import KnownAt, format_instant
 
 if TYPE_CHECKING:
@@ -145,6 +145,8 @@ class IndexedReads:
         Raises:
             StoreError: an entry does not match its recorded hash.
         """
+        for row in self._reader.standing_retractions(position):
+            self._ledger.checked_entry(row)  # a forged retraction would hide a record
         order = self._reader.happening_order(position, last_day.isoformat())
         total = len(order)
         for start in range(0, total, _BATCH):
@@ -164,8 +166,22 @@ class IndexedReads:
         The tree head written with the append that reached ``size`` when
         there is one (any size a known-at instant resolves to); otherwise
         computed from the recorded leaf hashes.
+
+        Raises:
+            StoreError: the tree head's root is not that of its own frontier.
         """
-        recorded = self._reader.tree_root(size)
-        if recorded is not None:
-            return recorded.hex()
-        return root(self._reader.leaf_hashes(size)).hex()
+        head = self._reader.tree_head(size)
+        if head is None:
+            return root(self._reader.leaf_hashes(size)).hex()
+        recorded, frontier = head
+        hashes = [frontier[i : i + 32] for i in range(0, len(frontier), 32)]
+        try:
+            holds = frontier_root(extend_frontier(hashes, size, [])) == recorded
+        except ValueError:
+            holds = False
+        if not holds:
+            raise StoreError(
+                f"the tree head of size {size} does not hold together (tree-head); "
+                "run 'ledger verify'"
+            )
+        return recorded.hex()

@@ -56,6 +56,8 @@ class FailureKind(StrEnum):
     INSERTED = "inserted"  # an entry the ledger never appended
     BAD_SIGNATURE = "bad-signature"  # a checkpoint's signature does not verify
     INCONSISTENT = "inconsistent"  # the log is not an extension of a checkpoint
+    INDEX = "index"  # the valid-time index does not describe the entry at this position
+    TREE_HEAD = "tree-head"  # a recorded tree head is not the root of the leaves it covers
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from psycopg.sql import SQL, Identifier
 
 from ledger.codec import loads
 from ledger.index_queries import Dialect, IndexReader
-from ledger.index_rows import index_row
 from ledger.merkle import extend_frontier, frontier_root
 from ledger.recorder import (
     HASHES_TABLE,
@@ -24,11 +23,12 @@ from ledger.recorder import (
     INDEX_TABLE,
     SUBJECTS_TABLE,
     Chunk,
+    IndexBehind,
     RecordTimeBehind,
     SideRows,
-    index_values,
+    checked_frontier,
+    rebuilt_rows,
     side_rows,
-    split_frontier,
 )
 
 _POSTGRES_SIDE_TABLES = [
@@ -73,6 +73,7 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
             "by_time": Identifier(f"{INDEX_TABLE}_time"),
             "by_days": Identifier(f"{SUBJECTS_TABLE}_days"),
         }
+        self._side_tables_from = len(self.sql_create_statements)
         for statement in _POSTGRES_SIDE_TABLES:
             self.sql_create_statements.append(SQL(statement).format(**names))
         self._insert_index = SQL(
@@ -85,7 +86,7 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
             "%s::text[], %s::text[], %s::bigint[])"
         ).format(**names)
         self._select_head = SQL(
-            "SELECT size, frontier FROM {schema}.{heads} ORDER BY size DESC LIMIT 1"
+            "SELECT size, root, frontier FROM {schema}.{heads} ORDER BY size DESC LIMIT 1"
         ).format(**names)
         self._insert_head = SQL(
             "INSERT INTO {schema}.{heads} (size, root, frontier) VALUES (%s, %s, %s)"
@@ -107,7 +108,8 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
             SQL("DELETE FROM {schema}.{hashes}").format(**names),
         ]
         self._select_all_for_index = SQL(
-            "SELECT e.notification_id AS id, e.topic, e.state, h.leaf_hash FROM {schema}.{table} e "
+            "SELECT e.notification_id AS id, e.originator_id AS oid, e.originator_version AS "
+            "version, e.topic, e.state, h.leaf_hash FROM {schema}.{table} e "
             "LEFT JOIN {schema}.{hashes} h ON h.position = e.notification_id "
             "ORDER BY e.notification_id"
         ).format(**names)
@@ -161,6 +163,8 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
                 if not written:
                     self._lock_table(curs)
                     self._check_record_time(curs, rows)
+                    if not self._is_complete(curs):
+                        raise IndexBehind()
                     self._notify_channel(curs)
                     size, frontier = self._head(curs)
                 events = chunk.events
@@ -192,12 +196,12 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
     def _head(self, curs: Any) -> tuple[int, list[bytes]]:
         curs.execute(self._select_head)
         head = curs.fetchone()
-        return (head["size"], split_frontier(bytes(head["frontier"]))) if head else (0, [])
+        return (head["size"] if head else 0), checked_frontier(head)
 
     def _write_rows(self, curs: Any, ids: list[int], pending: SideRows, before: int) -> None:
         rows = pending.index
         curs.execute(self._insert_hashes, (ids, pending.hashes))
-        columns = list(zip(*(index_values(row) for row in rows), strict=True))
+        columns = list(zip(*(row.columns() for row in rows), strict=True))
         curs.execute(
             self._insert_index,
             (ids, list(range(before + 1, before + 1 + len(ids))), *map(list, columns)),
@@ -266,15 +270,11 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
             self._lock_table(curs)
             if self._is_complete(curs):
                 return
+            for statement in self.sql_create_statements[self._side_tables_from :]:
+                curs.execute(statement)
             curs.execute(self._select_all_for_index)
             found = curs.fetchall()
-            missing = [row["id"] for row in found if row["leaf_hash"] is None]
-            if missing:
-                raise IntegrityError(f"no hash is recorded for notification id {missing[0]}")
-            pending = SideRows(
-                [bytes(row["leaf_hash"]) for row in found],
-                [index_row(row["topic"], loads(bytes(row["state"]))) for row in found],
-            )
+            pending = rebuilt_rows(found)
             for statement in self._clear_side:
                 curs.execute(statement)
             if found:

@@ -24,13 +24,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from ledger.codec import loads
+from ledger.errors import LedgerError
 from ledger.index_queries import Dialect, IndexReader
 from ledger.index_rows import IndexRow, index_row
-from ledger.integrity import StoredRow, new_entry_hash
+from ledger.integrity import StoredRow, checked_hash, new_entry_hash
 from ledger.merkle import extend_frontier, frontier_root
 
 HASHES_TABLE = "entry_hashes"
@@ -70,6 +71,19 @@ class RecordTimeBehind(Exception):  # noqa: N818  (a signal to restamp, not a us
         super().__init__(f"the log's last record time is {latest}")
 
 
+class IndexBehind(Exception):  # noqa: N818  (a signal to index, not a user error)
+    """The side tables do not describe every entry before a write; nothing was written.
+
+    Raised inside the write transaction when a ledger written by a version
+    without the index (or such a version writing alongside this one) left
+    entries unindexed. The ledger rebuilds the index and writes again.
+    """
+
+
+class SideTablesDamaged(Exception):  # noqa: N818  (translated by the ledger into StoreError)
+    """A tree head or an entry's recorded hash is not what the entries give; nothing was written."""
+
+
 class HashingSQLiteRecorder(SQLiteApplicationRecorder):
     """Application recorder that keeps hashes, the valid-time index and tree heads."""
 
@@ -105,8 +119,8 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
             if not ids:
                 continue
             if not written:
-                self._check_record_time(c, ids[0], rows)
-                size, frontier = self._head(c)
+                previous = self._check_record_time(c, ids[0], rows)
+                size, frontier = self._checked_head(c, previous)
             self._write_rows(c, ids, rows, size + len(written))
             frontier = extend_frontier(frontier, size + len(written), rows.hashes)
             written.extend(ids)
@@ -114,17 +128,42 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
             self._write_head(c, size + len(written), frontier)
         return written
 
-    def _check_record_time(self, c: SQLiteCursor, first_id: int, rows: SideRows) -> None:
+    def _check_record_time(self, c: SQLiteCursor, first_id: int, rows: SideRows) -> int:
+        """Refuse entries older than the last one; return the last one's id (0 if none)."""
         c.execute(
-            f"SELECT state FROM {self.events_table_name} WHERE rowid < ? "
+            f"SELECT rowid AS id, state FROM {self.events_table_name} WHERE rowid < ? "
             "ORDER BY rowid DESC LIMIT 1",
             (first_id,),
         )
         previous = c.fetchone()
-        if previous is not None:
-            latest = loads(previous["state"])["recorded_at"]
-            if any(row.recorded_at < latest for row in rows.index):
-                raise RecordTimeBehind(latest)
+        if previous is None:
+            return 0
+        latest = loads(previous["state"])["recorded_at"]
+        if any(row.recorded_at < latest for row in rows.index):
+            raise RecordTimeBehind(latest)
+        return previous["id"]
+
+    def _checked_head(self, c: SQLiteCursor, previous_id: int) -> tuple[int, list[bytes]]:
+        """The last tree head, once the side tables are known to cover every earlier entry.
+
+        Raises:
+            IndexBehind: they do not (or do not exist).
+            SideTablesDamaged: the head does not hold together.
+        """
+        c.execute(
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)",
+            (INDEX_TABLE, SUBJECTS_TABLE, HEADS_TABLE),
+        )
+        if c.fetchone()["n"] != 3:
+            raise IndexBehind()
+        c.execute(f"SELECT MAX(notification_id) AS id, MAX(position) AS p FROM {INDEX_TABLE}")
+        last = c.fetchone()
+        c.execute(f"SELECT size, root, frontier FROM {HEADS_TABLE} ORDER BY size DESC LIMIT 1")
+        head = c.fetchone()
+        size = head["size"] if head else 0
+        if (last["id"] or 0) != previous_id or (last["p"] or 0) != size:
+            raise IndexBehind()
+        return size, checked_frontier(head)
 
     def _insert_in_bulk(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[int]:
         """Insert the events with one ``executemany``; return their notification ids (rowids).
@@ -160,7 +199,7 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
         c.executemany(
             f"INSERT INTO {INDEX_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (nid, before + rank, *index_values(row))
+                (nid, before + rank, *row.columns())
                 for rank, (nid, row) in enumerate(zip(ids, rows, strict=True), start=1)
             ),
         )
@@ -212,6 +251,8 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
         head is that of the whole log.
         """
         with self.datastore.transaction(commit=True) as c:
+            for statement in _SQLITE_SIDE_TABLES:
+                c.execute(statement)
             c.execute(f"DELETE FROM {HEADS_TABLE} WHERE size < 0")  # takes the write lock
             if _complete(c, self.events_table_name):
                 return  # another writer rebuilt it meanwhile
@@ -219,18 +260,13 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(f"DELETE FROM {SUBJECTS_TABLE}")
             c.execute(f"DELETE FROM {HEADS_TABLE}")
             c.execute(
-                "SELECT e.rowid AS id, e.topic, e.state, h.leaf_hash "
+                "SELECT e.rowid AS id, e.originator_id AS oid, e.originator_version AS version, "
+                "e.topic, e.state, h.leaf_hash "
                 f"FROM {self.events_table_name} e LEFT JOIN {HASHES_TABLE} h "
                 "ON h.position = e.rowid ORDER BY e.rowid"
             )
             found = c.fetchall()
-            missing = [row["id"] for row in found if row["leaf_hash"] is None]
-            if missing:
-                raise IntegrityError(f"no hash is recorded for notification id {missing[0]}")
-            pending = SideRows(
-                [bytes(row["leaf_hash"]) for row in found],
-                [index_row(row["topic"], loads(row["state"])) for row in found],
-            )
+            pending = rebuilt_rows(found)
             c.execute(f"DELETE FROM {HASHES_TABLE}")
             ids = [row["id"] for row in found]
             if ids:
@@ -296,18 +332,62 @@ def side_rows(stored_events: Sequence[StoredEvent]) -> SideRows:
     return SideRows(hashes, index)
 
 
-def index_values(row: IndexRow) -> tuple:
-    """The columns of ``valid_time_index`` after notification id and position."""
-    return (
-        row.record_key,
-        row.action,
-        row.recorded_at,
-        row.earliest,
-        row.latest,
-        row.effective_earliest,
-        row.effective_latest,
-        row.sequence,
-    )
+def rebuilt_rows(found: Sequence[Any]) -> SideRows:
+    """The side rows of stored entries, in log order.
+
+    Rows: id (notification id), oid, version, topic, state, leaf_hash.
+
+    Each entry must hash to its recorded hash: an index is never built over
+    altered entries.
+
+    Raises:
+        SideTablesDamaged: naming the first position that has no recorded
+            hash, does not match it, or cannot be indexed.
+    """
+    hashes, index = [], []
+    for position, row in enumerate(found, start=1):
+        recorded = bytes(row["leaf_hash"]) if row["leaf_hash"] is not None else None
+        state = bytes(row["state"]) if isinstance(row["state"], memoryview) else row["state"]
+        stored = StoredRow(row["id"], str(row["oid"]), row["version"], row["topic"], state)
+        try:
+            decoded = loads(state)
+            matches = recorded is not None and checked_hash(stored, recorded) == recorded
+            entry_index = index_row(row["topic"], decoded)
+        except (ValueError, KeyError, TypeError, LedgerError) as err:
+            raise SideTablesDamaged(
+                f"the entry at position {position} cannot be indexed ({type(err).__name__}); "
+                "run 'ledger verify'"
+            ) from err
+        if not matches:
+            raise SideTablesDamaged(
+                f"the entry at position {position} does not hash to what was recorded when it "
+                "was appended; run 'ledger verify'"
+            )
+        hashes.append(recorded)
+        index.append(entry_index)
+    return SideRows(hashes, index)
+
+
+def checked_frontier(head: Any) -> list[bytes]:
+    """The frontier of a tree head row (size, root, frontier), checked against its root.
+
+    Raises:
+        SideTablesDamaged: the frontier does not fit the size or give the root.
+    """
+    if head is None:
+        return []
+    frontier = split_frontier(bytes(head["frontier"]))
+    try:
+        root = frontier_root(extend_frontier(frontier, head["size"], []))
+    except ValueError as err:
+        raise SideTablesDamaged(
+            f"the tree head of size {head['size']} is damaged ({err}); run 'ledger verify'"
+        ) from err
+    if root != bytes(head["root"]):
+        raise SideTablesDamaged(
+            f"the tree head of size {head['size']} does not hold together; run 'ledger verify'"
+        )
+    return frontier
 
 
 def split_frontier(frontier: bytes) -> list[bytes]:

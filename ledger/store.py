@@ -35,6 +35,7 @@ from ledger.codec import OrjsonTranscoder, dumps, loads
 from ledger.entries import Action, Entry, VerifiedLog
 from ledger.errors import EmptyStore, LedgerError, StoreBusy, StoreError, WriteConflict
 from ledger.events import Corrected, Recorded, Retracted
+from ledger.index_rows import index_row
 from ledger.indexed_reads import IndexedReads
 from ledger.integrity import StoredRow, checked_hash, entry_hash, verify_rows
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
@@ -42,7 +43,13 @@ from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
 from ledger.pg_location import check_postgres, is_postgres, parse_postgres
 from ledger.pg_recorder import HashingPostgresRecorder
 from ledger.record_time import format_instant
-from ledger.recorder import Chunk, HashingSQLiteRecorder, RecordTimeBehind
+from ledger.recorder import (
+    Chunk,
+    HashingSQLiteRecorder,
+    IndexBehind,
+    RecordTimeBehind,
+    SideTablesDamaged,
+)
 from ledger.redaction import redact
 
 _PAGE = 1000
@@ -50,6 +57,8 @@ _CHUNK = 5000
 _RESTAMPS = 20
 _INDEXING = (HashingSQLiteRecorder, HashingPostgresRecorder)
 _ACTIONS = {Recorded: Action.RECORD, Corrected: Action.CORRECT, Retracted: Action.RETRACT}
+_INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
+                  "effective_earliest", "effective_latest", "sequence")  # fmt: skip
 _TOPICS = {kind: get_topic(kind) for kind in _ACTIONS}
 _ACTION_OF_TOPIC = {f"{kind.__module__}:{kind.__qualname__}": action
                     for kind, action in _ACTIONS.items()}  # fmt: skip
@@ -180,7 +189,7 @@ class Ledger:
         try:
             if not recorder.index_is_complete():
                 recorder.rebuild_index()
-        except PersistenceError as err:
+        except (PersistenceError, SideTablesDamaged) as err:
             self.close()
             raise StoreError(
                 f"cannot index the store {_shown(self.location)} ({err}); nothing was written"
@@ -200,6 +209,20 @@ class Ledger:
                 return None
         return IndexedReads(self, recorder.index_reader())
 
+    def side_tables(self) -> tuple[list[Any], list[Any], list[Any]] | None:
+        """Every row of the valid-time index, subject index and tree heads, or None.
+
+        None for a store without them (in memory, or written by a version
+        without the index). For ``ledger verify`` (``ledger.index_check``).
+        """
+        recorder = self._app.recorder
+        if not isinstance(recorder, _INDEXING):
+            return None
+        with self._reading():
+            if not recorder.index_is_complete():
+                return None
+            return recorder.index_reader().side_tables()
+
     def checked_entry(self, row: Any) -> Entry:
         """Decode an entry row of ``ledger.index_queries``, checked against its recorded hash.
 
@@ -207,6 +230,12 @@ class Ledger:
             StoreError: the entry does not hash to what was recorded when it
                 was appended, or cannot be read.
         """
+        position = row["position"]
+        if row["originator_id"] is None:
+            raise StoreError(
+                f"the log of {_shown(self.location)} fails verification at position {position} "
+                "(missing: the index names an entry that is gone); run 'ledger verify'"
+            )
         state = row["state"]
         state = bytes(state) if isinstance(state, memoryview) else state
         stored = StoredRow(
@@ -220,19 +249,27 @@ class Ledger:
             matches = False
         if not matches:
             raise StoreError(
-                f"the log of {_shown(self.location)} fails verification at position "
-                f"{row['position']} (altered: the entry does not hash to what was recorded when "
-                "it was appended); run 'ledger verify'"
+                f"the log of {_shown(self.location)} fails verification at position {position} "
+                "(altered: the entry does not hash to what was recorded when it was appended); "
+                "run 'ledger verify'"
             )
         try:
+            decoded = loads(state)
+            indexed = index_row(stored.topic, decoded).columns()
             with trusted_content():
-                return _trusted_entry(row["position"], stored.topic, loads(state))
+                entry = _trusted_entry(position, stored.topic, decoded)
         except (ValueError, TypeError, KeyError, LedgerError) as err:
             raise StoreError(
-                f"the entry at position {row['position']} of {_shown(self.location)} cannot be "
+                f"the entry at position {position} of {_shown(self.location)} cannot be "
                 f"read ({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
                 "written by something else"
             ) from err
+        if indexed != tuple(row[name] for name in _INDEX_COLUMNS):
+            raise StoreError(
+                f"the log of {_shown(self.location)} fails verification at position {position} "
+                "(index: its valid-time index row does not match the entry); run 'ledger verify'"
+            )
+        return entry
 
     def __enter__(self) -> Ledger:
         return self
@@ -531,12 +568,16 @@ class Ledger:
         return self.verified().root_hash(upto)
 
     def _decoded(self, position: int, stored) -> Entry:
-        """Decode one stored event; a damaged one is a :class:`StoreError`, not a crash."""
+        """Decode one stored event; a damaged one is a :class:`StoreError`, not a crash.
+
+        ``position`` is 0 when it is not known (the entry is then named by its record).
+        """
         try:
             return self._entry(position, self._app.mapper.to_domain_event(stored))
         except (ValueError, TypeError, KeyError, AttributeError, TopicError) as err:
+            which = f"position {position}" if position else f"{stored.originator_id!s}"
             raise StoreError(
-                f"the entry at position {position} of {_shown(self.location)} cannot be read "
+                f"the entry at {which} of {_shown(self.location)} cannot be read "
                 f"({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
                 "written by something else"
             ) from err
@@ -600,7 +641,16 @@ class Ledger:
                 f"the store {_shown(self.location)} is open read-only; nothing was written"
             )
         try:
-            ids = insert()
+            try:
+                ids = insert()
+            except IndexBehind:
+                # Entries written by a version without the index: index them, write again.
+                self._app.recorder.rebuild_index()
+                ids = insert()
+        except SideTablesDamaged as err:
+            raise StoreError(
+                f"the store {_shown(self.location)} cannot be written: {err}; nothing was written"
+            ) from err
         except IntegrityError as err:
             raise WriteConflict(
                 f"another writer appended to the same record in {_shown(self.location)} "

@@ -7,7 +7,10 @@ The checks, in order, stopping at the first failure:
    it was appended (else ``altered``, or ``reordered`` when the hash was
    recorded at another position, or ``inserted`` when none was recorded);
 3. no recorded hash is left beyond the last entry (else ``missing``);
-4. each checkpoint's signature verifies (else ``bad-signature``), and the
+4. the side tables (``ledger.index_check``), where the store keeps them,
+   describe the entries: each valid-time index and subject row (else
+   ``index``), each recorded tree head (else ``tree-head``);
+5. each checkpoint's signature verifies (else ``bad-signature``), and the
    log extends it: it has at least ``tree_size`` entries (else ``missing``
    from the first absent position) and an RFC 9162 consistency proof from
    the checkpoint's root to today's root verifies (else ``inconsistent``).
@@ -20,6 +23,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ledger.checkpoints import Checkpoint, signature_status
+from ledger.index_check import check_side_tables
 from ledger.integrity import Failure, FailureKind, verify_rows
 from ledger.merkle import EMPTY_ROOT, consistency_proof, root, verify_consistency
 from ledger.store import Ledger
@@ -72,6 +76,9 @@ def verify(
     """
     rows = list(ledger.rows())
     leaves, failure = verify_rows(rows, ledger.recorded_hashes())
+    side_tables = ledger.side_tables()
+    if failure is None and side_tables is not None:
+        failure = check_side_tables(rows, leaves, *side_tables)
     results = []
     current_root = root(leaves) if failure is None else EMPTY_ROOT
     for source, checkpoint in checkpoints:

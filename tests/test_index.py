@@ -248,3 +248,130 @@ def test_the_index_streams_acts_in_the_order_replay_applies_them(tmp_path, seed)
                 for item in reads.ordered_acts(upto, day)
             ]
             assert streamed == expected
+
+
+def _tampered(tmp_path, *statements) -> str:
+    location = str(tmp_path / "ledger.db")
+    build(location, 3)
+    conn = sqlite3.connect(location)
+    with conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+    return location
+
+
+def _verify_failure(location: str) -> tuple[int, str]:
+    from ledger.verification import verify
+
+    with Ledger(location, read_only=True) as ledger:
+        report = verify(ledger)
+    assert not report.ok
+    return report.failure.position, report.failure.kind.value
+
+
+_STANDING_ACT = (
+    "(SELECT position FROM valid_time_index v WHERE action = 'record' AND earliest IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM valid_time_index w WHERE w.record_key = v.record_key "
+    "AND w.position > v.position) ORDER BY position LIMIT 1)"
+)
+
+
+@pytest.mark.parametrize("change", ["action = 'retract'", "earliest = '1900-01-01'"])
+def test_an_index_row_that_no_longer_matches_its_entry_is_refused_and_verify_names_it(
+    tmp_path, change
+):
+    location = _tampered(
+        tmp_path, f"UPDATE valid_time_index SET {change} WHERE position = {_STANDING_ACT}"
+    )
+    conn = sqlite3.connect(location)
+    (position,) = conn.execute(
+        f"SELECT position FROM valid_time_index WHERE {change.replace(',', ' AND ')}"
+    ).fetchone()
+    conn.close()
+    with Ledger(location, read_only=True) as ledger, pytest.raises(StoreError) as caught:
+        replay_query(ledger, parse_as_of("2030"))
+    assert f"fails verification at position {position} (index" in str(caught.value)
+    assert _verify_failure(location) == (position, "index")
+
+
+def test_a_subject_row_deleted_is_found_by_verify(tmp_path):
+    location = _tampered(
+        tmp_path, "DELETE FROM subject_index WHERE notification_id = 12 AND subject LIKE 'actor:%'"
+    )
+    assert _verify_failure(location) == (12, "index")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE tree_heads SET root = zeroblob(32) WHERE size = (SELECT MAX(size) FROM tree_heads)",
+        "UPDATE tree_heads SET frontier = x'00' WHERE size = (SELECT MAX(size) FROM tree_heads)",
+    ],
+)
+def test_a_damaged_tree_head_is_refused_by_reads_and_writes_and_named_by_verify(
+    tmp_path, statement
+):
+    location = _tampered(tmp_path, statement)
+    with Ledger(location, read_only=True) as ledger:
+        size = ledger.log_size
+        with pytest.raises(StoreError, match="tree head"):
+            replay_query(ledger, parse_as_of("2030"))
+    with Ledger(location) as ledger, pytest.raises(StoreError, match="tree head") as caught:
+        retract(ledger, "act-1", **WHY)
+    assert "nothing was written" in str(caught.value)
+    assert _verify_failure(location) == (size, "tree-head")
+
+
+def test_an_entry_gone_while_its_index_row_remains_is_refused_not_a_crash(tmp_path):
+    location = _tampered(tmp_path, "DELETE FROM stored_events WHERE rowid = 30")
+    with Ledger(location, read_only=True) as ledger:
+        for query in (lambda: replay_query(ledger, parse_as_of("2030")),
+                      lambda: [timeline_query(ledger, actor=code) for code in ACTORS]):  # fmt: skip
+            with pytest.raises(StoreError, match="position 30 \\(missing"):
+                query()
+
+
+def test_entries_appended_by_a_version_without_the_index_are_indexed_by_the_next_write(tmp_path):
+    # As if a version without the index had appended the last entry: no side rows for it.
+    location = _tampered(
+        tmp_path,
+        "DELETE FROM subject_index WHERE notification_id = (SELECT MAX(rowid) FROM stored_events)",
+        "DELETE FROM valid_time_index WHERE notification_id = "
+        "(SELECT MAX(rowid) FROM stored_events)",
+        "DELETE FROM tree_heads WHERE size = (SELECT MAX(size) FROM tree_heads)",
+    )
+    with Ledger(location) as ledger:  # opened for writing without create, as 'correct' does
+        assert ledger.indexed() is None
+        retract(ledger, "act-2", **WHY)
+        assert ledger.indexed() is not None
+        log = ledger.verified()
+        as_of = parse_as_of("2030")
+        assert replay_query(ledger, as_of).model_dump(exclude={"log_size", "root_hash"}) == (
+            replay(log.entries, as_of).model_dump(exclude={"log_size", "root_hash"})
+        )
+    with Ledger(location, read_only=True) as ledger:
+        from ledger.verification import verify
+
+        assert verify(ledger).ok
+
+
+def test_a_ledger_without_the_index_tables_can_be_corrected(tmp_path):
+    location = _tampered(
+        tmp_path, "DROP TABLE valid_time_index", "DROP TABLE subject_index", "DROP TABLE tree_heads"
+    )
+    with Ledger(location) as ledger:
+        retract(ledger, "act-2", **WHY)
+        assert ledger.indexed() is not None
+
+
+def test_indexing_an_old_ledger_over_a_damaged_entry_is_one_clear_error(tmp_path):
+    location = _tampered(
+        tmp_path,
+        "DROP TABLE valid_time_index",
+        "DROP TABLE subject_index",
+        "DROP TABLE tree_heads",
+        "UPDATE stored_events SET state = x'7b7b' WHERE rowid = 9",
+    )
+    with pytest.raises(StoreError, match="position 9 cannot be indexed"):
+        Ledger(location, create=True)
