@@ -9,6 +9,7 @@ calendar days (inclusive).
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass
 
 from ledger.model import Source
 from ledger.vocabulary import (
@@ -24,7 +25,10 @@ class _ReadModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class ActorState(_ReadModel):
+# A pydantic dataclass with slots rather than a model: a whole-record replay of a large
+# ledger holds hundreds of thousands of these, and a model carries a dict and a set per row.
+@dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
+class ActorState:
     """One actor's status toward one instrument, and since when (EDTF, as recorded)."""
 
     actor: str
