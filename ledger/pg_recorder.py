@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+import psycopg
+from eventsourcing.persistence import PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from psycopg.sql import SQL, Identifier
 
 from ledger.codec import loads
+from ledger.errors import StoreError
 from ledger.index_queries import Dialect, IndexReader
 from ledger.merkle import extend_frontier, frontier_root
 from ledger.recorder import (
@@ -234,19 +236,25 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
         )
 
         def run(sql: str, params: Sequence[Any]) -> list[Any]:
-            with self.datastore.get_connection() as conn, conn.cursor() as curs:
-                curs.execute(sql, params)
-                return curs.fetchall()
+            try:
+                with self.datastore.get_connection() as conn, conn.cursor() as curs:
+                    curs.execute(sql, params)
+                    return curs.fetchall()
+            except (psycopg.Error, PersistenceError) as err:
+                raise StoreError(f"cannot read the store's index ({err})") from err
 
         def iterate(sql: str, params: Sequence[Any]) -> Iterator[Any]:
-            with (
-                self.datastore.get_connection() as conn,
-                conn.transaction(),
-                conn.cursor(name="ledger_happenings") as curs,
-            ):
-                curs.itersize = 10_000
-                curs.execute(sql, params)
-                yield from curs
+            try:
+                with (
+                    self.datastore.get_connection() as conn,
+                    conn.transaction(),
+                    conn.cursor(name="ledger_happenings") as curs,
+                ):
+                    curs.itersize = 10_000
+                    curs.execute(sql, params)
+                    yield from curs
+            except (psycopg.Error, PersistenceError) as err:
+                raise StoreError(f"cannot read the store's index ({err})") from err
 
         return IndexReader(dialect, run, iterate)
 

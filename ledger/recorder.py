@@ -20,15 +20,16 @@ recorder is in ``ledger.pg_recorder``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import PersistenceError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from ledger.codec import loads
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, StoreError
 from ledger.index_queries import Dialect, IndexReader
 from ledger.index_rows import IndexRow, index_row
 from ledger.integrity import StoredRow, checked_hash, new_entry_hash
@@ -226,15 +227,21 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
         )  # fmt: skip
 
         def run(sql: str, params: Sequence[Any]) -> list[Any]:
-            with self.datastore.transaction(commit=False) as c:
-                c.execute(sql, params)
-                return c.fetchall()
+            try:
+                with self.datastore.transaction(commit=False) as c:
+                    c.execute(sql, params)
+                    return c.fetchall()
+            except (sqlite3.Error, PersistenceError) as err:
+                raise StoreError(f"cannot read the store's index ({err})") from err
 
         def iterate(sql: str, params: Sequence[Any]) -> Iterator[Any]:
-            with self.datastore.transaction(commit=False) as c:
-                c.execute(sql, params)
-                while batch := c.sqlite_cursor.fetchmany(10_000):
-                    yield from batch
+            try:
+                with self.datastore.transaction(commit=False) as c:
+                    c.execute(sql, params)
+                    while batch := c.sqlite_cursor.fetchmany(10_000):
+                        yield from batch
+            except (sqlite3.Error, PersistenceError) as err:
+                raise StoreError(f"cannot read the store's index ({err})") from err
 
         return IndexReader(dialect, run, iterate)
 

@@ -35,6 +35,7 @@ from ledger.codec import OrjsonTranscoder, dumps, loads
 from ledger.entries import Action, Entry, VerifiedLog
 from ledger.errors import EmptyStore, LedgerError, StoreBusy, StoreError, WriteConflict
 from ledger.events import Corrected, Recorded, Retracted
+from ledger.index_queries import IndexReader
 from ledger.index_rows import index_row
 from ledger.indexed_reads import IndexedReads
 from ledger.integrity import StoredRow, checked_hash, entry_hash, verify_rows
@@ -201,13 +202,16 @@ class Ledger:
         An in-memory store has none, nor a ledger written by a version
         without it and opened read-only; their readers scan the log.
         """
+        reader = self._index_reader()
+        return None if reader is None else IndexedReads(self, reader)
+
+    def _index_reader(self) -> IndexReader | None:
+        """The store's index queries, if it keeps an index that covers every entry."""
         recorder = self._app.recorder
         if not isinstance(recorder, _INDEXING):
             return None
         with self._reading():
-            if not recorder.index_is_complete():
-                return None
-        return IndexedReads(self, recorder.index_reader())
+            return recorder.index_reader() if recorder.index_is_complete() else None
 
     def side_tables(self) -> tuple[list[Any], list[Any], list[Any]] | None:
         """Every row of the valid-time index, subject index and tree heads, or None.
@@ -215,13 +219,11 @@ class Ledger:
         None for a store without them (in memory, or written by a version
         without the index). For ``ledger verify`` (``ledger.index_check``).
         """
-        recorder = self._app.recorder
-        if not isinstance(recorder, _INDEXING):
+        reader = self._index_reader()
+        if reader is None:
             return None
         with self._reading():
-            if not recorder.index_is_complete():
-                return None
-            return recorder.index_reader().side_tables()
+            return reader.side_tables()
 
     def checked_entry(self, row: Any) -> Entry:
         """Decode an entry row of ``ledger.index_queries``, checked against its recorded hash.
