@@ -28,7 +28,8 @@ lint: $(STAMP)
 
 ## bench: benchmarks and the ratio table against raw SQLite (not part of the tests)
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.compare
+	$(BIN)/pytest -q benchmarks
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m benchmarks.compare
 
 clean:
 	rm -rf $(VENV) .pytest_cache .benchmarks .hypothesis

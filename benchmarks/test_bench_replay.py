@@ -1,4 +1,7 @@
-"""pytest-benchmark: replay and import of a small synthetic ledger (run: pytest benchmarks)."""
+"""pytest-benchmark: import, replay and indexed queries of a small synthetic ledger.
+
+Run: ``pytest benchmarks``. The ratio table against raw SQLite is ``python -m benchmarks.compare``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import orjson
 import pytest
 
 from benchmarks.synthetic import records
+from cli.queries import replay_query, timeline_query
 from ledger.dates import parse_as_of
 from ledger.importer import append_records
 from ledger.records import parse_record
@@ -30,6 +34,25 @@ def test_replay_as_of(benchmark, filled):
 
     result = benchmark(run)
     assert result.position == len(ROWS)
+
+
+def test_replay_of_one_instrument_through_the_index(benchmark, filled):
+    def run():
+        with Ledger(filled, read_only=True) as ledger:
+            return replay_query(ledger, parse_as_of("2014-03"), instrument="synthetic-7")
+
+    result = benchmark(run)
+    assert [state.id for state in result.instruments] in ([], ["synthetic-7"])
+    assert result.position == len(ROWS)
+
+
+def test_timeline_of_one_actor_through_the_index(benchmark, filled):
+    def run():
+        with Ledger(filled, read_only=True) as ledger:
+            return timeline_query(ledger, actor="POL")
+
+    result = benchmark(run)
+    assert result.acts and all("POL" in (*a.actors, *a.recipients) for a in result.acts)
 
 
 def test_import_in_memory(benchmark):
