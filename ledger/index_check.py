@@ -53,13 +53,21 @@ def check_side_tables(
         except (ValueError, KeyError, TypeError, LedgerError):
             return Failure(position, FailureKind.INDEX, "the entry cannot be indexed")
     failure = _check_index(rows, derived, index) or _check_subjects(rows, derived, subjects)
-    return failure or _check_heads(leaves, heads)
+    failure = failure or check_tree_heads(leaves, heads)
+    if failure is None and rows and (not heads or heads[-1]["size"] != len(rows)):
+        return Failure(
+            len(rows), FailureKind.TREE_HEAD, "no recorded tree head covers the whole log"
+        )
+    return failure
 
 
 def _check_index(rows: Sequence[StoredRow], derived: list[IndexRow], index: Sequence[Any]):
     for position, (row, entry) in enumerate(zip(rows, derived, strict=True), start=1):
         if position > len(index):
-            return Failure(position, FailureKind.INDEX, "the entry has no valid-time index row")
+            return Failure(
+                position, FailureKind.INDEX,
+                "the entry has no valid-time index row (the next write indexes it)",
+            )  # fmt: skip
         stored = index[position - 1]
         expected = (row.position, position, *entry.columns())
         found = (stored["notification_id"], stored["position"],
@@ -70,8 +78,9 @@ def _check_index(rows: Sequence[StoredRow], derived: list[IndexRow], index: Sequ
             )
     if len(index) > len(rows):
         return Failure(
-            len(rows) + 1, FailureKind.INDEX, "the index has rows for entries that do not exist"
-        )
+            len(rows) + 1, FailureKind.MISSING,
+            "the index has rows for entries that are gone: the log was cut short",
+        )  # fmt: skip
     return None
 
 
@@ -95,13 +104,18 @@ def _check_subjects(rows: Sequence[StoredRow], derived: list[IndexRow], subjects
     )
 
 
-def _check_heads(leaves: Sequence[bytes], heads: Sequence[Any]):
+def check_tree_heads(leaves: Sequence[bytes], heads: Sequence[Any]) -> Failure | None:
+    """The first recorded tree head (rows by size) that is not the root of its leaves, or None.
+
+    A head covering more entries than there are leaves is a failure at the
+    first absent position: the log was cut short.
+    """
     frontier: list[bytes] = []
     size = 0
     for head in heads:
         if head["size"] > len(leaves):
             return Failure(
-                len(leaves) + 1, FailureKind.TREE_HEAD,
+                len(leaves) + 1, FailureKind.MISSING,
                 f"a tree head covers {head['size']} entries; the log has {len(leaves)}",
             )  # fmt: skip
         frontier = extend_frontier(frontier, size, leaves[size : head["size"]])

@@ -192,6 +192,17 @@ class IndexReader:
         )
         return self._rows(template, (f"{kind}:", f"{kind};", upto))
 
+    def at_positions(self, positions: Sequence[int]) -> list[Any]:
+        """The entries at these log positions (columns as :meth:`concerning`), by position."""
+        marks = ", ".join([self.dialect.mark] * len(positions))
+        template = (
+            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
+            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
+            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
+            f"WHERE v.position IN ({marks}) ORDER BY v.position"
+        )
+        return self._rows(template, list(positions))
+
     def by_ids(self, ids: Sequence[int]) -> list[Any]:
         """The entries with these notification ids (columns as :meth:`concerning`), any order."""
         marks = ", ".join([self.dialect.mark] * len(ids))

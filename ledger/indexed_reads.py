@@ -75,21 +75,47 @@ class IndexedReads:
     def horizon(self, known_at: KnownAt | None) -> tuple[int, str]:
         """The log position and instant (``...Z``) of a known-at moment (None: the whole log).
 
+        The entries on either side of the moment are read and checked, so
+        that the position does not rest on index rows alone.
+
         Raises:
             InvalidMoment: a position beyond the end of the log.
+            StoreError: the entries at the boundary fail their checks, or
+                their record times do not fall either side of the moment.
         """
-        size, last_time = self._reader.last()
+        size, _ = self._reader.last()
         if known_at is None:
-            return size, last_time
-        if known_at.position is not None:
+            position = size
+        elif known_at.position is not None:
             if known_at.position > size:
                 raise InvalidMoment(known_at.text, f"the log has only {size} entries")
-            if known_at.position == 0:
-                return 0, ""
-            return known_at.position, self._reader.recorded_at(known_at.position)
-        assert known_at.instant is not None
-        moment = format_instant(known_at.instant)
-        return self._reader.position_at(moment), moment
+            position = known_at.position
+        else:
+            assert known_at.instant is not None
+            moment = format_instant(known_at.instant)
+            position = self._reader.position_at(moment)
+            after = self._boundary([position + 1]) if position < size else []
+            before = self._boundary([position]) if position else []
+            if any(e.recorded_at > known_at.instant for e in before) or any(
+                e.recorded_at <= known_at.instant for e in after
+            ):
+                raise StoreError(
+                    f"the record times of the index do not match the entries at position "
+                    f"{position}; run 'ledger verify'"
+                )
+            return position, moment
+        if position == 0:
+            return 0, ""
+        (entry,) = self._boundary([position])
+        return position, format_instant(entry.recorded_at)
+
+    def _boundary(self, positions: list[int]) -> list[Entry]:
+        rows = self._reader.at_positions(positions)
+        if len(rows) != len(positions):
+            raise StoreError(
+                f"the index has no entry at position {positions[0]}; run 'ledger verify'"
+            )
+        return [self._ledger.checked_entry(row) for row in rows]
 
     def excerpt(
         self,
@@ -120,6 +146,9 @@ class IndexedReads:
             on_or_before=on_or_before.isoformat() if on_or_before else None,
             on_or_after=on_or_after.isoformat() if on_or_after else None,
         )
+        ids = [row["notification_id"] for row in rows]
+        if ids != sorted(ids):  # positions follow the order entries were stored in
+            raise StoreError("the index puts entries out of log order (index); run 'ledger verify'")
         return Excerpt([self._ledger.checked_entry(row) for row in rows], position, moment)
 
     def records_of_kind(self, kind: str, position: int) -> list[Entry]:

@@ -87,6 +87,9 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
             "INSERT INTO {schema}.{subjects} SELECT * FROM unnest(%s::text[], %s::text[], "
             "%s::text[], %s::text[], %s::bigint[])"
         ).format(**names)
+        self._select_heads = SQL(
+            "SELECT size, root, frontier FROM {schema}.{heads} ORDER BY size"
+        ).format(**names)
         self._select_head = SQL(
             "SELECT size, root, frontier FROM {schema}.{heads} ORDER BY size DESC LIMIT 1"
         ).format(**names)
@@ -263,10 +266,18 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             return self._is_complete(curs)
 
-    def _is_complete(self, curs: Any) -> bool:
+    def has_side_tables(self) -> bool:
+        """Whether the store holds the side tables at all."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            return self._has_tables(curs)
+
+    def _has_tables(self, curs: Any) -> bool:
         tables = [INDEX_TABLE, SUBJECTS_TABLE, HEADS_TABLE]
         curs.execute(self._tables_present, (self.datastore.schema, tables))
-        if curs.fetchone()["n"] != len(tables):
+        return curs.fetchone()["n"] == len(tables)
+
+    def _is_complete(self, curs: Any) -> bool:
+        if not self._has_tables(curs):
             return False
         curs.execute(self._complete)
         row = curs.fetchone()
@@ -280,9 +291,11 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
                 return
             for statement in self.sql_create_statements[self._side_tables_from :]:
                 curs.execute(statement)
+            curs.execute(self._select_heads)
+            heads = curs.fetchall()
             curs.execute(self._select_all_for_index)
             found = curs.fetchall()
-            pending = rebuilt_rows(found)
+            pending = rebuilt_rows(found, heads)
             for statement in self._clear_side:
                 curs.execute(statement)
             if found:

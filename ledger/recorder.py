@@ -30,6 +30,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from ledger.codec import loads
 from ledger.errors import LedgerError, StoreError
+from ledger.index_check import check_tree_heads
 from ledger.index_queries import Dialect, IndexReader
 from ledger.index_rows import IndexRow, index_row
 from ledger.integrity import StoredRow, checked_hash, new_entry_hash
@@ -250,6 +251,11 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             return _complete(c, self.events_table_name)
 
+    def has_side_tables(self) -> bool:
+        """Whether the store holds the side tables at all."""
+        with self.datastore.transaction(commit=False) as c:
+            return _tables_present(c)
+
     def rebuild_index(self) -> None:
         """Write the side tables afresh from the stored entries and their recorded hashes.
 
@@ -263,6 +269,8 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(f"DELETE FROM {HEADS_TABLE} WHERE size < 0")  # takes the write lock
             if _complete(c, self.events_table_name):
                 return  # another writer rebuilt it meanwhile
+            c.execute(f"SELECT size, root, frontier FROM {HEADS_TABLE} ORDER BY size")
+            heads = c.fetchall()
             c.execute(f"DELETE FROM {INDEX_TABLE}")
             c.execute(f"DELETE FROM {SUBJECTS_TABLE}")
             c.execute(f"DELETE FROM {HEADS_TABLE}")
@@ -273,7 +281,7 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
                 "ON h.position = e.rowid ORDER BY e.rowid"
             )
             found = c.fetchall()
-            pending = rebuilt_rows(found)
+            pending = rebuilt_rows(found, heads)
             c.execute(f"DELETE FROM {HASHES_TABLE}")
             ids = [row["id"] for row in found]
             if ids:
@@ -339,17 +347,20 @@ def side_rows(stored_events: Sequence[StoredEvent]) -> SideRows:
     return SideRows(hashes, index)
 
 
-def rebuilt_rows(found: Sequence[Any]) -> SideRows:
+def rebuilt_rows(found: Sequence[Any], heads: Sequence[Any]) -> SideRows:
     """The side rows of stored entries, in log order.
 
-    Rows: id (notification id), oid, version, topic, state, leaf_hash.
+    Rows: id (notification id), oid, version, topic, state, leaf_hash;
+    ``heads``: the tree heads recorded so far (size, root, frontier).
 
-    Each entry must hash to its recorded hash: an index is never built over
-    altered entries.
+    Each entry must hash to its recorded hash, and the recorded hashes must
+    give every recorded tree head: an index is never rebuilt over altered
+    entries, nor over a log cut short (which would erase the evidence).
 
     Raises:
         SideTablesDamaged: naming the first position that has no recorded
-            hash, does not match it, or cannot be indexed.
+            hash, does not match it, or cannot be indexed, or the first tree
+            head the log does not give.
     """
     hashes, index = [], []
     for position, row in enumerate(found, start=1):
@@ -372,6 +383,12 @@ def rebuilt_rows(found: Sequence[Any]) -> SideRows:
             )
         hashes.append(recorded)
         index.append(entry_index)
+    failure = check_tree_heads(hashes, heads)
+    if failure is not None:
+        raise SideTablesDamaged(
+            f"the log does not give its recorded tree heads ({failure.kind}: {failure.detail}); "
+            "run 'ledger verify'"
+        )
     return SideRows(hashes, index)
 
 
@@ -402,13 +419,17 @@ def split_frontier(frontier: bytes) -> list[bytes]:
     return [bytes(frontier[i : i + 32]) for i in range(0, len(frontier), 32)]
 
 
-def _complete(c: Any, events_table: str) -> bool:
-    """Whether the SQLite side tables cover the last entry (False when they do not exist)."""
+def _tables_present(c: Any) -> bool:
     c.execute(
         "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)",
         (INDEX_TABLE, SUBJECTS_TABLE, HEADS_TABLE),
     )
-    if c.fetchone()["n"] != 3:
+    return c.fetchone()["n"] == 3
+
+
+def _complete(c: Any, events_table: str) -> bool:
+    """Whether the SQLite side tables cover the last entry (False when they do not exist)."""
+    if not _tables_present(c):
         return False
     c.execute(
         f"SELECT (SELECT MAX(rowid) FROM {events_table}) AS last_entry, "

@@ -216,14 +216,15 @@ class Ledger:
     def side_tables(self) -> tuple[list[Any], list[Any], list[Any]] | None:
         """Every row of the valid-time index, subject index and tree heads, or None.
 
-        None for a store without them (in memory, or written by a version
-        without the index). For ``ledger verify`` (``ledger.index_check``).
+        None for a store without the tables (in memory, or written by a
+        version without the index). For ``ledger verify`` (``ledger.index_check``).
         """
-        reader = self._index_reader()
-        if reader is None:
+        recorder = self._app.recorder
+        if not isinstance(recorder, _INDEXING):
             return None
         with self._reading():
-            return reader.side_tables()
+            # Checked whether or not they cover every entry: a cut could hide behind that.
+            return recorder.index_reader().side_tables() if recorder.has_side_tables() else None
 
     def checked_entry(self, row: Any) -> Entry:
         """Decode an entry row of ``ledger.index_queries``, checked against its recorded hash.

@@ -375,3 +375,85 @@ def test_indexing_an_old_ledger_over_a_damaged_entry_is_one_clear_error(tmp_path
     )
     with pytest.raises(StoreError, match="position 9 cannot be indexed"):
         Ledger(location, create=True)
+
+
+def _rehashed(location: str, rowid: int, old: bytes, new: bytes) -> None:
+    """Alter an entry and write the hash of its new content, as a careful tamperer would."""
+    from ledger.integrity import StoredRow, entry_hash
+
+    conn = sqlite3.connect(location)
+    oid, version, topic, state = conn.execute(
+        "SELECT originator_id, originator_version, topic, state FROM stored_events WHERE rowid = ?",
+        (rowid,),
+    ).fetchone()
+    state = state.replace(old, new)
+    digest = entry_hash(StoredRow(rowid, oid, version, topic, state))
+    with conn:
+        conn.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (state, rowid))
+        conn.execute("UPDATE entry_hashes SET leaf_hash = ? WHERE position = ?", (digest, rowid))
+    conn.close()
+
+
+def test_an_entry_altered_with_its_hash_is_found_by_verify_even_without_the_last_head(tmp_path):
+    location = _tampered(tmp_path)
+    _rehashed(location, 7, b'"summary":"', b'"summary":"forged ')
+    conn = sqlite3.connect(location)
+    with conn:
+        conn.execute("DELETE FROM tree_heads WHERE size = (SELECT MAX(size) FROM tree_heads)")
+    conn.close()
+    position, kind = _verify_failure(location)
+    assert kind in ("index", "tree-head")
+
+
+def test_a_log_cut_short_is_found_by_verify_and_never_reindexed_over(tmp_path):
+    location = _tampered(
+        tmp_path,
+        "DELETE FROM entry_hashes WHERE position = (SELECT MAX(rowid) FROM stored_events)",
+        "DELETE FROM stored_events WHERE rowid = (SELECT MAX(rowid) FROM stored_events)",
+    )
+    with Ledger(location, read_only=True) as ledger:
+        size = len(list(ledger.rows()))
+    assert _verify_failure(location) == (size + 1, "missing")
+    with Ledger(location) as ledger, pytest.raises(StoreError, match="tree head"):
+        retract(ledger, "act-1", **WHY)
+    assert _verify_failure(location) == (size + 1, "missing")  # the evidence is still there
+
+
+def test_index_positions_swapped_between_versions_of_a_record_are_refused(tmp_path):
+    location = _tampered(tmp_path)
+    conn = sqlite3.connect(location)
+    key, first, last, instrument_key = conn.execute(
+        "SELECT v.record_key, MIN(v.position), MAX(v.position), "
+        "(SELECT s.subject FROM subject_index s WHERE s.record_key = v.record_key "
+        " AND s.subject LIKE 'instrument:%' LIMIT 1) "
+        "FROM valid_time_index v GROUP BY v.record_key HAVING COUNT(*) > 1 LIMIT 1"
+    ).fetchone()
+    with conn:
+        conn.execute("UPDATE valid_time_index SET position = -1 WHERE position = ?", (first,))
+        conn.execute("UPDATE valid_time_index SET position = ? WHERE position = ?", (first, last))
+        conn.execute("UPDATE valid_time_index SET position = ? WHERE position = -1", (last,))
+    conn.close()
+    with Ledger(location, read_only=True) as ledger, pytest.raises(StoreError, match="index"):
+        replay_query(
+            ledger, parse_as_of("2030"), instrument=instrument_key.removeprefix("instrument:")
+        )
+
+
+def test_a_record_time_changed_in_the_index_cannot_move_a_known_at_moment(tmp_path):
+    location = _tampered(tmp_path)
+    with Ledger(location, read_only=True) as ledger:
+        entries = ledger.verified().entries
+    # The last entry of a transaction: its record time is the last of the known-at moment's.
+    first = next(e for e in entries if e.recorded_at > entries[0].recorded_at)
+    boundary = [e for e in entries if e.recorded_at == first.recorded_at][-1]
+    conn = sqlite3.connect(location)
+    with conn:
+        conn.execute(
+            "UPDATE valid_time_index SET recorded_at = '2099-01-01T00:00:00.000000Z' "
+            "WHERE position = ?",
+            (boundary.position,),
+        )
+    conn.close()
+    moment = parse_known_at(boundary.recorded_at.isoformat().replace("+00:00", "Z"))
+    with Ledger(location, read_only=True) as ledger, pytest.raises(StoreError, match="index"):
+        replay_query(ledger, parse_as_of("2030"), known_at=moment)

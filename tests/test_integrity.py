@@ -75,14 +75,26 @@ def test_one_changed_byte_is_caught_at_its_position(path):
     assert failure(report(path)) == (5, FailureKind.ALTERED)
 
 
+def test_a_deleted_last_entry_is_caught_by_the_index_it_leaves_behind(path):
+    tamper(
+        path,
+        ("DELETE FROM stored_events WHERE rowid = 7",),
+        ("DELETE FROM entry_hashes WHERE position = 7",),
+    )
+    assert failure(report(path)) == (7, FailureKind.MISSING)
+
+
 def test_a_deleted_last_entry_is_caught_against_an_earlier_checkpoint(path):
     checkpoint = checkpoint_of(path)
     tamper(
         path,
         ("DELETE FROM stored_events WHERE rowid = 7",),
         ("DELETE FROM entry_hashes WHERE position = 7",),
+        ("DELETE FROM valid_time_index WHERE notification_id = 7",),
+        ("DELETE FROM subject_index WHERE notification_id = 7",),
+        ("DELETE FROM tree_heads WHERE size = 7",),
     )
-    assert report(path).ok  # the truncated log is consistent with itself...
+    assert report(path).ok  # the truncated log and its side tables agree with each other...
     assert failure(report(path, checkpoint)) == (7, FailureKind.MISSING)  # ...not with the past
 
 
