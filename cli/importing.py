@@ -29,9 +29,9 @@ def import_command(
     A file with one bad line writes nothing. Records already in the ledger
     with the same content are skipped, so importing a file twice adds
     nothing; an id already recorded with different content is an error.
-    The FILES are appended in one transaction; --shipped appends each
-    shipped file in its own, in order, so that record time shows when the
-    ledger learned of the retroactive 2022 ratification laws.
+    The FILES are appended in one transaction; --shipped (given alone)
+    appends each shipped file in its own, in order, so that record time
+    shows when the ledger learned of the retroactive 2022 ratification laws.
 
     \b
     Examples:
@@ -42,6 +42,13 @@ def import_command(
 
     if not files and not shipped:
         raise click.UsageError("give one or more record files, or --shipped")
+    if files and shipped:
+        # The shipped files go in one transaction each; a failure in FILES after them
+        # could not undo them, so the two are separate commands.
+        raise click.UsageError(
+            "give record files or --shipped, not both: import the shipped record first, "
+            "then your files"
+        )
     batches = []
     if shipped:
         # One transaction per shipped file, in order: the record time of each

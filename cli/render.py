@@ -112,6 +112,8 @@ def _wrapped(head: str, codes: list[str]) -> list[str]:
 def timeline_lines(result: Timeline) -> Iterator[str]:
     """Yield the timeline as text: one block per act, with its id and sources."""
     yield f"As known at {result.known_at} (log position {result.position})"
+    if result.root_hash:
+        yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}"
     if not result.acts:
         yield "No acts in that range."
     for act in result.acts:

@@ -67,7 +67,7 @@ def _strict_json(data: bytes | str, where: str) -> object:
         raise InvalidRecord(where, None, None, "not a record: JSON nested too deeply") from err
     except json.JSONDecodeError as err:
         raise InvalidRecord(
-            where, None, None, f"not valid JSON ({err.msg} at column {err.colno})"
+            where, None, None, f"not valid JSON ({err.msg}; column {err.colno})"
         ) from err
     except ValueError as err:
         raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err

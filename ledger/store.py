@@ -251,10 +251,14 @@ class Ledger:
         except ValueError:
             matches = False
         if not matches:
+            why = (
+                "inserted: no hash was recorded for this entry"
+                if recorded is None
+                else "altered: the entry does not hash to what was recorded when it was appended"
+            )
             raise StoreError(
                 f"the log of {_shown(self.location)} fails verification at position {position} "
-                "(altered: the entry does not hash to what was recorded when it was appended); "
-                "run 'ledger verify'"
+                f"({why}); run 'ledger verify'"
             )
         try:
             decoded = loads(state)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -371,8 +372,9 @@ def test_a_file_that_is_not_a_ledger_is_an_error(runner, tmp_path):
 def test_timeline_filters_and_shows_sources(loaded):
     result = loaded.invoke(main, ["timeline", "--from", "1992", "--actor", "RUS"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[1] == "1992-11-09  entry-into-force [t]  USA, RUS"
-    assert result.output.splitlines()[2] == "    id: t.eif"
+    assert result.output.splitlines()[1].startswith("Computed from 3 entries, Merkle root ")
+    assert result.output.splitlines()[2] == "1992-11-09  entry-into-force [t]  USA, RUS"
+    assert result.output.splitlines()[3] == "    id: t.eif"
     assert "    source: Test source, Treaty Ledger tests, 2026" in result.output
     assert "1990-11-19" not in result.output
     data = json.loads(loaded.invoke(main, ["timeline", "--to", "1991", "--json"]).output)
@@ -769,3 +771,14 @@ def test_a_progress_bar_stays_off_a_stream_that_is_not_a_terminal(capsys):
         progress(10, SHOW_FROM * 10)
         progress(SHOW_FROM * 10, SHOW_FROM * 10)
     assert capsys.readouterr() == ("", "")
+
+
+def test_shipped_and_files_in_one_import_are_refused_before_anything_is_written(tmp_path):
+    runner = CliRunner()
+    records = tmp_path / "mine.jsonl"
+    records.write_text("")
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        result = runner.invoke(main, ["import", "--shipped", str(records)])
+        assert result.exit_code == 2
+        assert "not both" in result.output
+        assert not Path("ledger.db").exists()
