@@ -75,6 +75,13 @@ _ENTRY_COLUMNS = (
     "v.effective_earliest, v.effective_latest, v.sequence, "
     "e.originator_id, e.originator_version, e.topic, e.state, h.leaf_hash"
 )
+# Each entry's index row, stored event and recorded hash; the event columns are null when
+# the entry is gone and its index row remains.
+_ENTRIES = (
+    f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
+    "LEFT JOIN {events} e ON e.{id} = v.notification_id "
+    "LEFT JOIN {hashes} h ON h.position = v.notification_id"
+)
 _ORDER_BY_VALID_TIME = """
 WITH latest AS (
     SELECT record_key, MIN(position) AS first, MAX(position) AS last
@@ -166,9 +173,7 @@ class IndexReader:
         """
         marks = ", ".join([self.dialect.mark] * len(subjects))
         template = (
-            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
-            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
-            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
+            f"{_ENTRIES} "
             "WHERE v.position <= {p} AND v.record_key IN (SELECT s.record_key FROM {subjects} s "
             f"WHERE s.subject IN ({marks}) AND s.first_day <= {{p}} AND s.last_day >= {{p}}) "
             "ORDER BY v.position"
@@ -184,9 +189,7 @@ class IndexReader:
     def of_kind(self, kind: str, upto: int) -> list[Any]:
         """Every entry up to ``upto`` of the records of one kind (``instrument``), in log order."""
         template = (
-            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
-            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
-            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
+            f"{_ENTRIES} "
             "WHERE v.record_key >= {p} AND v.record_key < {p} AND v.position <= {p} "
             "ORDER BY v.position"
         )
@@ -195,23 +198,13 @@ class IndexReader:
     def at_positions(self, positions: Sequence[int]) -> list[Any]:
         """The entries at these log positions (columns as :meth:`concerning`), by position."""
         marks = ", ".join([self.dialect.mark] * len(positions))
-        template = (
-            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
-            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
-            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
-            f"WHERE v.position IN ({marks}) ORDER BY v.position"
-        )
+        template = f"{_ENTRIES} WHERE v.position IN ({marks}) ORDER BY v.position"
         return self._rows(template, list(positions))
 
     def by_ids(self, ids: Sequence[int]) -> list[Any]:
         """The entries with these notification ids (columns as :meth:`concerning`), any order."""
         marks = ", ".join([self.dialect.mark] * len(ids))
-        template = (
-            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
-            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
-            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
-            f"WHERE v.notification_id IN ({marks})"
-        )
+        template = f"{_ENTRIES} WHERE v.notification_id IN ({marks})"
         return self._rows(template, list(ids))
 
     def happening_order(self, upto: int, last_day: str) -> HappeningOrder:
@@ -246,9 +239,7 @@ class IndexReader:
         entries to check that their index rows are not forged retractions.
         """
         template = (
-            f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
-            "LEFT JOIN {events} e ON e.{id} = v.notification_id "
-            "LEFT JOIN {hashes} h ON h.position = v.notification_id "
+            f"{_ENTRIES} "
             "WHERE v.action = 'retract' AND v.position <= {p} AND NOT EXISTS (SELECT 1 FROM "
             "{index} w WHERE w.record_key = v.record_key AND w.position > v.position "
             "AND w.position <= {p})"
