@@ -399,7 +399,8 @@ class Ledger:
                 dumps(self.user),
             )
             if isinstance(recorder, _INDEXING):
-                insert = partial(recorder.insert_stream, chunks(after))
+                # A new generator on each call: _write calls again after indexing.
+                insert = partial(lambda after: recorder.insert_stream(chunks(after)), after)
             else:
                 insert = partial(
                     recorder.insert_events, [e for c in chunks(after) for e in c.events]

@@ -86,3 +86,22 @@ def test_python_rules_are_skipped_only_inside_a_trusted_block():
         assert RECORD_ADAPTER.validate_python(content).actors == ["XXX"]
     with pytest.raises(ValidationError, match="XXX"):
         RECORD_ADAPTER.validate_python(content)
+
+
+def test_an_import_that_must_index_first_writes_every_chunk(tmp_path):
+    import sqlite3
+
+    location = str(tmp_path / "l.db")
+    with Ledger(location, create=True) as ledger:
+        append_records(ledger, batch(instrument("t")))
+        # Meanwhile a version without the index appended: its entry has no side rows.
+        conn = sqlite3.connect(location)
+        with conn:
+            for table in ("valid_time_index", "subject_index"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("DELETE FROM tree_heads")
+        conn.close()
+        report = append_records(ledger, batch(*ACTS))
+        assert report.positions == list(range(2, 12))
+        assert [e.record.id for e in ledger.entries()] == ["t", *(a.id for a in ACTS)]
+        assert ledger.indexed() is not None
