@@ -118,12 +118,10 @@ class IndexReader:
     def _rows(self, template: str, params: Sequence[Any]) -> list[Any]:
         return self._run(self.dialect.sql(template), params)
 
-    def last(self) -> tuple[int, str]:
-        """The log's last position and its record time; ``(0, "")`` for an empty log."""
-        found = self._rows(
-            "SELECT position, recorded_at FROM {index} ORDER BY position DESC LIMIT 1", ()
-        )
-        return (found[0]["position"], found[0]["recorded_at"]) if found else (0, "")
+    def last_position(self) -> int:
+        """The log's last position (0 for an empty log)."""
+        found = self._rows("SELECT MAX(position) AS last FROM {index}", ())
+        return found[0]["last"] or 0
 
     def position_of(self, notification_id: int) -> int:
         """The log position of the entry with that notification id.
@@ -146,11 +144,6 @@ class IndexReader:
             (instant,),
         )
         return found[0]["position"] if found else 0
-
-    def recorded_at(self, position: int) -> str:
-        """The record time of the entry at ``position`` ("" if there is none)."""
-        found = self._rows("SELECT recorded_at FROM {index} WHERE position = {p}", (position,))
-        return found[0]["recorded_at"] if found else ""
 
     def concerning(
         self,

@@ -83,7 +83,7 @@ class IndexedReads:
             StoreError: the entries at the boundary fail their checks, or
                 their record times do not fall either side of the moment.
         """
-        size, _ = self._reader.last()
+        size = self._reader.last_position()
         if known_at is None:
             position = size
         elif known_at.position is not None:
@@ -116,6 +116,10 @@ class IndexedReads:
                 f"the index has no entry at position {positions[0]}; run 'ledger verify'"
             )
         return [self._ledger.checked_entry(row) for row in rows]
+
+    def log_size(self) -> int:
+        """The number of entries the index describes (the log's size when it is complete)."""
+        return self._reader.last_position()
 
     def excerpt(
         self,

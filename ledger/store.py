@@ -303,7 +303,7 @@ class Ledger:
     def log_size(self) -> int:
         """The number of entries, which is also the position of the last (0 when empty)."""
         reads = self.indexed()
-        return reads.horizon(None)[0] if reads is not None else self._count()
+        return reads.log_size() if reads is not None else self._count()
 
     def _count(self, upto_id: int | None = None) -> int:
         """Entries whose notification id is at most ``upto_id`` (all when None)."""
