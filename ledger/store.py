@@ -31,16 +31,16 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, TopicError, get_topic
 
-from ledger.codec import OrjsonTranscoder, dumps, loads
+from ledger.codec import OrjsonTranscoder, dumps
 from ledger.entries import Action, Entry, VerifiedLog
-from ledger.errors import EmptyStore, LedgerError, StoreBusy, StoreError, WriteConflict
+from ledger.errors import EmptyStore, StoreBusy, StoreError, WriteConflict
 from ledger.events import Corrected, Recorded, Retracted
+from ledger.index_entries import checked_entry
 from ledger.index_queries import IndexReader
-from ledger.index_rows import index_row
 from ledger.indexed_reads import IndexedReads
-from ledger.integrity import StoredRow, checked_hash, entry_hash, verify_rows
+from ledger.integrity import StoredRow, entry_hash, verify_rows
 from ledger.locations import MEMORY, check_sqlite_file, mark_as_ledger
-from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content, trusted_content
+from ledger.model import RECORD_ADAPTER, Act, Instrument, Source, record_content
 from ledger.pg_location import check_postgres, is_postgres, parse_postgres
 from ledger.pg_recorder import HashingPostgresRecorder
 from ledger.record_time import format_instant
@@ -58,11 +58,7 @@ _CHUNK = 5000
 _RESTAMPS = 20
 _INDEXING = (HashingSQLiteRecorder, HashingPostgresRecorder)
 _ACTIONS = {Recorded: Action.RECORD, Corrected: Action.CORRECT, Retracted: Action.RETRACT}
-_INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
-                  "effective_earliest", "effective_latest", "sequence")  # fmt: skip
 _TOPICS = {kind: get_topic(kind) for kind in _ACTIONS}
-_ACTION_OF_TOPIC = {f"{kind.__module__}:{kind.__qualname__}": action
-                    for kind, action in _ACTIONS.items()}  # fmt: skip
 
 
 Progress = Callable[[int, int], None]
@@ -227,56 +223,14 @@ class Ledger:
             return recorder.index_reader().side_tables() if recorder.has_side_tables() else None
 
     def checked_entry(self, row: Any) -> Entry:
-        """Decode an entry row of ``ledger.index_queries``, checked against its recorded hash.
+        """Decode an entry row of ``ledger.index_queries``, checked (``ledger.index_entries``).
 
         Raises:
-            StoreError: the entry does not hash to what was recorded when it
-                was appended, or cannot be read.
+            StoreError: the entry is gone, does not hash to what was recorded
+                when it was appended, cannot be read, or its index row does
+                not match it.
         """
-        position = row["position"]
-        if row["originator_id"] is None:
-            raise StoreError(
-                f"the log of {_shown(self.location)} fails verification at position {position} "
-                "(missing: the index names an entry that is gone); run 'ledger verify'"
-            )
-        state = row["state"]
-        state = bytes(state) if isinstance(state, memoryview) else state
-        stored = StoredRow(
-            row["notification_id"], row["originator_id"], row["originator_version"],
-            row["topic"], state,
-        )  # fmt: skip
-        recorded = bytes(row["leaf_hash"]) if row["leaf_hash"] is not None else None
-        try:
-            matches = recorded is not None and checked_hash(stored, recorded) == recorded
-        except ValueError:
-            matches = False
-        if not matches:
-            why = (
-                "inserted: no hash was recorded for this entry"
-                if recorded is None
-                else "altered: the entry does not hash to what was recorded when it was appended"
-            )
-            raise StoreError(
-                f"the log of {_shown(self.location)} fails verification at position {position} "
-                f"({why}); run 'ledger verify'"
-            )
-        try:
-            decoded = loads(state)
-            indexed = index_row(stored.topic, decoded).columns()
-            with trusted_content():
-                entry = _trusted_entry(position, stored.topic, decoded)
-        except (ValueError, TypeError, KeyError, LedgerError) as err:
-            raise StoreError(
-                f"the entry at position {position} of {_shown(self.location)} cannot be "
-                f"read ({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
-                "written by something else"
-            ) from err
-        if indexed != tuple(row[name] for name in _INDEX_COLUMNS):
-            raise StoreError(
-                f"the log of {_shown(self.location)} fails verification at position {position} "
-                "(index: its valid-time index row does not match the entry); run 'ledger verify'"
-            )
-        return entry
+        return checked_entry(row, _shown(self.location))
 
     def __enter__(self) -> Ledger:
         return self
@@ -694,25 +648,6 @@ class Ledger:
             yield
         except PersistenceError as err:
             raise StoreError(f"cannot read the store {_shown(self.location)}: {err}") from err
-
-
-def _trusted_entry(position: int, topic: str, state: dict) -> Entry:
-    """An entry from the state of a stored event whose hash matched the recorded one."""
-    action = _ACTION_OF_TOPIC[topic]
-    record = RECORD_ADAPTER.validate_python(state["record"])
-    recorded_at = datetime.fromisoformat(state["recorded_at"])
-    if action is Action.RECORD:
-        return Entry(position, recorded_at, state["recorded_by"], record)
-    return Entry(
-        position,
-        recorded_at,
-        state["recorded_by"],
-        record,
-        action,
-        tuple(state.get("changed", ())),
-        state["reason"],
-        tuple(Source.model_validate(source) for source in state["sources"]),
-    )
 
 
 def _shown(location: str) -> str:

@@ -1,0 +1,100 @@
+"""Entries read through the valid-time index, checked before they are trusted.
+
+An entry row (``ledger.index_queries``) holds the entry's index row, its
+stored event and the leaf hash recorded when it was appended. It is turned
+into an :class:`~ledger.entries.Entry` only if the event is there, hashes to
+the recorded hash (``ledger.integrity.checked_hash``), and gives the same
+index row (``ledger.index_rows``). Its record is then validated by type only
+(``ledger.model.trusted_content``): the ledger ran the Python rules when it
+appended it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ledger.codec import loads
+from ledger.entries import Action, Entry
+from ledger.errors import LedgerError, StoreError
+from ledger.index_rows import index_row
+from ledger.integrity import StoredRow, checked_hash
+from ledger.model import RECORD_ADAPTER, Source, trusted_content
+
+_INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
+                  "effective_earliest", "effective_latest", "sequence")  # fmt: skip
+
+
+def checked_entry(row: Any, store: str) -> Entry:
+    """Decode an entry row of ``ledger.index_queries``, checked against what was recorded.
+
+    Args:
+        row: the entry's index row and stored event columns (``concerning``).
+        store: how to name the store in messages.
+
+    Raises:
+        StoreError: the entry does not hash to what was recorded when it
+            was appended, or cannot be read.
+    """
+    position = row["position"]
+    if row["originator_id"] is None:
+        raise StoreError(
+            f"the log of {store} fails verification at position {position} "
+            "(missing: the index names an entry that is gone); run 'ledger verify'"
+        )
+    state = row["state"]
+    state = bytes(state) if isinstance(state, memoryview) else state
+    stored = StoredRow(
+        row["notification_id"], row["originator_id"], row["originator_version"],
+        row["topic"], state,
+    )  # fmt: skip
+    recorded = bytes(row["leaf_hash"]) if row["leaf_hash"] is not None else None
+    try:
+        matches = recorded is not None and checked_hash(stored, recorded) == recorded
+    except ValueError:
+        matches = False
+    if not matches:
+        why = (
+            "inserted: no hash was recorded for this entry"
+            if recorded is None
+            else "altered: the entry does not hash to what was recorded when it was appended"
+        )
+        raise StoreError(
+            f"the log of {store} fails verification at position {position} "
+            f"({why}); run 'ledger verify'"
+        )
+    try:
+        decoded = loads(state)
+        derived = index_row(stored.topic, decoded)
+        with trusted_content():
+            entry = _trusted_entry(position, Action(derived.action), decoded)
+    except (ValueError, TypeError, KeyError, LedgerError) as err:
+        raise StoreError(
+            f"the entry at position {position} of {store} cannot be "
+            f"read ({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
+            "written by something else"
+        ) from err
+    if derived.columns() != tuple(row[name] for name in _INDEX_COLUMNS):
+        raise StoreError(
+            f"the log of {store} fails verification at position {position} "
+            "(index: its valid-time index row does not match the entry); run 'ledger verify'"
+        )
+    return entry
+
+
+def _trusted_entry(position: int, action: Action, state: dict) -> Entry:
+    """An entry from the state of a stored event whose hash matched the recorded one."""
+    record = RECORD_ADAPTER.validate_python(state["record"])
+    recorded_at = datetime.fromisoformat(state["recorded_at"])
+    if action is Action.RECORD:
+        return Entry(position, recorded_at, state["recorded_by"], record)
+    return Entry(
+        position,
+        recorded_at,
+        state["recorded_by"],
+        record,
+        action,
+        tuple(state.get("changed", ())),
+        state["reason"],
+        tuple(Source.model_validate(source) for source in state["sources"]),
+    )
