@@ -132,9 +132,9 @@ def _raw_actor(path: str, count: int) -> float:
 
 
 def _ledger_import(path: str, count: int) -> float:
-    from ledger.importer import append_records
-    from ledger.records import iter_lines
-    from ledger.store import Ledger
+    from treaty_ledger.ledger.records import iter_lines
+    from treaty_ledger.ledger.services.importer import append_records
+    from treaty_ledger.ledger.store.application import Ledger
 
     lines = [_compact(orjson.dumps(record)) for record in _rows(count)]
     start = time.perf_counter()
@@ -148,9 +148,9 @@ def _ledger_import(path: str, count: int) -> float:
 def _append_revisions(path: str, count: int) -> None:
     """Append the synthetic corrections and retractions in one transaction, as a log."""
     from benchmarks.synthetic import SOURCE, records, revisions
-    from ledger.entries import Action, Entry
-    from ledger.model import Act, Source
-    from ledger.store import Ledger
+    from treaty_ledger.ledger.entries import Action, Entry
+    from treaty_ledger.ledger.model import Act, Source
+    from treaty_ledger.ledger.store.application import Ledger
 
     wanted = dict(revisions(count))
     acts = {
@@ -176,9 +176,9 @@ def _append_revisions(path: str, count: int) -> None:
 
 
 def _ledger_replay(path: str, count: int) -> float:
-    from cli.queries import replay_query
-    from ledger.dates import parse_as_of
-    from ledger.store import Ledger
+    from treaty_ledger.cli.queries import replay_query
+    from treaty_ledger.ledger.dates import parse_as_of
+    from treaty_ledger.ledger.store.application import Ledger
 
     start = time.perf_counter()
     with Ledger(path, read_only=True) as ledger:
@@ -187,9 +187,9 @@ def _ledger_replay(path: str, count: int) -> float:
 
 
 def _ledger_instrument(path: str, count: int) -> float:
-    from cli.queries import replay_query
-    from ledger.dates import parse_as_of
-    from ledger.store import Ledger
+    from treaty_ledger.cli.queries import replay_query
+    from treaty_ledger.ledger.dates import parse_as_of
+    from treaty_ledger.ledger.store.application import Ledger
 
     def query() -> None:
         with Ledger(path, read_only=True) as ledger:
@@ -199,8 +199,8 @@ def _ledger_instrument(path: str, count: int) -> float:
 
 
 def _ledger_timeline(path: str, count: int) -> float:
-    from cli.queries import timeline_query
-    from ledger.store import Ledger
+    from treaty_ledger.cli.queries import timeline_query
+    from treaty_ledger.ledger.store.application import Ledger
 
     def query() -> None:
         with Ledger(path, read_only=True) as ledger:

@@ -9,12 +9,12 @@ import orjson
 import pytest
 
 from benchmarks.synthetic import records
-from cli.queries import replay_query, timeline_query
-from ledger.dates import parse_as_of
-from ledger.importer import append_records
-from ledger.records import parse_record
-from ledger.store import MEMORY, Ledger
-from projections.replay import replay
+from treaty_ledger.cli.queries import replay_query, timeline_query
+from treaty_ledger.ledger.dates import parse_as_of
+from treaty_ledger.ledger.records import parse_record
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.store.application import MEMORY, Ledger
+from treaty_ledger.projections.replay import replay
 
 ROWS = [orjson.dumps(record) for record in records(2000, instruments=200)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.params import (
+from treaty_ledger.cli.params import (
     ACTOR_CODE,
     AS_OF_DAY,
     KNOWN_AT,
@@ -13,7 +13,7 @@ from cli.params import (
     read_only_option,
     store_option,
 )
-from ledger.redaction import redact
+from treaty_ledger.ledger.redaction import redact
 
 
 @click.command("history")
@@ -35,9 +35,9 @@ def history_command(read_only, act_id, instrument, actor, known_at, store, as_js
       ledger history --instrument inf-1987 --json
       ledger history --actor UKR --known-at @160
     """
-    from cli.render import emit_json, history_lines
-    from ledger.store import Ledger
-    from projections.history import history
+    from treaty_ledger.cli.render import emit_json, history_lines
+    from treaty_ledger.ledger.store.application import Ledger
+    from treaty_ledger.projections.history import history
 
     if sum(value is not None for value in (act_id, instrument, actor)) != 1:
         raise click.UsageError("give one ACT_ID, or --instrument ID, or --actor CODE")
@@ -86,14 +86,14 @@ def explain_command(read_only, as_of, before, after, store, as_json) -> None:
       ledger explain --as-of 2022-10-01 --known-at @160
       ledger explain --as-of 2022-10-01 --known-at @160 --against @164 --json
     """
-    from cli.render import emit_json, explanation_lines
-    from ledger.store import Ledger
-    from projections.explain import explain
+    from treaty_ledger.cli.render import emit_json, explanation_lines
+    from treaty_ledger.ledger.store.application import Ledger
+    from treaty_ledger.projections.explain import explain
 
     with Ledger(store, read_only=read_only) as ledger:
         entries = ledger.verified().checked().entries
     if after is None:
-        from ledger.record_time import KnownAt
+        from treaty_ledger.ledger.record_time import KnownAt
 
         after = KnownAt(f"@{entries[-1].position}", position=entries[-1].position)
     result = explain(entries, as_of, before, after)
@@ -117,9 +117,9 @@ def export_log_command(out, read_only, store) -> None:
     Examples:
       ledger export-log --out ledger-log.jsonl
     """
-    from ledger.codec import dumps
-    from ledger.log_format import entry_data
-    from ledger.store import Ledger
+    from treaty_ledger.ledger.integrity.codec import dumps
+    from treaty_ledger.ledger.integrity.log_format import entry_data
+    from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=read_only) as ledger:
         for entry in ledger.verified().checked().entries:  # never export a tampered log
@@ -136,10 +136,10 @@ def import_log_command(file, store) -> None:
     Examples:
       ledger import-log ledger-log.jsonl --store copy.db
     """
-    from ledger.codec import loads
-    from ledger.errors import InvalidRecord
-    from ledger.log_format import check_log, entry_from_data
-    from ledger.store import Ledger
+    from treaty_ledger.ledger.errors import InvalidRecord
+    from treaty_ledger.ledger.integrity.codec import loads
+    from treaty_ledger.ledger.integrity.log_format import check_log, entry_from_data
+    from treaty_ledger.ledger.store.application import Ledger
 
     entries = []
     with open(file, "rb") as handle:
@@ -179,8 +179,8 @@ def migrate_command(source, target) -> None:
     """
     import sys
 
-    from ledger.migration import migrate
-    from ledger.store import Ledger
+    from treaty_ledger.ledger.services.migration import migrate
+    from treaty_ledger.ledger.store.application import Ledger
 
     if _same_store(source, target):
         raise click.BadParameter("--from and --to name the same store", param_hint="--to")
@@ -209,7 +209,7 @@ def _check_not_future(entries) -> None:
     """Refuse a log whose record times lie in the future: they would stamp later entries."""
     from datetime import UTC, datetime
 
-    from ledger.errors import InvalidRecord
+    from treaty_ledger.ledger.errors import InvalidRecord
 
     now = datetime.now(UTC)
     for where, entry in entries:

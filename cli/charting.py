@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.params import AS_OF_DAY, known_at_option, read_only_option, store_option
+from treaty_ledger.cli.extras import require_extra
+from treaty_ledger.cli.params import AS_OF_DAY, known_at_option, read_only_option, store_option
 
 # Colours by status (instrument and actor statuses), and markers by act type.
 _COLOURS = {
@@ -58,10 +59,11 @@ def chart_command(start, end, instruments, by, out, known_at, read_only, store) 
       ledger chart --from 1990 --to 2024 --out regime.png
       ledger chart --from 1992 --to 2022 --by actor --instrument open-skies-1992 --out os.svg
     """
-    from ledger.dates import first_day
-    from ledger.store import Ledger
-    from projections.chart_data import DEFAULT_INSTRUMENTS, status_spans
+    from treaty_ledger.ledger.dates import first_day
+    from treaty_ledger.ledger.store.application import Ledger
+    from treaty_ledger.projections.chart_data import DEFAULT_INSTRUMENTS, status_spans
 
+    require_extra("chart", "'ledger chart'")
     if not out.lower().endswith((".png", ".svg")):
         raise click.BadParameter(f"{out!r}: give a .png or .svg file", param_hint="--out")
     first, last = first_day(start.text), end.day

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.params import as_of_option, known_at_option, read_only_option, store_option
+from treaty_ledger.cli.params import as_of_option, known_at_option, read_only_option, store_option
 
 EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
 
@@ -51,16 +51,16 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
     """
     import csv
 
-    from ledger.codec import dumps
-    from ledger.store import Ledger
-    from projections.exports import ROW_MODELS, export_document
+    from treaty_ledger.ledger.integrity.codec import dumps
+    from treaty_ledger.ledger.store.application import Ledger
+    from treaty_ledger.projections.exports import ROW_MODELS, export_document
 
     if fmt == "plover" and projection != "acts":
         raise click.BadParameter("plover is a format of the acts export", param_hint="--format")
     with Ledger(store, read_only=read_only) as ledger:
         log = ledger.verified()
     if fmt == "plover":
-        from projections.plover import plover_records
+        from treaty_ledger.projections.plover import plover_records
 
         records = plover_records(log.checked().entries, as_of, known_at)
     else:
@@ -84,7 +84,7 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
 def _cell(value: object) -> object:
     """A CSV cell: lists as JSON arrays (unambiguous whatever the text holds), None as empty."""
     if isinstance(value, list):
-        from ledger.codec import dumps
+        from treaty_ledger.ledger.integrity.codec import dumps
 
         return dumps(value).decode()
     return "" if value is None else value

@@ -20,11 +20,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cli.queries import replay_query, timeline_query
-from ledger.actors import check_actor_code
-from ledger.dates import first_day, parse_as_of
-from ledger.entries import VerifiedLog
-from ledger.errors import (
+from treaty_ledger.cli.queries import replay_query, timeline_query
+from treaty_ledger.ledger.actors import check_actor_code
+from treaty_ledger.ledger.dates import first_day, parse_as_of
+from treaty_ledger.ledger.errors import (
     EmptyStore,
     InvalidDate,
     LedgerError,
@@ -32,14 +31,22 @@ from ledger.errors import (
     UnknownAct,
     UnknownInstrument,
 )
-from ledger.record_time import KnownAt, check_not_future, parse_known_at
-from ledger.store import Ledger
-from projections.catalogue import catalogue
-from projections.diff import diff
-from projections.exports import export_document
-from projections.history import history
-from projections.models import ActorProfile, Catalogue, Diff, History, Replay, Timeline
-from projections.profile import profile
+from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
+from treaty_ledger.ledger.record_time import KnownAt, check_not_future, parse_known_at
+from treaty_ledger.ledger.store.application import Ledger
+from treaty_ledger.projections.catalogue import catalogue
+from treaty_ledger.projections.diff import diff
+from treaty_ledger.projections.exports import export_document
+from treaty_ledger.projections.history import history
+from treaty_ledger.projections.models import (
+    ActorProfile,
+    Catalogue,
+    Diff,
+    History,
+    Replay,
+    Timeline,
+)
+from treaty_ledger.projections.profile import profile
 
 
 class ErrorBody(BaseModel):

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.params import ACTOR_CODE, by_option, json_option, store_option
-from ledger.redaction import redact
+from treaty_ledger.cli.params import ACTOR_CODE, by_option, json_option, store_option
+from treaty_ledger.ledger.redaction import redact
 
 if TYPE_CHECKING:
-    from ledger.records import Submitted
+    from treaty_ledger.ledger.records import Submitted
 
 
 @click.command("import")
@@ -38,7 +38,7 @@ def import_command(
       ledger import --shipped
       ledger import fixtures/instruments.jsonl fixtures/acts.jsonl --store team.db
     """
-    from fixtures import shipped_files
+    from treaty_ledger.fixtures import shipped_files
 
     if not files and not shipped:
         raise click.UsageError("give one or more record files, or --shipped")
@@ -70,7 +70,7 @@ class _FileBatch:
         self.progress: Callable[[int, int], None] = lambda done, total: None
 
     def __call__(self) -> Iterator[Submitted]:
-        from ledger.records import iter_lines
+        from treaty_ledger.ledger.records import iter_lines
 
         total = sum(os.path.getsize(path) for path in self.paths)
         done = 0
@@ -125,7 +125,7 @@ def record_command(source, store: str, by: str | None, as_json: bool, **options:
         --date 2018-10-20 --actor USA --summary "..." \\
         --source-title "..." --source-publisher "..." --source-date 2018-10-20
     """
-    from ledger.records import parse_record
+    from treaty_ledger.ledger.records import parse_record
 
     given = {key: value for key, value in options.items() if value not in (None, ())}
     if given and (source is not None or _stdin_is_a_file()):
@@ -195,10 +195,10 @@ def _act_from_options(given: dict) -> dict:
 
 def _append(batches: list, store: str, by: str | None, as_json: bool) -> None:
     """Append each batch in its own transaction, in order; report the whole."""
-    from cli.progress import progress_bar
-    from cli.render import emit_json
-    from ledger.importer import AppendReport, append_records
-    from ledger.store import Ledger
+    from treaty_ledger.cli.progress import progress_bar
+    from treaty_ledger.cli.render import emit_json
+    from treaty_ledger.ledger.services.importer import AppendReport, append_records
+    from treaty_ledger.ledger.store.application import Ledger
 
     report = AppendReport()
     with Ledger(store, create=True, user=by) as ledger:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from cli.params import json_option, read_only_option, store_option
+from treaty_ledger.cli.params import json_option, read_only_option, store_option
 
 
 def _read_json(path: str):
-    from ledger.checkpoints import InvalidCheckpoint
-    from ledger.codec import loads
+    from treaty_ledger.ledger.integrity.checkpoints import InvalidCheckpoint
+    from treaty_ledger.ledger.integrity.codec import loads
 
     try:
         with open(path, "rb") as handle:
@@ -22,7 +22,7 @@ def _trusted(path: str | None) -> str | None:
     import base64
     import binascii
 
-    from ledger.checkpoints import InvalidCheckpoint
+    from treaty_ledger.ledger.integrity.checkpoints import InvalidCheckpoint
 
     if path is None:
         return None
@@ -61,7 +61,7 @@ def keygen_command(out: str) -> None:
     """
     import os
 
-    from ledger.checkpoints import new_key
+    from treaty_ledger.ledger.integrity.checkpoints import new_key
 
     if not out.strip():
         raise click.BadParameter("give a file name", param_hint="--out")
@@ -98,10 +98,10 @@ def checkpoint_command(out, key, read_only, store) -> None:
     Examples:
       ledger checkpoint --out 2026-11-29.checkpoint.json --key ledger-key.pem
     """
-    from cli.render import write_json
-    from ledger.checkpoints import Checkpoint, sign
-    from ledger.record_time import format_instant
-    from ledger.store import Ledger
+    from treaty_ledger.cli.render import write_json
+    from treaty_ledger.ledger.integrity.checkpoints import Checkpoint, sign
+    from treaty_ledger.ledger.record_time import format_instant
+    from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=read_only) as ledger:
         size = ledger.log_size
@@ -147,10 +147,10 @@ def verify_command(checkpoints, public_key, read_only, store, as_json) -> None:
       ledger verify
       ledger verify --checkpoint 2026-11-29.checkpoint.json --public-key ledger-key.pem.pub
     """
-    from cli.render import emit_json
-    from ledger.checkpoints import parse_checkpoint
-    from ledger.store import Ledger
-    from ledger.verification import verify
+    from treaty_ledger.cli.render import emit_json
+    from treaty_ledger.ledger.integrity.checkpoints import parse_checkpoint
+    from treaty_ledger.ledger.services.verification import verify
+    from treaty_ledger.ledger.store.application import Ledger
 
     loaded = [(path, parse_checkpoint(_read_json(path), path)) for path in checkpoints]
     with Ledger(store, read_only=read_only) as ledger:
@@ -194,10 +194,10 @@ def prove_command(act_id, checkpoint, out, read_only, store) -> None:
     Examples:
       ledger prove cfe-1990.rus.suspension --checkpoint cp.json --out proof.json
     """
-    from cli.render import write_json
-    from ledger.checkpoints import parse_checkpoint
-    from ledger.proofs import prove
-    from ledger.store import Ledger
+    from treaty_ledger.cli.render import write_json
+    from treaty_ledger.ledger.integrity.checkpoints import parse_checkpoint
+    from treaty_ledger.ledger.services.proofs import prove
+    from treaty_ledger.ledger.store.application import Ledger
 
     loaded = parse_checkpoint(_read_json(checkpoint), checkpoint)
     with Ledger(store, read_only=read_only) as ledger:
@@ -222,14 +222,14 @@ def verify_proof_command(proof_file, public_key, as_json) -> None:
     """
     from pydantic import ValidationError
 
-    from cli.render import emit_json
-    from ledger.checkpoints import InvalidCheckpoint
-    from ledger.proofs import ProofBundle, check_proof
+    from treaty_ledger.cli.render import emit_json
+    from treaty_ledger.ledger.integrity.checkpoints import InvalidCheckpoint
+    from treaty_ledger.ledger.services.proofs import ProofBundle, check_proof
 
     try:
         bundle = ProofBundle.model_validate(_read_json(proof_file))
     except ValidationError as err:
-        from ledger.model import first_problem
+        from treaty_ledger.ledger.model import first_problem
 
         field, message = first_problem(err, "file")
         raise InvalidCheckpoint(
@@ -265,9 +265,9 @@ def check_command(read_only, store, as_json) -> None:
       ledger check
       ledger check --json
     """
-    from cli.render import emit_json
-    from ledger.store import Ledger
-    from projections.check import check
+    from treaty_ledger.cli.render import emit_json
+    from treaty_ledger.ledger.store.application import Ledger
+    from treaty_ledger.projections.check import check
 
     with Ledger(store, read_only=read_only) as ledger:
         report = check(ledger.verified().checked().entries)

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import click
 
-from cli.auditing import (
+from treaty_ledger.cli.auditing import (
     explain_command,
     export_log_command,
     history_command,
     import_log_command,
     migrate_command,
 )
-from cli.charting import chart_command
-from cli.exporting import export_command
-from cli.importing import import_command, record_command
-from cli.integrity import (
+from treaty_ledger.cli.charting import chart_command
+from treaty_ledger.cli.exporting import export_command
+from treaty_ledger.cli.importing import import_command, record_command
+from treaty_ledger.cli.integrity import (
     check_command,
     checkpoint_command,
     keygen_command,
@@ -29,17 +29,17 @@ from cli.integrity import (
     verify_command,
     verify_proof_command,
 )
-from cli.reading import (
+from treaty_ledger.cli.reading import (
     actor_command,
     diff_command,
     instruments_command,
     replay_command,
     timeline_command,
 )
-from cli.revising import correct_command, retract_command
-from cli.schema import schema_command
-from cli.serving import serve_command
-from ledger.errors import LedgerError
+from treaty_ledger.cli.revising import correct_command, retract_command
+from treaty_ledger.cli.schema import schema_command
+from treaty_ledger.cli.serving import serve_command
+from treaty_ledger.ledger.errors import LedgerError
 
 
 class LedgerGroup(click.Group):

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ledger.errors import InvalidActorCode, InvalidDate
+from treaty_ledger.ledger.errors import InvalidActorCode, InvalidDate
 
 
 class AsOfDay(click.ParamType):
@@ -15,7 +15,7 @@ class AsOfDay(click.ParamType):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from ledger.dates import AsOf, parse_as_of
+        from treaty_ledger.ledger.dates import AsOf, parse_as_of
 
         if isinstance(value, AsOf):
             return value
@@ -31,7 +31,7 @@ class ActorCode(click.ParamType):
     name = "CODE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from ledger.actors import check_actor_code
+        from treaty_ledger.ledger.actors import check_actor_code
 
         try:
             return check_actor_code(value)
@@ -62,7 +62,7 @@ class KnownAtMoment(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from datetime import UTC, datetime
 
-        from ledger.record_time import KnownAt, check_not_future, parse_known_at
+        from treaty_ledger.ledger.record_time import KnownAt, check_not_future, parse_known_at
 
         if isinstance(value, KnownAt):
             return value

@@ -17,16 +17,16 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
-from ledger.dates import AsOf
-from ledger.index_rows import SUCCESSION
-from ledger.model import Instrument
-from ledger.record_time import KnownAt
-from ledger.store import Ledger
-from projections.known import Knowledge, standing
-from projections.models import Replay, Timeline
-from projections.order import happening
-from projections.replay import replay, replay_known, replay_ordered
-from projections.timeline import timeline, timeline_known
+from treaty_ledger.ledger.dates import AsOf
+from treaty_ledger.ledger.index.rows import SUCCESSION
+from treaty_ledger.ledger.model import Instrument
+from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.ledger.store.application import Ledger
+from treaty_ledger.projections.known import Knowledge, standing
+from treaty_ledger.projections.models import Replay, Timeline
+from treaty_ledger.projections.order import happening
+from treaty_ledger.projections.replay import replay, replay_known, replay_ordered
+from treaty_ledger.projections.timeline import timeline, timeline_known
 
 _Result = TypeVar("_Result", Replay, Timeline)
 Progress = Callable[[int, int], None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.params import (
+from treaty_ledger.cli.params import (
     ACTOR_CODE,
     AS_OF_DAY,
     as_of_option,
@@ -47,10 +47,10 @@ def replay_command(
       ledger replay --as-of 2020-12 --actor USA --json
       ledger replay --as-of 2022-10-01 --known-at @160
     """
-    from cli.progress import progress_bar
-    from cli.queries import replay_query
-    from cli.render import emit_json, replay_lines
-    from ledger.store import Ledger
+    from treaty_ledger.cli.progress import progress_bar
+    from treaty_ledger.cli.queries import replay_query
+    from treaty_ledger.cli.render import emit_json, replay_lines
+    from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=read_only) as ledger, progress_bar("Replaying") as progress:
         result = replay_query(
@@ -88,10 +88,10 @@ def timeline_command(
       ledger timeline --instrument open-skies-1992
       ledger timeline --actor RUS --from 2007 --json
     """
-    from cli.queries import timeline_query
-    from cli.render import emit_json, timeline_lines
-    from ledger.dates import first_day
-    from ledger.store import Ledger
+    from treaty_ledger.cli.queries import timeline_query
+    from treaty_ledger.cli.render import emit_json, timeline_lines
+    from treaty_ledger.ledger.dates import first_day
+    from treaty_ledger.ledger.store.application import Ledger
 
     first = first_day(start.text) if start else None
     last = end.day if end else None
@@ -121,9 +121,9 @@ def instruments_command(read_only, store: str, as_json: bool) -> None:
       ledger instruments
       ledger instruments --json
     """
-    from cli.render import emit_json
-    from ledger.store import Ledger
-    from projections.catalogue import catalogue
+    from treaty_ledger.cli.render import emit_json
+    from treaty_ledger.ledger.store.application import Ledger
+    from treaty_ledger.projections.catalogue import catalogue
 
     with Ledger(store, read_only=read_only) as ledger:
         result = catalogue(ledger.verified().checked().entries)
@@ -168,9 +168,9 @@ def diff_command(start, end, known_at, read_only, store, as_json) -> None:
       ledger diff --from 2019-01 --to 2019-12
       ledger diff --from 2007-07 --to 2007-12 --json
     """
-    from cli.render import diff_lines, emit_json
-    from ledger.store import Ledger
-    from projections.diff import diff
+    from treaty_ledger.cli.render import diff_lines, emit_json
+    from treaty_ledger.ledger.store.application import Ledger
+    from treaty_ledger.projections.diff import diff
 
     if end.day <= start.day:
         raise click.BadParameter(
@@ -203,9 +203,9 @@ def actor_command(code, as_of, known_at, read_only, store, as_json) -> None:
       ledger actor NATO --as-of 2024-06 --json
       ledger actor SUN --as-of 1990
     """
-    from cli.render import emit_json, profile_lines
-    from ledger.store import Ledger
-    from projections.profile import profile
+    from treaty_ledger.cli.render import emit_json, profile_lines
+    from treaty_ledger.ledger.store.application import Ledger
+    from treaty_ledger.projections.profile import profile
 
     with Ledger(store, read_only=read_only) as ledger:
         result = profile(ledger.verified().checked().entries, code, as_of, known_at)

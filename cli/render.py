@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from projections.models import Explanation, History, Replay, Timeline
+    from treaty_ledger.projections.models import Explanation, History, Replay, Timeline
 
 
 def write_json(out: str | None, model: object, done: str) -> None:
@@ -16,7 +16,7 @@ def write_json(out: str | None, model: object, done: str) -> None:
     if out is None:
         emit_json(model)
         return
-    from ledger.codec import dumps
+    from treaty_ledger.ledger.integrity.codec import dumps
 
     with open(out, "wb") as handle:
         handle.write(dumps(model.model_dump(mode="json"), pretty=True) + b"\n")
@@ -25,7 +25,7 @@ def write_json(out: str | None, model: object, done: str) -> None:
 
 def emit_json(model_or_data: object) -> None:
     """Print a read model (or JSON-ready data) as indented JSON with sorted keys."""
-    from ledger.codec import dumps
+    from treaty_ledger.ledger.integrity.codec import dumps
 
     data = model_or_data
     if hasattr(model_or_data, "model_dump"):
@@ -88,8 +88,8 @@ def source_text(source) -> str:
 
 
 def _chronological(group: tuple[tuple[str, str], list[str]]) -> tuple:
-    from ledger.dates import parse_valid_time
-    from ledger.vocabulary import ActorStatus
+    from treaty_ledger.ledger.dates import parse_valid_time
+    from treaty_ledger.ledger.vocabulary import ActorStatus
 
     (status, since), _ = group
     time = parse_valid_time(since)
@@ -220,7 +220,7 @@ def _value(value: object) -> str:
         return value
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return ", ".join(value)
-    from ledger.codec import dumps
+    from treaty_ledger.ledger.integrity.codec import dumps
 
     return dumps(value).decode()
 

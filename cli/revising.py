@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from cli.params import (
+from treaty_ledger.cli.params import (
     by_option,
     json_option,
     source_from_options,
     source_options,
     store_option,
 )
-from ledger.redaction import redact
+from treaty_ledger.ledger.redaction import redact
 
 reason_option = click.option("--reason", required=True, help="Why, in one sentence.")
 
@@ -19,8 +19,8 @@ reason_option = click.option("--reason", required=True, help="Why, in one senten
 def _source(title, publisher, date, url):
     from pydantic import ValidationError
 
-    from ledger.errors import InvalidRecord
-    from ledger.model import Source
+    from treaty_ledger.ledger.errors import InvalidRecord
+    from treaty_ledger.ledger.model import Source
 
     given = source_from_options(title, publisher, date, url)
     if not {"title", "publisher", "date"} <= set(given):
@@ -31,14 +31,14 @@ def _source(title, publisher, date, url):
     try:
         return Source.model_validate(given)
     except ValidationError as err:
-        from ledger.model import first_problem
+        from treaty_ledger.ledger.model import first_problem
 
         field, message = first_problem(err)
         raise InvalidRecord("--source", None, f"source_{field}", message) from err
 
 
 def _report(position: int, action: str, act_id: str, store: str, as_json: bool) -> None:
-    from cli.render import emit_json
+    from treaty_ledger.cli.render import emit_json
 
     if as_json:
         emit_json({"action": action, "id": act_id, "position": position})
@@ -98,8 +98,8 @@ def correct_command(
       ledger correct open-skies-1992.usa.withdrawal --set effective=2020-11-23 \\
         --reason "..." --source-title "..." --source-publisher "..." --source-date 2026
     """
-    from ledger.revisions import correct
-    from ledger.store import Ledger
+    from treaty_ledger.ledger.services.revisions import correct
+    from treaty_ledger.ledger.store.application import Ledger
 
     if not sets and not unsets:
         raise click.UsageError("give at least one --set FIELD=VALUE or --unset FIELD")
@@ -144,8 +144,8 @@ def retract_command(
       ledger retract crimea-2014.rus.recognition --reason "Duplicate of ..." \\
         --source-title "..." --source-publisher "..." --source-date 2026-11-29
     """
-    from ledger.revisions import retract
-    from ledger.store import Ledger
+    from treaty_ledger.ledger.services.revisions import retract
+    from treaty_ledger.ledger.store.application import Ledger
 
     source = _source(source_title, source_publisher, source_date, source_url)
     with Ledger(store, user=by) as ledger:

@@ -27,11 +27,11 @@ def schema_command(name: str) -> None:
       ledger schema replay > replay.schema.json
       ledger schema export-status
     """
-    from cli.render import emit_json
-    from ledger.model import Act, Instrument
-    from projections.check import CheckReport
-    from projections.exports import ROW_MODELS, SCHEMA_VERSION
-    from projections.models import (
+    from treaty_ledger.cli.render import emit_json
+    from treaty_ledger.ledger.model import Act, Instrument
+    from treaty_ledger.projections.check import CheckReport
+    from treaty_ledger.projections.exports import ROW_MODELS, SCHEMA_VERSION
+    from treaty_ledger.projections.models import (
         ActorProfile,
         Catalogue,
         Diff,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.params import store_option
+from treaty_ledger.cli.extras import require_extra
+from treaty_ledger.cli.params import store_option
 
 
 @click.command("serve")
@@ -30,10 +31,11 @@ def serve_command(host: str, port: int, store: str) -> None:
       ledger serve --port 9000 --store team.db
       curl 'http://127.0.0.1:8765/replay?as_of=2014-03&instrument=cfe-1990'
     """
+    require_extra("serve", "'ledger serve'")
     import uvicorn
 
-    from cli.http_api import create_app
-    from ledger.store import Ledger
+    from treaty_ledger.cli.http_api import create_app
+    from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=True):
         pass  # refuse a missing, empty or foreign store before listening

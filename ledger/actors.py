@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ledger.errors import InvalidActorCode
+from treaty_ledger.ledger.errors import InvalidActorCode
 
 ORGANISATIONS: frozenset[str] = frozenset(
     {"NATO", "OSCE", "CSCE", "UN", "EU", "CSTO", "EAEU", "SCO", "BRICS"}

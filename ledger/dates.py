@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from ledger.errors import InvalidDate
+from treaty_ledger.ledger.errors import InvalidDate
 
 _ISO_PARTS = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 _AS_OF = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")

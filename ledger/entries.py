@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from ledger.model import Act, Instrument, Source
+from treaty_ledger.ledger.model import Act, Instrument, Source
 
 
 class Action(StrEnum):
@@ -49,45 +49,3 @@ class Entry:
     def key(self) -> tuple[str, str]:
         """The record's kind and id: what successive entries of one record share."""
         return (self.record.record, self.record.id)
-
-
-@dataclass(frozen=True)
-class VerifiedLog:
-    """The whole log read once: its entries, and their leaf hashes recomputed from content.
-
-    Attributes:
-        entries: every entry, in log order (positions 1..n).
-        leaves: the RFC 9162 leaf hashes of the entries that verified, in
-            log order (all of them when ``failure`` is empty).
-        failure: why verification failed (position, kind, detail), or "".
-        failed_at: the first failing position, or None.
-    """
-
-    entries: list[Entry]
-    leaves: list[bytes]
-    failure: str = ""
-    failed_at: int | None = None
-
-    def checked(self) -> VerifiedLog:
-        """This log, if every entry verifies.
-
-        Raises:
-            StoreError: an entry fails verification (naming its position).
-        """
-        self.root_hash()
-        return self
-
-    def root_hash(self, upto: int | None = None) -> str:
-        """The Merkle root (hex) of the first ``upto`` entries (all when None).
-
-        Raises:
-            StoreError: an entry among them fails verification: a root is
-                never named for altered data.
-        """
-        from ledger.errors import StoreError
-        from ledger.merkle import root
-
-        limit = len(self.entries) if upto is None else upto
-        if self.failed_at is not None and self.failed_at <= limit:
-            raise StoreError(self.failure)
-        return root(self.leaves[:limit]).hex()

@@ -147,7 +147,7 @@ class EmptyStore(StoreError):
     """The store holds no records yet (or does not exist)."""
 
     def __init__(self, location: str) -> None:
-        from ledger.redaction import redact
+        from treaty_ledger.ledger.redaction import redact
 
         location = redact(location)
         self.location = location
@@ -183,3 +183,21 @@ class WriteConflict(StoreError):
 
 class StoreBusy(StoreError):
     """The store stayed locked by other writers ("database is locked"); nothing was written."""
+
+
+class MissingExtra(LedgerError, ImportError):
+    """A command needs an optional part of the package that is not installed.
+
+    Attributes:
+        extra: the name of the extra that brings it (``postgres``, ``serve``,
+            ``chart``), as in ``pip install 'treaty-ledger[EXTRA]'``.
+        needed_for: what needs it, in a few words.
+    """
+
+    def __init__(self, extra: str, needed_for: str) -> None:
+        self.extra = extra
+        self.needed_for = needed_for
+        super().__init__(
+            f"{needed_for} needs the '{extra}' extra, which is not installed: "
+            f"pip install 'treaty-ledger[{extra}]'"
+        )

@@ -27,9 +27,9 @@ from pydantic import (
     model_validator,
 )
 
-from ledger.actors import check_actor_code
-from ledger.dates import ValidTime, parse_valid_time
-from ledger.vocabulary import (
+from treaty_ledger.ledger.actors import check_actor_code
+from treaty_ledger.ledger.dates import ValidTime, parse_valid_time
+from treaty_ledger.ledger.vocabulary import (
     NEEDS_INSTRUMENT,
     WITH_EFFECTIVE_DATE,
     ActType,

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from ledger.errors import InvalidDate
+from treaty_ledger.ledger.errors import InvalidDate
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _POSITION = re.compile(r"@([0-9]+)")

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from ledger.errors import InvalidRecord, LedgerError
-from ledger.model import RECORD_ADAPTER, Act, Instrument
+from treaty_ledger.ledger.errors import InvalidRecord, LedgerError
+from treaty_ledger.ledger.model import RECORD_ADAPTER, Act, Instrument
 
 
 @dataclass(frozen=True)

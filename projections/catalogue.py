@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ledger.entries import Entry
-from ledger.model import Instrument
-from projections.known import known, standing
-from projections.models import Catalogue, InstrumentSummary
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.model import Instrument
+from treaty_ledger.projections.known import known, standing
+from treaty_ledger.projections.models import Catalogue, InstrumentSummary
 
 
 def catalogue(entries: Iterable[Entry]) -> Catalogue:

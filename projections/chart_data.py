@@ -16,14 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from ledger.entries import Entry
-from ledger.errors import UnknownInstrument
-from ledger.model import Act, Instrument
-from ledger.record_time import KnownAt
-from ledger.vocabulary import ActType, InstrumentStatus
-from projections.known import known, standing
-from projections.order import Phase, happenings
-from projections.state import LedgerState
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.errors import UnknownInstrument
+from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.ledger.vocabulary import ActType, InstrumentStatus
+from treaty_ledger.projections.known import known, standing
+from treaty_ledger.projections.order import Phase, happenings
+from treaty_ledger.projections.state import LedgerState
 
 DEFAULT_INSTRUMENTS = (
     "cfe-1990",

@@ -30,12 +30,12 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from ledger.entries import Entry
-from ledger.model import Act, Instrument
-from ledger.vocabulary import ActorStatus, ActType, InstrumentStatus, LegalNature
-from projections.known import known, standing
-from projections.order import Phase, happenings
-from projections.state import TIMELINE_ONLY, LedgerState
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.vocabulary import ActorStatus, ActType, InstrumentStatus, LegalNature
+from treaty_ledger.projections.known import known, standing
+from treaty_ledger.projections.order import Phase, happenings
+from treaty_ledger.projections.state import TIMELINE_ONLY, LedgerState
 
 _EXITS = frozenset({ActType.SUSPENSION, ActType.WITHDRAWAL, ActType.DENUNCIATION})
 _AFTER_SIGNATURE = frozenset({ActType.RATIFICATION, ActType.ACCEPTANCE, ActType.APPROVAL})

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ledger.dates import AsOf, parse_valid_time
-from ledger.entries import Entry
-from ledger.model import Act
-from ledger.record_time import KnownAt
-from projections.known import known, standing
-from projections.models import Diff, StatusChange
-from projections.replay import replay
+from treaty_ledger.ledger.dates import AsOf, parse_valid_time
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.model import Act
+from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.projections.known import known, standing
+from treaty_ledger.projections.models import Diff, StatusChange
+from treaty_ledger.projections.replay import replay
 
 _ACTOR_KINDS = {
     "party": "entered",

@@ -28,14 +28,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ledger.dates import AsOf
-from ledger.entries import Action, Entry
-from ledger.errors import InvalidDate
-from ledger.model import Act, Instrument
-from ledger.record_time import KnownAt
-from projections.history import concerns_instrument, history_item, with_previous
-from projections.models import Change, Explanation, Moment, Replay
-from projections.replay import replay
+from treaty_ledger.ledger.dates import AsOf
+from treaty_ledger.ledger.entries import Action, Entry
+from treaty_ledger.ledger.errors import InvalidDate
+from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.projections.history import concerns_instrument, history_item, with_previous
+from treaty_ledger.projections.models import Change, Explanation, Moment, Replay
+from treaty_ledger.projections.replay import replay
 
 Key = tuple[str, ...]
 

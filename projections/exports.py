@@ -22,14 +22,15 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from ledger.dates import AsOf, parse_valid_time
-from ledger.entries import Entry, VerifiedLog
-from ledger.model import Act, Instrument
-from ledger.record_time import KnownAt
-from ledger.vocabulary import ActType, LegalNature, ProvisionType
-from projections.known import known, standing
-from projections.replay import replay
-from projections.timeline import timeline
+from treaty_ledger.ledger.dates import AsOf, parse_valid_time
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
+from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.ledger.vocabulary import ActType, LegalNature, ProvisionType
+from treaty_ledger.projections.known import known, standing
+from treaty_ledger.projections.replay import replay
+from treaty_ledger.projections.timeline import timeline
 
 SCHEMA_VERSION = 1
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ledger.entries import Entry
-from ledger.errors import UnknownAct, UnknownInstrument
-from ledger.model import Act, Instrument
-from ledger.record_time import KnownAt, format_instant
-from projections.known import known
-from projections.models import History, HistoryItem
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.errors import UnknownAct, UnknownInstrument
+from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.record_time import KnownAt, format_instant
+from treaty_ledger.projections.known import known
+from treaty_ledger.projections.models import History, HistoryItem
 
 
 def history(

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ledger.entries import Action, Entry
-from ledger.errors import InvalidMoment
-from ledger.model import Act, Instrument
-from ledger.record_time import KnownAt, format_instant
+from treaty_ledger.ledger.entries import Action, Entry
+from treaty_ledger.ledger.errors import InvalidMoment
+from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.record_time import KnownAt, format_instant
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass
 
-from ledger.model import Source
-from ledger.vocabulary import (
+from treaty_ledger.ledger.model import Source
+from treaty_ledger.ledger.vocabulary import (
     ActorStatus,
     ActType,
     InstrumentStatus,

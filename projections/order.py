@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ledger.dates import ValidTime
-from ledger.model import Act
-from projections.known import Standing
+from treaty_ledger.ledger.dates import ValidTime
+from treaty_ledger.ledger.model import Act
+from treaty_ledger.projections.known import Standing
 
 
 class Phase(StrEnum):

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ledger.dates import AsOf
-from ledger.entries import Entry
-from ledger.model import Act, Instrument
-from ledger.record_time import KnownAt
-from ledger.vocabulary import ActType, LegalNature
-from projections.known import known, standing
+from treaty_ledger.ledger.dates import AsOf
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.ledger.vocabulary import ActType, LegalNature
+from treaty_ledger.projections.known import known, standing
 
 _CATEGORY = {
     ActType.PROPOSAL: "REQUEST",

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ledger.actors import display_name, is_organisation
-from ledger.dates import AsOf
-from ledger.entries import Entry
-from ledger.model import Act
-from ledger.record_time import KnownAt
-from ledger.vocabulary import ActType
-from projections.known import known, standing
-from projections.models import ActorInstrument, ActorProfile, ProvisionRef
-from projections.replay import replay
+from treaty_ledger.ledger.actors import display_name, is_organisation
+from treaty_ledger.ledger.dates import AsOf
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.model import Act
+from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.ledger.vocabulary import ActType
+from treaty_ledger.projections.known import known, standing
+from treaty_ledger.projections.models import ActorInstrument, ActorProfile, ProvisionRef
+from treaty_ledger.projections.replay import replay
 
 NATO_TREATY = "north-atlantic-treaty-1949"
 _MEMBER = frozenset({"party", "withdrawing"})

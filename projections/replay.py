@@ -22,14 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ledger.dates import AsOf
-from ledger.entries import Entry
-from ledger.errors import UnknownInstrument
-from ledger.model import Act, Instrument, Provision
-from ledger.record_time import KnownAt
-from ledger.vocabulary import ActorStatus, InstrumentStatus, LegalNature
-from projections.known import Knowledge, known, standing
-from projections.models import (
+from treaty_ledger.ledger.dates import AsOf
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.errors import UnknownInstrument
+from treaty_ledger.ledger.model import Act, Instrument, Provision
+from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.ledger.vocabulary import ActorStatus, InstrumentStatus, LegalNature
+from treaty_ledger.projections.known import Knowledge, known, standing
+from treaty_ledger.projections.models import (
     ActorState,
     Claim,
     Indeterminate,
@@ -37,8 +37,8 @@ from projections.models import (
     ProvisionState,
     Replay,
 )
-from projections.order import Happening, happenings
-from projections.state import InstrumentProgress, LedgerState
+from treaty_ledger.projections.order import Happening, happenings
+from treaty_ledger.projections.state import InstrumentProgress, LedgerState
 
 _OUT_OF_FORCE = frozenset({ActorStatus.SUSPENDED, ActorStatus.WITHDRAWN})
 _PARTICIPANT = frozenset({ActorStatus.SIGNATORY, ActorStatus.CONTRACTING, ActorStatus.PARTY})

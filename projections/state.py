@@ -35,9 +35,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ledger.model import Act
-from ledger.vocabulary import CONSENT_TO_BE_BOUND, ActorStatus, ActType, InstrumentStatus
-from projections.order import Happening, Phase
+from treaty_ledger.ledger.model import Act
+from treaty_ledger.ledger.vocabulary import (
+    CONSENT_TO_BE_BOUND,
+    ActorStatus,
+    ActType,
+    InstrumentStatus,
+)
+from treaty_ledger.projections.order import Happening, Phase
 
 _FINAL = frozenset({InstrumentStatus.TERMINATED, InstrumentStatus.SUPERSEDED})
 _ADOPTING = frozenset({ActType.ADOPTION, ActType.SIGNATURE, ActType.DEMANDS})

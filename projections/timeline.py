@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from ledger.entries import Entry
-from ledger.errors import UnknownInstrument
-from ledger.model import Act, Instrument
-from ledger.record_time import KnownAt
-from projections.known import Knowledge, known, standing
-from projections.models import Timeline, TimelineAct
-from projections.order import Phase, happenings
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.errors import UnknownInstrument
+from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.projections.known import Knowledge, known, standing
+from treaty_ledger.projections.models import Timeline, TimelineAct
+from treaty_ledger.projections.order import Phase, happenings
 
 
 def timeline(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ledger.entries import Entry
-from ledger.model import Act, Instrument
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.model import Act, Instrument
 
 SOURCE = {"title": "Test source", "publisher": "Treaty Ledger tests", "date": "2026"}
 

@@ -9,21 +9,27 @@ from builders import SOURCE, Clock, act, instrument
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from fixtures import shipped_files
-from ledger.codec import dumps, loads
-from ledger.dates import parse_as_of
-from ledger.entries import Action
-from ledger.errors import InvalidDate, InvalidRecord, InvalidRevision, UnknownAct, UnknownInstrument
-from ledger.importer import append_records
-from ledger.log_format import entry_data, entry_from_data
-from ledger.model import Source
-from ledger.record_time import parse_known_at
-from ledger.records import Submitted, parse_lines
-from ledger.revisions import correct, retract
-from ledger.store import MEMORY, Ledger
-from projections.explain import explain
-from projections.history import history
-from projections.replay import replay
+from treaty_ledger.fixtures import shipped_files
+from treaty_ledger.ledger.dates import parse_as_of
+from treaty_ledger.ledger.entries import Action
+from treaty_ledger.ledger.errors import (
+    InvalidDate,
+    InvalidRecord,
+    InvalidRevision,
+    UnknownAct,
+    UnknownInstrument,
+)
+from treaty_ledger.ledger.integrity.codec import dumps, loads
+from treaty_ledger.ledger.integrity.log_format import entry_data, entry_from_data
+from treaty_ledger.ledger.model import Source
+from treaty_ledger.ledger.record_time import parse_known_at
+from treaty_ledger.ledger.records import Submitted, parse_lines
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.services.revisions import correct, retract
+from treaty_ledger.ledger.store.application import MEMORY, Ledger
+from treaty_ledger.projections.explain import explain
+from treaty_ledger.projections.history import history
+from treaty_ledger.projections.replay import replay
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 WHY = [Source.model_validate(SOURCE)]

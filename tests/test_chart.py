@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from fixtures import shipped_files
-from ledger.errors import UnknownInstrument
-from ledger.importer import append_records
-from ledger.records import parse_lines
-from ledger.store import MEMORY, Ledger
-from projections.chart_data import status_spans
+from treaty_ledger.cli.main import main
+from treaty_ledger.fixtures import shipped_files
+from treaty_ledger.ledger.errors import UnknownInstrument
+from treaty_ledger.ledger.records import parse_lines
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.store.application import MEMORY, Ledger
+from treaty_ledger.projections.chart_data import status_spans
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from builders import act, entries, instrument
 
-from fixtures import shipped_files
-from ledger.importer import append_records
-from ledger.records import parse_lines
-from ledger.store import MEMORY, Ledger
-from projections.check import check
+from treaty_ledger.fixtures import shipped_files
+from treaty_ledger.ledger.records import parse_lines
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.store.application import MEMORY, Ledger
+from treaty_ledger.projections.check import check
 
 T = instrument("t")
 SIGNED = act("t.sig", "signature", "1990", ["USA", "RUS"], "t")

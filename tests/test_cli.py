@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
+from treaty_ledger.cli.main import main
 
 SOURCE = {"title": "Test source", "publisher": "Treaty Ledger tests", "date": "2026"}
 TREATY = {
@@ -765,7 +765,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
 
 
 def test_a_progress_bar_stays_off_a_stream_that_is_not_a_terminal(capsys):
-    from cli.progress import SHOW_FROM, progress_bar
+    from treaty_ledger.cli.progress import SHOW_FROM, progress_bar
 
     with progress_bar("Replaying") as progress:
         progress(10, SHOW_FROM * 10)

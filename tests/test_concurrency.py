@@ -14,8 +14,8 @@ import time
 import orjson
 import pytest
 
-from ledger.store import Ledger
-from ledger.verification import verify
+from treaty_ledger.ledger.services.verification import verify
+from treaty_ledger.ledger.store.application import Ledger
 
 WRITERS = 8
 OWN = 5
@@ -32,10 +32,10 @@ def write(location: str, index: int, lines: list[bytes], failures) -> None:
     """One writer process: import the shared file, record its own acts, correct one."""
     from builders import SOURCE, act
 
-    from ledger.importer import append_records
-    from ledger.model import Source
-    from ledger.records import Submitted, parse_lines
-    from ledger.revisions import correct
+    from treaty_ledger.ledger.model import Source
+    from treaty_ledger.ledger.records import Submitted, parse_lines
+    from treaty_ledger.ledger.services.importer import append_records
+    from treaty_ledger.ledger.services.revisions import correct
 
     try:
         with Ledger(location, create=True, user=f"writer-{index}") as ledger:
@@ -51,7 +51,7 @@ def write(location: str, index: int, lines: list[bytes], failures) -> None:
 
 def follow(location: str, stop, seen) -> None:
     """Read the log from the last seen position until told to stop and caught up."""
-    from ledger.errors import EmptyStore
+    from treaty_ledger.ledger.errors import EmptyStore
 
     last, positions = 0, []
     while True:

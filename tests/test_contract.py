@@ -8,20 +8,20 @@ from builders import SOURCE, Clock, act, instrument
 from conftest import postgres_dsn
 from eventsourcing.persistence import PersistenceError
 
-from ledger.codec import dumps
-from ledger.dates import parse_as_of
-from ledger.errors import EmptyStore, StoreError
-from ledger.events import Recorded
-from ledger.importer import append_records
-from ledger.merkle import root
-from ledger.migration import migrate
-from ledger.model import Source, record_content
-from ledger.record_time import parse_known_at
-from ledger.records import Submitted
-from ledger.revisions import correct, retract
-from ledger.store import Ledger
-from ledger.verification import verify
-from projections.replay import replay
+from treaty_ledger.ledger.dates import parse_as_of
+from treaty_ledger.ledger.errors import EmptyStore, StoreError
+from treaty_ledger.ledger.events import Recorded
+from treaty_ledger.ledger.integrity.codec import dumps
+from treaty_ledger.ledger.integrity.merkle import root
+from treaty_ledger.ledger.model import Source, record_content
+from treaty_ledger.ledger.record_time import parse_known_at
+from treaty_ledger.ledger.records import Submitted
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.services.migration import migrate
+from treaty_ledger.ledger.services.revisions import correct, retract
+from treaty_ledger.ledger.services.verification import verify
+from treaty_ledger.ledger.store.application import Ledger
+from treaty_ledger.projections.replay import replay
 
 WHY = [Source.model_validate(SOURCE)]
 RECORDS = [

@@ -21,12 +21,12 @@ import orjson
 import psycopg
 import pytest
 
-from ledger.dates import parse_as_of
-from ledger.errors import EmptyStore
-from ledger.pg_location import EVENTS_TABLE, parse_postgres
-from ledger.store import Ledger
-from ledger.verification import verify
-from projections.replay import replay
+from treaty_ledger.ledger.dates import parse_as_of
+from treaty_ledger.ledger.errors import EmptyStore
+from treaty_ledger.ledger.services.verification import verify
+from treaty_ledger.ledger.store.application import Ledger
+from treaty_ledger.ledger.store.pg_location import EVENTS_TABLE, parse_postgres
+from treaty_ledger.projections.replay import replay
 
 ACTS, INSTRUMENTS = 100_000, 2_000
 LEDGER = shutil.which("ledger", path=str(Path(sys.executable).parent))

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.dates import _parse_with_grammar, first_day, parse_as_of, parse_valid_time
-from ledger.errors import InvalidDate
+from treaty_ledger.ledger.dates import _parse_with_grammar, first_day, parse_as_of, parse_valid_time
+from treaty_ledger.ledger.errors import InvalidDate
 
 
 @pytest.mark.parametrize(

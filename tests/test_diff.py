@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
+from treaty_ledger.cli.main import main
 
 
 @pytest.fixture(scope="module")

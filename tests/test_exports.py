@@ -9,8 +9,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from projections.exports import ROW_MODELS
+from treaty_ledger.cli.main import main
+from treaty_ledger.projections.exports import ROW_MODELS
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,11 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
-from cli.http_api import create_app
-from fixtures import shipped_files
-from ledger.importer import append_records
-from ledger.records import parse_lines
-from ledger.store import Ledger
+from treaty_ledger.cli.http_api import create_app
+from treaty_ledger.fixtures import shipped_files
+from treaty_ledger.ledger.records import parse_lines
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.store.application import Ledger
 
 # The fuzzed app is built at collection time, so its store lives in a fresh temporary folder.
 STORE = Path(tempfile.mkdtemp(prefix="ledger-api-")) / "ledger.db"

@@ -5,22 +5,22 @@ from __future__ import annotations
 import pytest
 from builders import Clock, act, instrument
 
-import ledger.importer
-import ledger.store
-from ledger.codec import OrjsonTranscoder
-from ledger.errors import InvalidRecord, UnknownInstrument
-from ledger.events import Recorded
-from ledger.importer import append_records
-from ledger.model import record_content
-from ledger.records import Submitted
-from ledger.store import Ledger
+import treaty_ledger.ledger.services.importer as importer_module
+import treaty_ledger.ledger.store.appending as appending_module
+from treaty_ledger.ledger.errors import InvalidRecord, UnknownInstrument
+from treaty_ledger.ledger.events import Recorded
+from treaty_ledger.ledger.integrity.codec import OrjsonTranscoder
+from treaty_ledger.ledger.model import record_content
+from treaty_ledger.ledger.records import Submitted
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.store.application import Ledger
 
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch):
     """Chunks of three records, so that a dozen records cross several chunk boundaries."""
-    monkeypatch.setattr(ledger.importer, "_CHUNK", 3)
-    monkeypatch.setattr(ledger.store, "_CHUNK", 3)
+    monkeypatch.setattr(importer_module, "_CHUNK", 3)
+    monkeypatch.setattr(appending_module, "CHUNK", 3)
 
 
 def batch(*records):
@@ -79,7 +79,7 @@ def test_the_stored_state_is_the_codec_encoding_of_the_recorded_event(tmp_path):
 def test_python_rules_are_skipped_only_inside_a_trusted_block():
     from pydantic import ValidationError
 
-    from ledger.model import RECORD_ADAPTER, trusted_content
+    from treaty_ledger.ledger.model import RECORD_ADAPTER, trusted_content
 
     content = record_content(ACTS[0]) | {"actors": ["XXX"], "summary": "two\nlines"}
     with trusted_content():

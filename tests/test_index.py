@@ -15,20 +15,20 @@ import sqlite3
 import pytest
 from builders import SOURCE, Clock, act, instrument
 
-from cli.queries import replay_query, timeline_query
-from ledger.dates import first_day, parse_as_of
-from ledger.errors import LedgerError, StoreError
-from ledger.importer import append_records
-from ledger.merkle import root
-from ledger.model import Source
-from ledger.record_time import parse_known_at
-from ledger.records import Submitted
-from ledger.revisions import correct, retract
-from ledger.store import Ledger
-from projections.known import standing
-from projections.order import happenings
-from projections.replay import replay
-from projections.timeline import timeline
+from treaty_ledger.cli.queries import replay_query, timeline_query
+from treaty_ledger.ledger.dates import first_day, parse_as_of
+from treaty_ledger.ledger.errors import LedgerError, StoreError
+from treaty_ledger.ledger.integrity.merkle import root
+from treaty_ledger.ledger.model import Source
+from treaty_ledger.ledger.record_time import parse_known_at
+from treaty_ledger.ledger.records import Submitted
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.services.revisions import correct, retract
+from treaty_ledger.ledger.store.application import Ledger
+from treaty_ledger.projections.known import standing
+from treaty_ledger.projections.order import happenings
+from treaty_ledger.projections.replay import replay
+from treaty_ledger.projections.timeline import timeline
 
 ACTORS = ["USA", "GBR", "FRA", "DEU", "POL", "RUS", "UKR", "BLR", "SUN", "CSK", "CZE", "SVK"]
 INSTRUMENTS = [f"treaty-{n}" for n in range(6)]
@@ -262,7 +262,7 @@ def _tampered(tmp_path, *statements) -> str:
 
 
 def _verify_failure(location: str) -> tuple[int, str]:
-    from ledger.verification import verify
+    from treaty_ledger.ledger.services.verification import verify
 
     with Ledger(location, read_only=True) as ledger:
         report = verify(ledger)
@@ -351,7 +351,7 @@ def test_entries_appended_by_a_version_without_the_index_are_indexed_by_the_next
             replay(log.entries, as_of).model_dump(exclude={"log_size", "root_hash"})
         )
     with Ledger(location, read_only=True) as ledger:
-        from ledger.verification import verify
+        from treaty_ledger.ledger.services.verification import verify
 
         assert verify(ledger).ok
 
@@ -379,7 +379,7 @@ def test_indexing_an_old_ledger_over_a_damaged_entry_is_one_clear_error(tmp_path
 
 def _rehashed(location: str, rowid: int, old: bytes, new: bytes) -> None:
     """Alter an entry and write the hash of its new content, as a careful tamperer would."""
-    from ledger.integrity import StoredRow, entry_hash
+    from treaty_ledger.ledger.integrity.hashes import StoredRow, entry_hash
 
     conn = sqlite3.connect(location)
     oid, version, topic, state = conn.execute(

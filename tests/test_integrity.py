@@ -9,17 +9,23 @@ from builders import Clock, act, instrument
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixtures import shipped_files
-from ledger.checkpoints import Checkpoint, new_key, sign, signature_status
-from ledger.codec import OrjsonTranscoder
-from ledger.errors import StoreError
-from ledger.importer import append_records
-from ledger.integrity import FailureKind, StoredRow, checked_hash, entry_hash, new_entry_hash
-from ledger.log_format import entry_data, entry_from_data
-from ledger.proofs import check_proof, prove
-from ledger.records import Submitted, parse_lines
-from ledger.store import MEMORY, Ledger
-from ledger.verification import verify
+from treaty_ledger.fixtures import shipped_files
+from treaty_ledger.ledger.errors import StoreError
+from treaty_ledger.ledger.integrity.checkpoints import Checkpoint, new_key, sign, signature_status
+from treaty_ledger.ledger.integrity.codec import OrjsonTranscoder
+from treaty_ledger.ledger.integrity.hashes import (
+    FailureKind,
+    StoredRow,
+    checked_hash,
+    entry_hash,
+    new_entry_hash,
+)
+from treaty_ledger.ledger.integrity.log_format import entry_data, entry_from_data
+from treaty_ledger.ledger.records import Submitted, parse_lines
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.services.proofs import check_proof, prove
+from treaty_ledger.ledger.services.verification import verify
+from treaty_ledger.ledger.store.application import MEMORY, Ledger
 
 RECORDS = [
     instrument("t"),

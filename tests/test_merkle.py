@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.merkle import (
+from treaty_ledger.ledger.integrity.merkle import (
     EMPTY_ROOT,
     consistency_proof,
     inclusion_path,

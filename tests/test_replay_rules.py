@@ -9,9 +9,9 @@ from builders import act, entries, instrument
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.dates import parse_as_of
-from ledger.errors import UnknownInstrument
-from projections.replay import replay
+from treaty_ledger.ledger.dates import parse_as_of
+from treaty_ledger.ledger.errors import UnknownInstrument
+from treaty_ledger.projections.replay import replay
 
 
 def status_of(records, as_of, instrument_id="t"):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures import shipped_files
-from ledger.dates import parse_as_of
-from ledger.importer import append_records
-from ledger.records import parse_lines
-from ledger.store import MEMORY, Ledger
-from projections.replay import replay
-from projections.timeline import timeline
+from treaty_ledger.fixtures import shipped_files
+from treaty_ledger.ledger.dates import parse_as_of
+from treaty_ledger.ledger.records import parse_lines
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.store.application import MEMORY, Ledger
+from treaty_ledger.projections.replay import replay
+from treaty_ledger.projections.timeline import timeline
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from builders import Clock, act, instrument
 
-from ledger.errors import (
+from treaty_ledger.ledger.errors import (
     EmptyStore,
     InvalidRecord,
     RecordConflict,
@@ -16,9 +16,9 @@ from ledger.errors import (
     UnknownInstrument,
     UnknownProvision,
 )
-from ledger.importer import append_records
-from ledger.records import Submitted
-from ledger.store import Ledger
+from treaty_ledger.ledger.records import Submitted
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.store.application import Ledger
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from ledger.errors import StoreBusy, StoreError, WriteConflict
+from treaty_ledger.ledger.errors import StoreBusy, StoreError, WriteConflict
 
 T = TypeVar("T")
 ATTEMPTS = 8

@@ -18,12 +18,12 @@ import base64
 
 from pydantic import BaseModel, ConfigDict
 
-from ledger.checkpoints import Checkpoint, signature_status
-from ledger.codec import loads
-from ledger.errors import StoreError, UnknownAct
-from ledger.integrity import leaf_data, verify_rows
-from ledger.merkle import inclusion_path, leaf_hash, root, verify_inclusion
-from ledger.store import Ledger
+from treaty_ledger.ledger.errors import StoreError, UnknownAct
+from treaty_ledger.ledger.integrity.checkpoints import Checkpoint, signature_status
+from treaty_ledger.ledger.integrity.codec import loads
+from treaty_ledger.ledger.integrity.hashes import leaf_data, verify_rows
+from treaty_ledger.ledger.integrity.merkle import inclusion_path, leaf_hash, root, verify_inclusion
+from treaty_ledger.ledger.store.application import Ledger
 
 
 class EntryProof(BaseModel):

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ledger.errors import LedgerError
-from ledger.model import first_problem
+from treaty_ledger.ledger.errors import LedgerError
+from treaty_ledger.ledger.model import first_problem
 
 FORMAT = "treaty-ledger-checkpoint/1"
 

@@ -22,12 +22,18 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ledger.codec import dumps
-from ledger.errors import InvalidRecord, RecordConflict, UnknownInstrument, UnknownProvision
-from ledger.model import Act, Instrument, record_content
-from ledger.records import Submitted
-from ledger.retry import retrying
-from ledger.store import Ledger, Progress, originator_id
+from treaty_ledger.ledger.errors import (
+    InvalidRecord,
+    RecordConflict,
+    UnknownInstrument,
+    UnknownProvision,
+)
+from treaty_ledger.ledger.integrity.codec import dumps
+from treaty_ledger.ledger.model import Act, Instrument, record_content
+from treaty_ledger.ledger.records import Submitted
+from treaty_ledger.ledger.store.application import Ledger
+from treaty_ledger.ledger.store.opening import Progress, originator_id
+from treaty_ledger.ledger.store.retry import retrying
 
 
 @dataclass(frozen=True)

@@ -1,45 +1,36 @@
-"""The ledger's recorders: the library's application recorders plus side tables.
+"""The SQLite recorder: the library's application recorder plus the ledger's side tables.
 
-They subclass the eventsourcing library's ``SQLiteApplicationRecorder`` and
-``PostgresApplicationRecorder`` so that every insert also writes, in the same
-transaction (an entry and its side rows are committed together or not at
-all):
-
-* each entry's leaf hash (``ledger.integrity``) into ``entry_hashes``;
-* its valid-time index rows (``ledger.index_rows``) into
-  ``valid_time_index`` and ``subject_index``, with its log position;
-* the tree head after the insert (log size, RFC 9162 root and frontier,
-  ``ledger.merkle``) into ``tree_heads``,
-
-and refuses entries whose record time is earlier than the last entry's.
-Everything computed from the entries alone (hashes, index rows) is computed
-before the transaction, so the write lock is held only to write. The
-queries over these tables are in ``ledger.index_queries``; the PostgreSQL
-recorder is in ``ledger.pg_recorder``.
+The SQLite dialect of ``store.recording.SideTablesRecorder`` (whose docstring
+says what the side tables hold): ``executemany`` inserts, the write lock taken
+by a first write, and the index queries over SQLite.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import PersistenceError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from ledger.codec import loads
-from ledger.errors import LedgerError, StoreError
-from ledger.index_check import check_tree_heads
-from ledger.index_queries import Dialect, IndexReader
-from ledger.index_rows import IndexRow, index_row
-from ledger.integrity import StoredRow, checked_hash, new_entry_hash
-from ledger.merkle import extend_frontier, frontier_root
-
-HASHES_TABLE = "entry_hashes"
-INDEX_TABLE = "valid_time_index"
-SUBJECTS_TABLE = "subject_index"
-HEADS_TABLE = "tree_heads"
+from treaty_ledger.ledger.errors import StoreError
+from treaty_ledger.ledger.index.queries import Dialect, IndexReader
+from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root
+from treaty_ledger.ledger.store.recording import (
+    HASHES_TABLE,
+    HEADS_TABLE,
+    INDEX_TABLE,
+    SUBJECTS_TABLE,
+    IndexBehind,
+    SideRows,
+    SideTablesRecorder,
+    check_record_time,
+    checked_frontier,
+    rebuilt_rows,
+    split_frontier,
+)
 
 _SQLITE_SIDE_TABLES = [
     f"CREATE TABLE IF NOT EXISTS {HASHES_TABLE} "
@@ -60,110 +51,44 @@ _SQLITE_SIDE_TABLES = [
 ]
 
 
-class RecordTimeBehind(Exception):  # noqa: N818  (a signal to restamp, not a user error)
-    """New entries carry a record time earlier than the entry before them; nothing was written.
-
-    Raised inside the write transaction, after the insert has taken SQLite's
-    write lock, so that the check cannot race another writer. The ledger
-    restamps the entries and tries again.
-    """
-
-    def __init__(self, latest: str) -> None:
-        self.latest = latest
-        super().__init__(f"the log's last record time is {latest}")
-
-
-class IndexBehind(Exception):  # noqa: N818  (a signal to index, not a user error)
-    """The side tables do not describe every entry before a write; nothing was written.
-
-    Raised inside the write transaction when a ledger written by a version
-    without the index (or such a version writing alongside this one) left
-    entries unindexed. The ledger rebuilds the index and writes again.
-    """
-
-
-class SideTablesDamaged(Exception):  # noqa: N818  (translated by the ledger into StoreError)
-    """A tree head or an entry's recorded hash is not what the entries give; nothing was written."""
-
-
-class HashingSQLiteRecorder(SQLiteApplicationRecorder):
-    """Application recorder that keeps hashes, the valid-time index and tree heads."""
+class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
+    """The SQLite dialect of :class:`~treaty_ledger.ledger.store.recording.SideTablesRecorder`."""
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *_SQLITE_SIDE_TABLES]
 
-    def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        # Hash and index before the transaction: the write lock is held only to write.
-        return self.insert_stream([Chunk(stored_events, side_rows(stored_events))])
+    @contextmanager
+    def _write_transaction(self) -> Iterator[SQLiteCursor]:
+        with self.datastore.transaction(commit=True) as c:
+            yield c
 
-    def insert_stream(self, chunks: Iterable[Chunk]) -> list[int]:
-        """Insert chunks of events in one transaction, with their side rows; return their ids.
+    def _begin(self, c: SQLiteCursor, rows: SideRows) -> tuple[int, list[bytes]]:
+        """Take the write lock, then check record time and the side tables; return the head.
 
-        For imports too large to hold at once: each chunk's hashes and index
-        rows are computed when it comes (under the write lock), and one tree
-        head is written at the end. All or nothing.
+        SQLite's ``BEGIN`` defers the lock to the first write; a write that
+        changes nothing takes it, so no other writer can append between the
+        checks and the insert.
 
         Raises:
-            RecordTimeBehind: the first entry is older than the log's last.
-            eventsourcing.persistence.PersistenceError: the store refused.
+            IndexBehind: the side tables are missing or do not cover every entry.
+            RecordTimeBehind: the new entries are older than the last one.
+            SideTablesDamaged: the last tree head does not hold together.
         """
-        with self.datastore.transaction(commit=True) as c:
-            return self._insert_chunks(c, chunks)
-
-    def _insert_chunks(self, c: SQLiteCursor, chunks: Iterable[Chunk]) -> list[int]:
-        written: list[int] = []
-        size, frontier = 0, []
-        for chunk in chunks:
-            rows = chunk.rows if chunk.rows is not None else side_rows(chunk.events)
-            ids = self._insert_in_bulk(c, chunk.events)
-            if not ids:
-                continue
-            if not written:
-                previous = self._check_record_time(c, ids[0], rows)
-                size, frontier = self._checked_head(c, previous)
-            self._write_rows(c, ids, rows, size + len(written))
-            frontier = extend_frontier(frontier, size + len(written), rows.hashes)
-            written.extend(ids)
-        if written:
-            self._write_head(c, size + len(written), frontier)
-        return written
-
-    def _check_record_time(self, c: SQLiteCursor, first_id: int, rows: SideRows) -> int:
-        """Refuse entries older than the last one; return the last one's id (0 if none)."""
+        if not _tables_present(c):
+            raise IndexBehind()
+        c.execute(f"DELETE FROM {HEADS_TABLE} WHERE size < 0")  # takes the write lock
         c.execute(
-            f"SELECT rowid AS id, state FROM {self.events_table_name} WHERE rowid < ? "
-            "ORDER BY rowid DESC LIMIT 1",
-            (first_id,),
+            f"SELECT rowid AS id, state FROM {self.events_table_name} "
+            "ORDER BY rowid DESC LIMIT 1"
         )
         previous = c.fetchone()
-        if previous is None:
-            return 0
-        latest = loads(previous["state"])["recorded_at"]
-        if any(row.recorded_at < latest for row in rows.index):
-            raise RecordTimeBehind(latest)
-        return previous["id"]
-
-    def _checked_head(self, c: SQLiteCursor, previous_id: int) -> tuple[int, list[bytes]]:
-        """The last tree head, once the side tables are known to cover every earlier entry.
-
-        Raises:
-            IndexBehind: they do not (or do not exist).
-            SideTablesDamaged: the head does not hold together.
-        """
-        c.execute(
-            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)",
-            (INDEX_TABLE, SUBJECTS_TABLE, HEADS_TABLE),
-        )
-        if c.fetchone()["n"] != 3:
-            raise IndexBehind()
+        check_record_time(previous["state"] if previous else None, rows)
         c.execute(f"SELECT MAX(notification_id) AS id, MAX(position) AS p FROM {INDEX_TABLE}")
         last = c.fetchone()
         c.execute(f"SELECT size, root, frontier FROM {HEADS_TABLE} ORDER BY size DESC LIMIT 1")
         head = c.fetchone()
         size = head["size"] if head else 0
-        if (last["id"] or 0) != previous_id or (last["p"] or 0) != size:
+        if (last["id"] or 0) != (previous["id"] if previous else 0) or (last["p"] or 0) != size:
             raise IndexBehind()
         return size, checked_frontier(head)
 
@@ -317,106 +242,6 @@ class HashingSQLiteRecorder(SQLiteApplicationRecorder):
                 (upto_id if upto_id is not None else 2**62,),
             )
             return c.fetchone()["n"]
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Events to insert together, with their side rows when already computed."""
-
-    events: Sequence[StoredEvent]
-    rows: SideRows | None = None
-
-
-@dataclass(frozen=True)
-class SideRows:
-    """What the side tables get for entries about to be stored, in their order."""
-
-    hashes: list[bytes]
-    index: list[IndexRow]
-
-
-def side_rows(stored_events: Sequence[StoredEvent]) -> SideRows:
-    """Leaf hashes and index rows of events about to be stored (neither holds a position)."""
-    hashes, index = [], []
-    for event in stored_events:
-        oid = str(event.originator_id)
-        hashes.append(
-            new_entry_hash(StoredRow(0, oid, event.originator_version, event.topic, event.state))
-        )
-        index.append(index_row(event.topic, loads(event.state)))
-    return SideRows(hashes, index)
-
-
-def rebuilt_rows(found: Sequence[Any], heads: Sequence[Any]) -> SideRows:
-    """The side rows of stored entries, in log order.
-
-    Rows: id (notification id), oid, version, topic, state, leaf_hash;
-    ``heads``: the tree heads recorded so far (size, root, frontier).
-
-    Each entry must hash to its recorded hash, and the recorded hashes must
-    give every recorded tree head: an index is never rebuilt over altered
-    entries, nor over a log cut short (which would erase the evidence).
-
-    Raises:
-        SideTablesDamaged: naming the first position that has no recorded
-            hash, does not match it, or cannot be indexed, or the first tree
-            head the log does not give.
-    """
-    hashes, index = [], []
-    for position, row in enumerate(found, start=1):
-        recorded = bytes(row["leaf_hash"]) if row["leaf_hash"] is not None else None
-        state = bytes(row["state"]) if isinstance(row["state"], memoryview) else row["state"]
-        stored = StoredRow(row["id"], str(row["oid"]), row["version"], row["topic"], state)
-        try:
-            decoded = loads(state)
-            matches = recorded is not None and checked_hash(stored, recorded) == recorded
-            entry_index = index_row(row["topic"], decoded)
-        except (ValueError, KeyError, TypeError, LedgerError) as err:
-            raise SideTablesDamaged(
-                f"the entry at position {position} cannot be indexed ({type(err).__name__}); "
-                "run 'ledger verify'"
-            ) from err
-        if not matches:
-            raise SideTablesDamaged(
-                f"the entry at position {position} does not hash to what was recorded when it "
-                "was appended; run 'ledger verify'"
-            )
-        hashes.append(recorded)
-        index.append(entry_index)
-    failure = check_tree_heads(hashes, heads)
-    if failure is not None:
-        raise SideTablesDamaged(
-            f"the log does not give its recorded tree heads ({failure.kind}: {failure.detail}); "
-            "run 'ledger verify'"
-        )
-    return SideRows(hashes, index)
-
-
-def checked_frontier(head: Any) -> list[bytes]:
-    """The frontier of a tree head row (size, root, frontier), checked against its root.
-
-    Raises:
-        SideTablesDamaged: the frontier does not fit the size or give the root.
-    """
-    if head is None:
-        return []
-    frontier = split_frontier(bytes(head["frontier"]))
-    try:
-        root = frontier_root(extend_frontier(frontier, head["size"], []))
-    except ValueError as err:
-        raise SideTablesDamaged(
-            f"the tree head of size {head['size']} is damaged ({err}); run 'ledger verify'"
-        ) from err
-    if root != bytes(head["root"]):
-        raise SideTablesDamaged(
-            f"the tree head of size {head['size']} does not hold together; run 'ledger verify'"
-        )
-    return frontier
-
-
-def split_frontier(frontier: bytes) -> list[bytes]:
-    """The frontier's hashes from their stored concatenation."""
-    return [bytes(frontier[i : i + 32]) for i in range(0, len(frontier), 32)]
 
 
 def _tables_present(c: Any) -> bool:

@@ -1,14 +1,15 @@
 """Reads through the valid-time index: what a query needs, without reading the whole log.
 
-:class:`IndexedReads` answers for a :class:`~ledger.store.Ledger` whose store
-keeps the index (SQLite and PostgreSQL stores written by this version; see
-``ledger.index_rows``). It resolves a known-at moment to a log position,
-fetches the entries of the records that concern an instrument or an actor,
-streams the standing acts in valid-time order for a whole-record replay, and
-names the Merkle root of a log size.
+:class:`IndexedReads` answers for a ledger whose store keeps the index
+(SQLite and PostgreSQL stores written by this version; see ``index.rows``); the
+store hands it an :class:`IndexReader` and never the other way round. It
+resolves a known-at moment to a log position, fetches the entries of the
+records that concern an instrument or an actor, streams the standing acts in
+valid-time order for a whole-record replay, and names the Merkle root of a log
+size.
 
 Every entry it returns is checked against the leaf hash recorded when it was
-appended (:func:`ledger.integrity.checked_hash`); a mismatch is a
+appended (``index.entries.checked_entry``); a mismatch is a
 :class:`StoreError` naming the position. Entries it does not read are not
 checked: ``ledger verify`` checks the whole log.
 """
@@ -18,16 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
-from ledger.entries import Entry
-from ledger.errors import InvalidMoment, StoreError
-from ledger.index_queries import IndexReader
-from ledger.merkle import extend_frontier, frontier_root, root
-from ledger.record_time import KnownAt, format_instant
-
-if TYPE_CHECKING:
-    from ledger.store import Ledger
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.errors import InvalidMoment, StoreError
+from treaty_ledger.ledger.index.entries import checked_entry
+from treaty_ledger.ledger.index.queries import IndexReader
+from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root, root
+from treaty_ledger.ledger.record_time import KnownAt, format_instant
 
 _BATCH = 2000
 
@@ -66,11 +65,18 @@ class OrderedAct:
 
 
 class IndexedReads:
-    """Index-backed reads of one open ledger (obtain it with ``Ledger.indexed()``)."""
+    """Index-backed reads of one open ledger (obtain it with ``Ledger.indexed()``).
 
-    def __init__(self, ledger: Ledger, reader: IndexReader) -> None:
-        self._ledger = ledger
+    ``where`` names the store in error messages (a path, or a location with
+    its password redacted).
+    """
+
+    def __init__(self, reader: IndexReader, where: str) -> None:
         self._reader = reader
+        self._where = where
+
+    def _checked(self, row: Any) -> Entry:
+        return checked_entry(row, self._where)
 
     def horizon(self, known_at: KnownAt | None) -> tuple[int, str]:
         """The log position and instant (``...Z``) of a known-at moment (None: the whole log).
@@ -115,7 +121,7 @@ class IndexedReads:
             raise StoreError(
                 f"the index has no entry at position {positions[0]}; run 'ledger verify'"
             )
-        return [self._ledger.checked_entry(row) for row in rows]
+        return [self._checked(row) for row in rows]
 
     def log_size(self) -> int:
         """The number of entries the index describes (the log's size when it is complete)."""
@@ -153,11 +159,11 @@ class IndexedReads:
         ids = [row["notification_id"] for row in rows]
         if ids != sorted(ids):  # positions follow the order entries were stored in
             raise StoreError("the index puts entries out of log order (index); run 'ledger verify'")
-        return Excerpt([self._ledger.checked_entry(row) for row in rows], position, moment)
+        return Excerpt([self._checked(row) for row in rows], position, moment)
 
     def records_of_kind(self, kind: str, position: int) -> list[Entry]:
         """Every entry of the records of ``kind`` (``instrument``) up to ``position``, checked."""
-        return [self._ledger.checked_entry(row) for row in self._reader.of_kind(kind, position)]
+        return [self._checked(row) for row in self._reader.of_kind(kind, position)]
 
     def ordered_acts(
         self,
@@ -179,7 +185,7 @@ class IndexedReads:
             StoreError: an entry does not match its recorded hash.
         """
         for row in self._reader.standing_retractions(position):
-            self._ledger.checked_entry(row)  # a forged retraction would hide a record
+            self._checked(row)  # a forged retraction would hide a record
         order = self._reader.happening_order(position, last_day.isoformat())
         total = len(order)
         for start in range(0, total, _BATCH):
@@ -189,7 +195,7 @@ class IndexedReads:
             for offset, nid in enumerate(ids, start=start):
                 entry = entries.get(nid)
                 if entry is None:
-                    entry = entries[nid] = self._ledger.checked_entry(found[nid])
+                    entry = entries[nid] = self._checked(found[nid])
                 yield OrderedAct(order.first_positions[offset], bool(order.effects[offset]), entry)
             progress(min(start + _BATCH, total), total)
 

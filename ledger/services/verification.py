@@ -22,11 +22,16 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from ledger.checkpoints import Checkpoint, signature_status
-from ledger.index_check import check_side_tables
-from ledger.integrity import Failure, FailureKind, verify_rows
-from ledger.merkle import EMPTY_ROOT, consistency_proof, root, verify_consistency
-from ledger.store import Ledger
+from treaty_ledger.ledger.index.check import check_side_tables
+from treaty_ledger.ledger.integrity.checkpoints import Checkpoint, signature_status
+from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, verify_rows
+from treaty_ledger.ledger.integrity.merkle import (
+    EMPTY_ROOT,
+    consistency_proof,
+    root,
+    verify_consistency,
+)
+from treaty_ledger.ledger.store.application import Ledger
 
 
 class CheckpointResult(BaseModel):

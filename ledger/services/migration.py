@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ledger.errors import StoreError
-from ledger.log_format import entry_data
-from ledger.store import Ledger
+from treaty_ledger.ledger.errors import StoreError
+from treaty_ledger.ledger.integrity.log_format import entry_data
+from treaty_ledger.ledger.store.application import Ledger
 
 BATCH = 2000
 

@@ -18,9 +18,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import psycopg
 from psycopg import sql
 
-from ledger.errors import EmptyStore, StoreError
-from ledger.locations import FORMAT, MARKER_TABLE
-from ledger.redaction import redact
+from treaty_ledger.ledger.errors import EmptyStore, StoreError
+from treaty_ledger.ledger.redaction import redact
+from treaty_ledger.ledger.store.locations import FORMAT, MARKER_TABLE
 
 EVENTS_TABLE = "treatyledger_events"  # the library names it after the application
 _SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -53,11 +53,6 @@ class PostgresLocation:
             )  # fmt: skip
         except psycopg.OperationalError as err:
             raise StoreError(f"cannot open the store {self.shown}: {_why(err)}") from err
-
-
-def is_postgres(location: str) -> bool:
-    """Whether a location names a PostgreSQL database (scheme in any case)."""
-    return location.lower().startswith(("postgresql://", "postgres://"))
 
 
 def parse_postgres(location: str) -> PostgresLocation:

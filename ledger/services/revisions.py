@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ledger.codec import loads
-from ledger.entries import Action
-from ledger.errors import InvalidRecord, InvalidRevision, UnknownAct
-from ledger.importer import check_references
-from ledger.model import Act, Source, record_content
-from ledger.records import parse_record
-from ledger.retry import retrying
-from ledger.store import Ledger
+from treaty_ledger.ledger.entries import Action
+from treaty_ledger.ledger.errors import InvalidRecord, InvalidRevision, UnknownAct
+from treaty_ledger.ledger.integrity.codec import loads
+from treaty_ledger.ledger.model import Act, Source, record_content
+from treaty_ledger.ledger.records import parse_record
+from treaty_ledger.ledger.services.importer import check_references
+from treaty_ledger.ledger.store.application import Ledger
+from treaty_ledger.ledger.store.retry import retrying
 
 _FIXED = frozenset({"id", "record"})
 _LIST_FIELDS = frozenset({"actors", "recipients"})

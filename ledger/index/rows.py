@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.dates import parse_valid_time
+from treaty_ledger.ledger.dates import parse_valid_time
 
 NO_DAY_BEFORE = ""
 """The earliest day written for a record without valid time (before every ISO day)."""

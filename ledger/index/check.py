@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ledger.codec import loads
-from ledger.errors import LedgerError
-from ledger.index_rows import IndexRow, index_row
-from ledger.integrity import Failure, FailureKind, StoredRow
-from ledger.merkle import extend_frontier, frontier_root
+from treaty_ledger.ledger.errors import LedgerError
+from treaty_ledger.ledger.index.rows import IndexRow, index_row
+from treaty_ledger.ledger.integrity.codec import loads
+from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, StoredRow
+from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root
 
 _INDEX_COLUMNS = (
     "record_key", "action", "recorded_at", "earliest", "latest", "effective_earliest",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ledger.errors import EmptyStore, StoreError
+from treaty_ledger.ledger.errors import EmptyStore, StoreError
 
 MEMORY = ":memory:"
 MARKER_TABLE = "treaty_ledger"

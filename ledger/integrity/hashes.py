@@ -32,8 +32,8 @@ from enum import StrEnum
 
 import rfc8785
 
-from ledger.codec import dumps, loads
-from ledger.merkle import leaf_hash
+from treaty_ledger.ledger.integrity.codec import dumps, loads
+from treaty_ledger.ledger.integrity.merkle import leaf_hash
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,15 @@
 """The PostgreSQL recorder: the library's application recorder plus the ledger's side tables.
 
-The twin of ``ledger.recorder.HashingSQLiteRecorder`` (whose docstring says
-what the side tables hold), inserting in bulk with ``unnest``, and a factory
-whose connections only run read-only transactions.
+The PostgreSQL dialect of ``store.recording.SideTablesRecorder`` (whose
+docstring says what the side tables hold), inserting in bulk with ``unnest``,
+and a factory whose connections only run read-only transactions. Importing
+this module imports the PostgreSQL driver (the ``[postgres]`` extra).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -15,22 +17,20 @@ from eventsourcing.persistence import PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from psycopg.sql import SQL, Identifier
 
-from ledger.codec import loads
-from ledger.errors import StoreError
-from ledger.index_queries import Dialect, IndexReader
-from ledger.merkle import extend_frontier, frontier_root
-from ledger.recorder import (
+from treaty_ledger.ledger.errors import StoreError
+from treaty_ledger.ledger.index.queries import Dialect, IndexReader
+from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root
+from treaty_ledger.ledger.store.recording import (
     HASHES_TABLE,
     HEADS_TABLE,
     INDEX_TABLE,
     SUBJECTS_TABLE,
-    Chunk,
     IndexBehind,
-    RecordTimeBehind,
     SideRows,
+    SideTablesRecorder,
+    check_record_time,
     checked_frontier,
     rebuilt_rows,
-    side_rows,
 )
 
 _POSTGRES_SIDE_TABLES = [
@@ -52,13 +52,11 @@ _POSTGRES_SIDE_TABLES = [
 ]
 
 
-class HashingPostgresRecorder(PostgresApplicationRecorder):
-    """The PostgreSQL twin of :class:`HashingSQLiteRecorder`.
+class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
+    """The PostgreSQL dialect of :class:`~treaty_ledger.ledger.store.recording.SideTablesRecorder`.
 
-    Its insert takes the library's EXCLUSIVE table lock (which keeps
-    notification ids in commit order, so a reader following the log never
-    skips an entry), checks that record time does not go backwards, and
-    writes events and leaf hashes in bulk.
+    Inserts events and side rows in bulk with ``unnest`` (one round trip each,
+    whatever the batch size), under the library's EXCLUSIVE table lock.
     """
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
@@ -140,63 +138,45 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
             "SELECT COUNT(*) AS n FROM {schema}.{table} WHERE notification_id <= %s"
         ).format(schema=schema, table=Identifier(self.events_table_name))
 
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
-        """Insert entries and their side rows in one transaction, each in one bulk statement.
-
-        Takes the library's EXCLUSIVE table lock first (so notification ids
-        are committed in order), refuses entries older than the last one
-        (:class:`RecordTimeBehind`), then inserts the events and side rows
-        with ``unnest`` (one round trip each, whatever the batch size).
-        """
-        # Hash and index before the transaction: an idle transaction is ended by the server
-        # after the library's idle_in_transaction_session_timeout (5 s), and the lock is short.
-        return self.insert_stream([Chunk(stored_events, side_rows(stored_events))])
-
-    def insert_stream(self, chunks: Iterable[Chunk]) -> list[int]:
-        """Insert chunks of events in one transaction (see ``HashingSQLiteRecorder.insert_stream``).
-
-        Each chunk's side rows are computed between its statements, well
-        within the server's idle-in-transaction timeout.
-        """
-        written: list[int] = []
-        size, frontier = 0, []
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Any]:
+        # Side rows are computed between statements, well within the server's
+        # idle_in_transaction_session_timeout (the library's default is 5 s).
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            for chunk in chunks:
-                if not chunk.events:
-                    continue
-                rows = chunk.rows if chunk.rows is not None else side_rows(chunk.events)
-                if not written:
-                    self._lock_table(curs)
-                    self._check_record_time(curs, rows)
-                    if not self._is_complete(curs):
-                        raise IndexBehind()
-                    self._notify_channel(curs)
-                    size, frontier = self._head(curs)
-                events = chunk.events
-                curs.execute(
-                    self._insert_many,
-                    (
-                        [str(event.originator_id) for event in events],
-                        [event.originator_version for event in events],
-                        [event.topic for event in events],
-                        [event.state for event in events],
-                    ),
-                )
-                ids = sorted(row["notification_id"] for row in curs.fetchall())
-                self._write_rows(curs, ids, rows, size + len(written))
-                frontier = extend_frontier(frontier, size + len(written), rows.hashes)
-                written.extend(ids)
-            if written:
-                self._write_head(curs, size + len(written), frontier)
-        return written
+            yield curs
 
-    def _check_record_time(self, curs: Any, rows: SideRows) -> None:
+    def _begin(self, curs: Any, rows: SideRows) -> tuple[int, list[bytes]]:
+        """Take the library's EXCLUSIVE table lock, check record time and the side tables.
+
+        The lock keeps notification ids in commit order, so a reader following
+        the log never skips an entry.
+
+        Raises:
+            RecordTimeBehind: the new entries are older than the last one.
+            IndexBehind: the side tables do not cover every entry.
+            SideTablesDamaged: the last tree head does not hold together.
+        """
+        self._lock_table(curs)
         curs.execute(self._select_last_state)
         previous = curs.fetchone()
-        if previous is not None:
-            latest = loads(bytes(previous["state"]))["recorded_at"]
-            if any(row.recorded_at < latest for row in rows.index):
-                raise RecordTimeBehind(latest)
+        check_record_time(bytes(previous["state"]) if previous else None, rows)
+        if not self._is_complete(curs):
+            raise IndexBehind()
+        self._notify_channel(curs)
+        return self._head(curs)
+
+    def _insert_in_bulk(self, curs: Any, events: Sequence[StoredEvent]) -> list[int]:
+        """Insert the events with one ``unnest`` statement; return their notification ids."""
+        curs.execute(
+            self._insert_many,
+            (
+                [str(event.originator_id) for event in events],
+                [event.originator_version for event in events],
+                [event.topic for event in events],
+                [event.state for event in events],
+            ),
+        )
+        return sorted(row["notification_id"] for row in curs.fetchall())
 
     def _head(self, curs: Any) -> tuple[int, list[bytes]]:
         curs.execute(self._select_head)

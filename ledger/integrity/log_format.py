@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ledger.entries import Action, Entry
-from ledger.errors import InvalidRecord
-from ledger.model import Act, Instrument, Source, record_content
-from ledger.record_time import format_instant
-from ledger.records import parse_record
+from treaty_ledger.ledger.entries import Action, Entry
+from treaty_ledger.ledger.errors import InvalidRecord
+from treaty_ledger.ledger.model import Act, Instrument, Source, record_content
+from treaty_ledger.ledger.record_time import format_instant
+from treaty_ledger.ledger.records import parse_record
 
 
 def entry_data(entry: Entry) -> dict:

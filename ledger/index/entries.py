@@ -14,12 +14,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ledger.codec import loads
-from ledger.entries import Action, Entry
-from ledger.errors import LedgerError, StoreError
-from ledger.index_rows import index_row
-from ledger.integrity import StoredRow, checked_hash
-from ledger.model import RECORD_ADAPTER, Source, trusted_content
+from treaty_ledger.ledger.entries import Action, Entry
+from treaty_ledger.ledger.errors import LedgerError, StoreError
+from treaty_ledger.ledger.index.rows import index_row
+from treaty_ledger.ledger.integrity.codec import loads
+from treaty_ledger.ledger.integrity.hashes import StoredRow, checked_hash
+from treaty_ledger.ledger.model import RECORD_ADAPTER, Source, trusted_content
 
 _INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
                   "effective_earliest", "effective_latest", "sequence")  # fmt: skip

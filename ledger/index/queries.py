@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.index_rows import NO_DAY_AFTER, NO_DAY_BEFORE
+from treaty_ledger.ledger.index.rows import NO_DAY_AFTER, NO_DAY_BEFORE
 
 
 @dataclass(frozen=True)

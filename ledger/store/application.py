@@ -1,0 +1,346 @@
+"""The ledger application: the only code that talks to the event store.
+
+Built on the eventsourcing library: its SQLite application recorder on a
+file is the embedded default, its in-memory ("POPO") recorder serves tests.
+Each record is its own sequence of events (originator id
+``"instrument:<id>"`` or ``"act:<id>"``): version 1 records it, later
+versions correct or retract it. The library's notification log gives every
+entry a position in one total order. Entries are encoded by
+:class:`~treaty_ledger.ledger.integrity.codec.OrjsonTranscoder`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import PersistenceError
+from eventsourcing.utils import TopicError
+
+from treaty_ledger.ledger.entries import Entry
+from treaty_ledger.ledger.errors import EmptyStore, StoreError
+from treaty_ledger.ledger.events import Corrected, Recorded, Retracted
+from treaty_ledger.ledger.index.queries import IndexReader
+from treaty_ledger.ledger.index.reads import IndexedReads
+from treaty_ledger.ledger.integrity.hashes import StoredRow, entry_hash, verify_rows
+from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
+from treaty_ledger.ledger.model import RECORD_ADAPTER, Source
+from treaty_ledger.ledger.store.appending import Appending
+from treaty_ledger.ledger.store.locations import MEMORY, check_sqlite_file, mark_as_ledger
+from treaty_ledger.ledger.store.opening import (
+    ACTIONS,
+    PAGE,
+    SQLITE_RECORDER,
+    LedgerApplication,
+    Versions,
+    is_postgres,
+    os_user,
+    postgres_env,
+    shown,
+    utc_now,
+)
+from treaty_ledger.ledger.store.recording import SideTablesDamaged, SideTablesRecorder
+
+
+class Ledger(Appending):
+    """An append-only ledger of records over one event store.
+
+    Use as a context manager, or call :meth:`close`.
+
+    Args:
+        location: a SQLite file path or ``:memory:``.
+        create: create the file and its table if missing (writing commands);
+            when False a missing or empty store raises :class:`EmptyStore`.
+        clock: returns the record time of new entries, an aware datetime;
+            injected by tests. Record time never goes backwards in log
+            order: an entry gets the later of the clock and the last entry's
+            record time.
+        user: who records (default ``$LEDGER_USER``, else the OS user).
+        read_only: open the SQLite file read-only (``mode=ro``); every write
+            is refused with a :class:`StoreError`.
+
+    Raises:
+        StoreError: the location is not a SQLite file the ledger can use;
+            nothing is written.
+        EmptyStore: ``create`` is False and the store holds no entries.
+    """
+
+    def __init__(
+        self,
+        location: str,
+        *,
+        create: bool = False,
+        clock: Callable[[], datetime] = utc_now,
+        user: str | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.location = location
+        self.read_only = read_only
+        self._clock = clock
+        self.user = (user or os.environ.get("LEDGER_USER") or os_user()).strip()
+        if not self.user or not self.user.isprintable():
+            raise StoreError(
+                f"{self.user!r} is not a name for the record (--by or LEDGER_USER): "
+                "give one line of text"
+            )
+        env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+        self._new_file: Path | None = None
+        creating = None
+        if is_postgres(location):
+            env, creating = postgres_env(location, create=create, read_only=read_only)
+        elif location != MEMORY:
+            if create and not Path(location).exists():
+                self._new_file = Path(location)
+            if read_only and create:
+                raise ValueError("a ledger opened read-only cannot create its store")
+            if not check_sqlite_file(location, create=create):
+                mark_as_ledger(location)
+            env = {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": (
+                    Path(location).resolve().as_uri() + "?mode=ro" if read_only else location
+                ),
+                "ORIGINATOR_ID_TYPE": "text",
+                "CREATE_TABLE": "y" if create else "n",
+                "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER,
+            }
+        try:
+            self._app = LedgerApplication(env=env)
+        except (PersistenceError, OSError) as err:
+            raise StoreError(f"cannot open the store {shown(location)}: {err}") from err
+        finally:
+            if creating is not None:
+                creating.close()  # releases the creation lock
+        if not create and self._is_empty():
+            self.close()
+            raise EmptyStore(location)
+        if create and isinstance(self._app.recorder, SideTablesRecorder):
+            self._complete_index()
+
+    def _complete_index(self) -> None:
+        """Write the side tables of a ledger made before they existed (once, on a write open)."""
+        recorder = self._app.recorder
+        try:
+            if not recorder.index_is_complete():
+                recorder.rebuild_index()
+        except (PersistenceError, SideTablesDamaged) as err:
+            self.close()
+            raise StoreError(
+                f"cannot index the store {shown(self.location)} ({err}); nothing was written"
+            ) from err
+
+    def indexed(self) -> IndexedReads | None:
+        """Index-backed reads (``ledger.indexed_reads``), or None when the store has no index.
+
+        An in-memory store has none, nor a ledger written by a version
+        without it and opened read-only; their readers scan the log.
+        """
+        reader = self._index_reader()
+        return None if reader is None else IndexedReads(reader, shown(self.location))
+
+    def _index_reader(self) -> IndexReader | None:
+        """The store's index queries, if it keeps an index that covers every entry."""
+        recorder = self._app.recorder
+        if not isinstance(recorder, SideTablesRecorder):
+            return None
+        with self._reading():
+            return recorder.index_reader() if recorder.index_is_complete() else None
+
+    def side_tables(self) -> tuple[list[Any], list[Any], list[Any]] | None:
+        """Every row of the valid-time index, subject index and tree heads, or None.
+
+        None for a store without the tables (in memory, or written by a
+        version without the index). For ``ledger verify`` (``ledger.index_check``).
+        """
+        recorder = self._app.recorder
+        if not isinstance(recorder, SideTablesRecorder):
+            return None
+        with self._reading():
+            # Checked whether or not they cover every entry: a cut could hide behind that.
+            return recorder.index_reader().side_tables() if recorder.has_side_tables() else None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        failed_empty = exc_type is not None and self._new_file is not None and self._is_empty()
+        self.close()
+        if failed_empty:
+            # The file was created for a write that failed: leave nothing behind.
+            assert self._new_file is not None
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self._new_file}{suffix}").unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self._app.close()
+
+    def _is_empty(self) -> bool:
+        """Whether the store holds no entry (without counting them)."""
+        with self._reading():
+            return not self._app.recorder.max_notification_id()
+
+    @property
+    def log_size(self) -> int:
+        """The number of entries, which is also the position of the last (0 when empty)."""
+        reads = self.indexed()
+        return reads.log_size() if reads is not None else self._count()
+
+    def _count(self, upto_id: int | None = None) -> int:
+        """Entries whose notification id is at most ``upto_id`` (all when None)."""
+        recorder = self._app.recorder
+        with self._reading():
+            if isinstance(recorder, SideTablesRecorder):
+                return recorder.count_events(upto_id)
+            last = recorder.max_notification_id() or 0  # in memory: ids have no gaps
+            return last if upto_id is None else min(last, upto_id)
+
+    def _ranks(self, ids: list[int]) -> list[int]:
+        """Turn the notification ids of entries just committed into log positions.
+
+        Inserts are serialised (SQLite's write lock, the PostgreSQL recorder's
+        table lock), so entries commit in id order and ids skipped by rolled-back
+        inserts leave no entry: an entry's position is the count of ids up to it.
+        """
+        if not ids:
+            return []
+        recorder = self._app.recorder
+        if isinstance(recorder, SideTablesRecorder):
+            with self._reading():
+                last = recorder.index_reader().position_of(max(ids))
+        else:
+            last = self._count(max(ids))
+        return list(range(last - len(ids) + 1, last + 1))
+
+    def versions(self, record_kind: str, record_id: str) -> Versions | None:
+        """Return every version of the record with that kind and id, or None."""
+        with self._reading():
+            stored = self._app.recorder.select_events(f"{record_kind}:{record_id}")
+        if not stored:
+            return None
+        items = []
+        for item in stored:
+            entry = self._decoded(0, item)
+            items.append((entry.action, entry.record))
+        return Versions(items)
+
+    def existing(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Return those (record kind, id) pairs that have at least one entry, in bulk."""
+        wanted = {f"{kind}:{record_id}": (kind, record_id) for kind, record_id in keys}
+        recorder = self._app.recorder
+        with self._reading():
+            if isinstance(recorder, SideTablesRecorder):
+                found = recorder.select_existing(list(wanted))
+            else:
+                found = {oid for oid in wanted if recorder.select_events(oid, limit=1)}
+        return {wanted[oid] for oid in found}
+
+    def entries(self) -> Iterator[Entry]:
+        """Yield every entry in log order, at positions 1, 2, 3..., reading page by page."""
+        for rank, notification in enumerate(self._notifications(), start=1):
+            yield self._decoded(rank, notification)
+
+    def _notifications(self) -> Iterator:
+        last_id = None  # the first page starts at the very first id, whatever it is
+        while True:
+            with self._reading():
+                page = self._app.recorder.select_notifications(
+                    start=last_id, limit=PAGE, inclusive_of_start=False
+                )
+            if not page:
+                return
+            yield from page
+            last_id = page[-1].id
+
+    def rows(self) -> Iterator[StoredRow]:
+        """Yield every stored entry exactly as stored, with its notification id, in log order."""
+        for item in self._notifications():
+            yield StoredRow(
+                item.id, str(item.originator_id), item.originator_version, item.topic, item.state
+            )
+
+    def recorded_hashes(self) -> dict[int, bytes]:
+        """Notification id to the leaf hash recorded when that entry was appended.
+
+        An in-memory store records none apart from its entries: its hashes
+        are computed from them.
+        """
+        recorder = self._app.recorder
+        if isinstance(recorder, SideTablesRecorder):
+            with self._reading():
+                return recorder.select_hashes()
+        return {row.position: entry_hash(row) for row in self.rows()}
+
+    def verified(self) -> VerifiedLog:
+        """Read the log once: every entry, checked against the hash recorded when appended.
+
+        Use its ``root_hash(upto)`` to name the Merkle root of what a result
+        was computed from; it refuses a log whose entries fail verification.
+        """
+        notifications = list(self._notifications())
+        rows = [
+            StoredRow(n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
+            for n in notifications
+        ]
+        leaves, failure = verify_rows(rows, self.recorded_hashes())
+        message = ""
+        if failure is not None:
+            message = (
+                f"the log of {shown(self.location)} fails verification at position "
+                f"{failure.position} ({failure.kind}: {failure.detail}); run 'ledger verify'"
+            )
+        entries = [self._decoded(rank, n) for rank, n in enumerate(notifications, start=1)]
+        return VerifiedLog(entries, leaves, message, failure.position if failure else None)
+
+    def root_hash(self, upto: int | None = None) -> str:
+        """The RFC 9162 Merkle root (hex) of the first ``upto`` entries, from their content.
+
+        Raises:
+            StoreError: the entries up to ``upto`` fail verification.
+        """
+        return self.verified().root_hash(upto)
+
+    def _decoded(self, position: int, stored) -> Entry:
+        """Decode one stored event; a damaged one is a :class:`StoreError`, not a crash.
+
+        ``position`` is 0 when it is not known (the entry is then named by its record).
+        """
+        try:
+            return self._entry(position, self._app.mapper.to_domain_event(stored))
+        except (ValueError, TypeError, KeyError, AttributeError, TopicError) as err:
+            which = f"position {position}" if position else f"{stored.originator_id!s}"
+            raise StoreError(
+                f"the entry at {which} of {shown(self.location)} cannot be read "
+                f"({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
+                "written by something else"
+            ) from err
+
+    def _entry(self, position: int, event: Recorded | Corrected | Retracted) -> Entry:
+        record = RECORD_ADAPTER.validate_python(event.record)
+        recorded_at = datetime.fromisoformat(event.recorded_at)
+        if isinstance(event, Recorded):
+            return Entry(position, recorded_at, event.recorded_by, record)
+        sources = tuple(Source.model_validate(source) for source in event.sources)
+        changed = tuple(event.changed) if isinstance(event, Corrected) else ()
+        return Entry(
+            position,
+            recorded_at,
+            event.recorded_by,
+            record,
+            ACTIONS[type(event)],
+            changed,
+            event.reason,
+            sources,
+        )
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn the library's persistence errors into :class:`StoreError` while reading."""
+        try:
+            yield
+        except PersistenceError as err:
+            raise StoreError(f"cannot read the store {shown(self.location)}: {err}") from err

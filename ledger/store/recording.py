@@ -1,0 +1,234 @@
+"""The recorders' common base: entries and their side rows, written in one transaction.
+
+The ledger's recorders subclass the eventsourcing library's
+``SQLiteApplicationRecorder`` and ``PostgresApplicationRecorder`` (in
+``store.sqlite`` and ``store.postgres``) together with
+:class:`SideTablesRecorder`, so that every insert also writes, in the same
+transaction (an entry and its side rows are committed together or not at
+all):
+
+* each entry's leaf hash (``integrity.hashes``) into ``entry_hashes``;
+* its valid-time index rows (``index.rows``) into ``valid_time_index`` and
+  ``subject_index``, with its log position;
+* the tree head after the insert (log size, RFC 9162 root and frontier,
+  ``integrity.merkle``) into ``tree_heads``,
+
+and refuses entries whose record time is earlier than the last entry's: the
+check runs after the write lock is taken, so it cannot race another writer.
+Everything computed from the entries alone (hashes, index rows) is computed
+before the transaction or between chunks. The chunked insert loop is written
+once, here; a dialect supplies the statements (how to take the lock, insert
+in bulk, write side rows and heads). The queries over these tables are in
+``index.queries``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from treaty_ledger.ledger.errors import LedgerError
+from treaty_ledger.ledger.index.check import check_tree_heads
+from treaty_ledger.ledger.index.rows import IndexRow, index_row
+from treaty_ledger.ledger.integrity.codec import loads
+from treaty_ledger.ledger.integrity.hashes import StoredRow, checked_hash, new_entry_hash
+from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root
+
+HASHES_TABLE = "entry_hashes"
+INDEX_TABLE = "valid_time_index"
+SUBJECTS_TABLE = "subject_index"
+HEADS_TABLE = "tree_heads"
+
+class RecordTimeBehind(Exception):  # noqa: N818  (a signal to restamp, not a user error)
+    """New entries carry a record time earlier than the entry before them; nothing was written.
+
+    Raised inside the write transaction, after the insert has taken SQLite's
+    write lock, so that the check cannot race another writer. The ledger
+    restamps the entries and tries again.
+    """
+
+    def __init__(self, latest: str) -> None:
+        self.latest = latest
+        super().__init__(f"the log's last record time is {latest}")
+
+
+class IndexBehind(Exception):  # noqa: N818  (a signal to index, not a user error)
+    """The side tables do not describe every entry before a write; nothing was written.
+
+    Raised inside the write transaction when a ledger written by a version
+    without the index (or such a version writing alongside this one) left
+    entries unindexed. The ledger rebuilds the index and writes again.
+    """
+
+
+class SideTablesDamaged(Exception):  # noqa: N818  (translated by the ledger into StoreError)
+    """A tree head or an entry's recorded hash is not what the entries give; nothing was written."""
+
+
+class SideTablesRecorder:
+    """The chunked insert shared by both recorders; a dialect supplies the statements.
+
+    A dialect (also a subclass of the library's application recorder)
+    supplies five methods: ``_write_transaction()``, a context manager giving
+    a cursor in a transaction that commits when its block ends without error;
+    ``_begin(cursor, rows)``, which takes the write lock, checks record time
+    (:func:`check_record_time`) and that the side tables cover every earlier
+    entry, and returns the last tree head's size and frontier;
+    ``_insert_in_bulk(cursor, events)``, returning the new notification ids in
+    order; ``_write_rows(cursor, ids, rows, before)``, writing hashes and index
+    rows of entries at positions ``before + 1``...; and
+    ``_write_head(cursor, size, frontier)``.
+    """
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Insert entries with their side rows in one transaction; return their ids."""
+        # Hash and index before the transaction: the write lock is held only to write.
+        return self.insert_stream([Chunk(stored_events, side_rows(stored_events))])
+
+    def insert_stream(self, chunks: Iterable[Chunk]) -> list[int]:
+        """Insert chunks of events in one transaction, with their side rows; return their ids.
+
+        For imports too large to hold at once: each chunk's hashes and index
+        rows are computed when it comes (under the write lock), and one tree
+        head is written at the end. All or nothing.
+
+        Raises:
+            RecordTimeBehind: the first entry is older than the log's last.
+            IndexBehind: the side tables do not cover every earlier entry.
+            SideTablesDamaged: the last tree head does not hold together.
+            eventsourcing.persistence.PersistenceError: the store refused.
+        """
+        written: list[int] = []
+        size, frontier = 0, []
+        with self._write_transaction() as cursor:
+            for chunk in chunks:
+                if not chunk.events:
+                    continue
+                rows = chunk.rows if chunk.rows is not None else side_rows(chunk.events)
+                if not written:
+                    size, frontier = self._begin(cursor, rows)
+                ids = self._insert_in_bulk(cursor, chunk.events)
+                self._write_rows(cursor, ids, rows, size + len(written))
+                frontier = extend_frontier(frontier, size + len(written), rows.hashes)
+                written.extend(ids)
+            if written:
+                self._write_head(cursor, size + len(written), frontier)
+        return written
+
+
+def check_record_time(latest_state: bytes | None, rows: SideRows) -> None:
+    """Refuse new entries older than the last one (whose stored state is given, or None).
+
+    Raises:
+        RecordTimeBehind: one of the new entries is older.
+    """
+    if latest_state is None:
+        return
+    latest = loads(latest_state)["recorded_at"]
+    if any(row.recorded_at < latest for row in rows.index):
+        raise RecordTimeBehind(latest)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Events to insert together, with their side rows when already computed."""
+
+    events: Sequence[StoredEvent]
+    rows: SideRows | None = None
+
+
+@dataclass(frozen=True)
+class SideRows:
+    """What the side tables get for entries about to be stored, in their order."""
+
+    hashes: list[bytes]
+    index: list[IndexRow]
+
+
+def side_rows(stored_events: Sequence[StoredEvent]) -> SideRows:
+    """Leaf hashes and index rows of events about to be stored (neither holds a position)."""
+    hashes, index = [], []
+    for event in stored_events:
+        oid = str(event.originator_id)
+        hashes.append(
+            new_entry_hash(StoredRow(0, oid, event.originator_version, event.topic, event.state))
+        )
+        index.append(index_row(event.topic, loads(event.state)))
+    return SideRows(hashes, index)
+
+
+def rebuilt_rows(found: Sequence[Any], heads: Sequence[Any]) -> SideRows:
+    """The side rows of stored entries, in log order.
+
+    Rows: id (notification id), oid, version, topic, state, leaf_hash;
+    ``heads``: the tree heads recorded so far (size, root, frontier).
+
+    Each entry must hash to its recorded hash, and the recorded hashes must
+    give every recorded tree head: an index is never rebuilt over altered
+    entries, nor over a log cut short (which would erase the evidence).
+
+    Raises:
+        SideTablesDamaged: naming the first position that has no recorded
+            hash, does not match it, or cannot be indexed, or the first tree
+            head the log does not give.
+    """
+    hashes, index = [], []
+    for position, row in enumerate(found, start=1):
+        recorded = bytes(row["leaf_hash"]) if row["leaf_hash"] is not None else None
+        state = bytes(row["state"]) if isinstance(row["state"], memoryview) else row["state"]
+        stored = StoredRow(row["id"], str(row["oid"]), row["version"], row["topic"], state)
+        try:
+            decoded = loads(state)
+            matches = recorded is not None and checked_hash(stored, recorded) == recorded
+            entry_index = index_row(row["topic"], decoded)
+        except (ValueError, KeyError, TypeError, LedgerError) as err:
+            raise SideTablesDamaged(
+                f"the entry at position {position} cannot be indexed ({type(err).__name__}); "
+                "run 'ledger verify'"
+            ) from err
+        if not matches:
+            raise SideTablesDamaged(
+                f"the entry at position {position} does not hash to what was recorded when it "
+                "was appended; run 'ledger verify'"
+            )
+        hashes.append(recorded)
+        index.append(entry_index)
+    failure = check_tree_heads(hashes, heads)
+    if failure is not None:
+        raise SideTablesDamaged(
+            f"the log does not give its recorded tree heads ({failure.kind}: {failure.detail}); "
+            "run 'ledger verify'"
+        )
+    return SideRows(hashes, index)
+
+
+def checked_frontier(head: Any) -> list[bytes]:
+    """The frontier of a tree head row (size, root, frontier), checked against its root.
+
+    Raises:
+        SideTablesDamaged: the frontier does not fit the size or give the root.
+    """
+    if head is None:
+        return []
+    frontier = split_frontier(bytes(head["frontier"]))
+    try:
+        root = frontier_root(extend_frontier(frontier, head["size"], []))
+    except ValueError as err:
+        raise SideTablesDamaged(
+            f"the tree head of size {head['size']} is damaged ({err}); run 'ledger verify'"
+        ) from err
+    if root != bytes(head["root"]):
+        raise SideTablesDamaged(
+            f"the tree head of size {head['size']} does not hold together; run 'ledger verify'"
+        )
+    return frontier
+
+
+def split_frontier(frontier: bytes) -> list[bytes]:
+    """The frontier's hashes from their stored concatenation."""
+    return [bytes(frontier[i : i + 32]) for i in range(0, len(frontier), 32)]
