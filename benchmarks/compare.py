@@ -6,7 +6,7 @@ instruments, 200 actors, imprecise dates, 1% of acts corrected or retracted)
 and the same rows in a bare SQLite table, then measures each step in a fresh
 process, so that its peak RSS is its own:
 
-* import: ``ledger.importer.append_records`` of the JSON lines, validated,
+* import: ``ledger.services.importer.append_records`` of the JSON lines, validated,
   against ``executemany`` of the same rows in one transaction (rows/s);
 * full replay: ``replay --as-of 2014-03`` of the whole record (streaming from
   the valid-time index) against selecting every row and decoding it with

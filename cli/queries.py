@@ -1,6 +1,6 @@
 """Answer replay and timeline queries the fastest way the store allows.
 
-With a valid-time index (``ledger.indexed_reads``): one instrument's replay
+With a valid-time index (``ledger.index.reads``): one instrument's replay
 and one actor's or one instrument's timeline read only the records that
 concern it; a whole-record replay streams the standing acts in valid-time
 order, holding only the state. Without one (an in-memory store, or a ledger

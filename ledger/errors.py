@@ -176,7 +176,7 @@ class InvalidRevision(LedgerError, ValueError):
 class WriteConflict(StoreError):
     """Another writer appended to the same record at the same time; nothing was written.
 
-    Retried by the operations that write (``ledger.retry``); reaches the
+    Retried by the operations that write (``ledger.store.retry``); reaches the
     user only when the conflict persists.
     """
 

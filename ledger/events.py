@@ -1,8 +1,8 @@
 """Domain events the ledger appends to its event store.
 
 Plain frozen dataclasses with no dependency on the event store library: the
-store (``ledger.store``) maps them to stored events through the codec
-(``ledger.codec``). Their module and class names are part of the stored
+store (``ledger.store.application``) maps them to stored events through the codec
+(``ledger.integrity.codec``). Their module and class names are part of the stored
 topic, so they must not move.
 """
 

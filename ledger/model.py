@@ -45,7 +45,7 @@ def trusted_content() -> Iterator[None]:
     """Validate, within this block, content the ledger itself validated when appending it.
 
     Only for content whose leaf hash matched the hash recorded at append
-    time (``ledger.store.Ledger.checked_entry``): pydantic still checks the
+    time (``ledger.store.application.Ledger.checked_entry``): pydantic still checks the
     types, but the rules written in Python here (one-line text, EDTF, actor
     codes, repeats, rules by type) are not run again.
     """

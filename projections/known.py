@@ -31,7 +31,7 @@ class Knowledge:
         position: the log position of the moment: the number of entries
             recorded by then (0 if none). For the whole log it is the
             highest position among ``entries``; an excerpt of the log
-            (``ledger.indexed_reads``) keeps the log's position.
+            (``ledger.index.reads``) keeps the log's position.
     """
 
     entries: list[Entry]

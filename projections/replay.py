@@ -86,7 +86,7 @@ def replay_known(
     For one ``instrument``, the knowledge need only hold the entries of that
     instrument's record, of the acts naming it, and of every succession of
     states (which moves roles toward every instrument): what the valid-time
-    index selects (``ledger.indexed_reads``).
+    index selects (``ledger.index.reads``).
 
     Raises:
         UnknownInstrument: ``instrument`` is not in the knowledge.

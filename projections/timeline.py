@@ -57,7 +57,7 @@ def timeline_known(
     """List what was known (``projections.known``) as :func:`timeline` does.
 
     The knowledge need only hold the entries of the records the filters
-    can keep (what the valid-time index selects: ``ledger.indexed_reads``).
+    can keep (what the valid-time index selects: ``ledger.index.reads``).
 
     Raises:
         UnknownInstrument: ``instrument`` is not in the knowledge.

@@ -1,7 +1,7 @@
 """Eight processes writing at once into one SQLite file and one PostgreSQL schema.
 
 Every record is stored exactly once, no "database is locked" or serialization
-error reaches the caller (writes are retried, ``ledger.retry``), record time
+error reaches the caller (writes are retried, ``ledger.store.retry``), record time
 never goes backwards, and a reader following the log while the writers
 commit sees every position, in order, without skipping one.
 """

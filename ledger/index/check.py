@@ -1,6 +1,6 @@
 """Check the valid-time index and the tree heads against the entries they describe.
 
-Both are derived from the log (``ledger.index_rows``, ``ledger.merkle``) and
+Both are derived from the log (``ledger.index.rows``, ``ledger.integrity.merkle``) and
 written beside it; queries through the index trust them. ``ledger verify``
 recomputes them from the entries and reports the first position where the
 stored side tables differ. Pure functions over rows; the store reads them.

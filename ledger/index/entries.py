@@ -1,10 +1,10 @@
 """Entries read through the valid-time index, checked before they are trusted.
 
-An entry row (``ledger.index_queries``) holds the entry's index row, its
+An entry row (``ledger.index.queries``) holds the entry's index row, its
 stored event and the leaf hash recorded when it was appended. It is turned
 into an :class:`~ledger.entries.Entry` only if the event is there, hashes to
-the recorded hash (``ledger.integrity.checked_hash``), and gives the same
-index row (``ledger.index_rows``). Its record is then validated by type only
+the recorded hash (``ledger.integrity.hashes.checked_hash``), and gives the same
+index row (``ledger.index.rows``). Its record is then validated by type only
 (``ledger.model.trusted_content``): the ledger ran the Python rules when it
 appended it.
 """
@@ -26,7 +26,7 @@ _INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
 
 
 def checked_entry(row: Any, store: str) -> Entry:
-    """Decode an entry row of ``ledger.index_queries``, checked against what was recorded.
+    """Decode an entry row of ``ledger.index.queries``, checked against what was recorded.
 
     Args:
         row: the entry's index row and stored event columns (``concerning``).

@@ -1,7 +1,7 @@
 """Reads over the valid-time index and tree heads: the SQL both recorders run.
 
-The tables are described in ``ledger.index_rows`` and written by
-``ledger.recorder``. Every query here is answered from an index (never by
+The tables are described in ``ledger.index.rows`` and written by
+``ledger.store.sqlite``. Every query here is answered from an index (never by
 reading the whole log), except :meth:`IndexReader.happening_order`, which
 reads the index rows (not the entries) of the whole log once to put the
 standing acts in valid-time order. Positions are log positions (1-based);

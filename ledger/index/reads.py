@@ -137,7 +137,7 @@ class IndexedReads:
     ) -> Excerpt:
         """The entries, as known at ``known_at``, of every record concerning one of ``subjects``.
 
-        Subjects are named as in ``ledger.index_rows`` (``instrument:<id>``,
+        Subjects are named as in ``ledger.index.rows`` (``instrument:<id>``,
         ``actor:<code>``, ``succession``). A record is selected when any of
         its entries concerns a subject with a possible day on or before
         ``on_or_before`` and one on or after ``on_or_after`` (both inclusive;

@@ -1,6 +1,6 @@
 """What the valid-time index holds for each entry: pure rows, computed from stored state.
 
-The recorders (``ledger.recorder``) write these rows into two side tables in
+The recorders (``ledger.store.sqlite``) write these rows into two side tables in
 the same transaction as the entries they describe, so that the index never
 lags the log:
 

@@ -19,7 +19,7 @@ the exact JCS hash when it does not.
 
 The ledger writes each leaf hash into a side table in the same transaction
 as the entry; verification recomputes every hash from the stored entries and
-compares, then checks checkpoints (``ledger.checkpoints``) by consistency
+compares, then checks checkpoints (``ledger.integrity.checkpoints``) by consistency
 proofs. Pure functions over rows; the store reads them.
 """
 
@@ -97,7 +97,7 @@ def entry_hash(row: StoredRow) -> bytes:
 def new_entry_hash(row: StoredRow) -> bytes:
     """Return the leaf hash of an entry the ledger is about to store, from its stored bytes.
 
-    Equal to :func:`entry_hash` for state written by ``ledger.codec`` from
+    Equal to :func:`entry_hash` for state written by ``ledger.integrity.codec`` from
     record content (see the module docstring), at a fraction of the cost.
     """
     return leaf_hash(

@@ -65,7 +65,7 @@ def append_records(
     """Append the records that are new; skip the ones already recorded.
 
     Runs again from its reads when another writer gets in the way
-    (``ledger.retry``), so concurrent imports of one file store each record
+    (``ledger.store.retry``), so concurrent imports of one file store each record
     once.
 
     Args:

@@ -2,7 +2,7 @@
 
 A proof file (``ledger prove``) holds the checkpoint and, for each entry of
 the act within the checkpoint's tree, its position, its leaf (the RFC 8785
-bytes of ``ledger.integrity.leaf_data``, base64) and its audit path (hex
+bytes of ``ledger.integrity.hashes.leaf_data``, base64) and its audit path (hex
 SHA-256 digests). To check it by hand, for each entry:
 
 1. ``leaf_hash = SHA-256(0x00 || leaf)``, and the leaf (JSON) names the act

@@ -3,11 +3,11 @@
 The checks, in order, stopping at the first failure:
 
 1. the entries stand at positions 1..n with no gap (else ``missing``);
-2. each entry hashes (``ledger.integrity``) to the leaf hash recorded when
+2. each entry hashes (``ledger.integrity.hashes``) to the leaf hash recorded when
    it was appended (else ``altered``, or ``reordered`` when the hash was
    recorded at another position, or ``inserted`` when none was recorded);
 3. no recorded hash is left beyond the last entry (else ``missing``);
-4. the side tables (``ledger.index_check``), where the store keeps them,
+4. the side tables (``ledger.index.check``), where the store keeps them,
    describe the entries: each valid-time index and subject row (else
    ``index``), each recorded tree head (else ``tree-head``);
 5. each checkpoint's signature verifies (else ``bad-signature``), and the

@@ -53,13 +53,13 @@ class Appending:
     ) -> list[int]:
         """Append records that are not yet in the ledger, all in one transaction.
 
-        The caller (``ledger.importer``) has already validated them and
+        The caller (``ledger.services.importer``) has already validated them and
         checked that none of them is recorded. Every entry gets the same
         record time. They are written in chunks, so that a large import is
         never held in memory as events.
 
         Args:
-            contents: (event-sequence id, record content as ``ledger.codec``
+            contents: (event-sequence id, record content as ``ledger.integrity.codec``
                 encodes it) of each record, in order.
             progress: called with (entries written, entries to write).
 

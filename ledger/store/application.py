@@ -134,7 +134,7 @@ class Ledger(Appending):
             ) from err
 
     def indexed(self) -> IndexedReads | None:
-        """Index-backed reads (``ledger.indexed_reads``), or None when the store has no index.
+        """Index-backed reads (``ledger.index.reads``), or None when the store has no index.
 
         An in-memory store has none, nor a ledger written by a version
         without it and opened read-only; their readers scan the log.
@@ -154,7 +154,7 @@ class Ledger(Appending):
         """Every row of the valid-time index, subject index and tree heads, or None.
 
         None for a store without the tables (in memory, or written by a
-        version without the index). For ``ledger verify`` (``ledger.index_check``).
+        version without the index). For ``ledger verify`` (``ledger.index.check``).
         """
         recorder = self._app.recorder
         if not isinstance(recorder, SideTablesRecorder):

@@ -1,6 +1,6 @@
 """Where a ledger lives: resolving a store location and vetting a SQLite file.
 
-The only module besides ``ledger.store`` that touches the database driver:
+The only module besides ``ledger.store.application`` that touches the database driver:
 it opens an existing file read-only to see what it is before the event store
 library does anything to it.
 """

@@ -93,7 +93,7 @@ def parse_postgres(location: str) -> PostgresLocation:
 
 
 def check_postgres(location: PostgresLocation, *, create: bool) -> psycopg.Connection | None:
-    """Vet the database like ``ledger.locations.check_sqlite_file``; mark a new ledger.
+    """Vet the database like ``ledger.store.locations.check_sqlite_file``; mark a new ledger.
 
     With ``create``, takes a session advisory lock on the schema's name first
     and returns the connection holding it: the caller creates the event

@@ -208,8 +208,8 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         curs.execute(self._insert_head, (size, frontier_root(frontier), b"".join(frontier)))
 
     def index_reader(self) -> IndexReader:
-        """The index queries (``ledger.index_queries``) over this PostgreSQL store."""
-        schema = f'"{self.datastore.schema}"'  # a checked name (``ledger.pg_location``)
+        """The index queries (``ledger.index.queries``) over this PostgreSQL store."""
+        schema = f'"{self.datastore.schema}"'  # a checked name (``ledger.store.pg_location``)
         dialect = Dialect(
             "%s",
             f'{schema}."{self.events_table_name}"',

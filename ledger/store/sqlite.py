@@ -146,7 +146,7 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
         )
 
     def index_reader(self) -> IndexReader:
-        """The index queries (``ledger.index_queries``) over this SQLite store."""
+        """The index queries (``ledger.index.queries``) over this SQLite store."""
         dialect = Dialect(
             "?", self.events_table_name, "rowid", INDEX_TABLE, SUBJECTS_TABLE, HASHES_TABLE,
             HEADS_TABLE,
