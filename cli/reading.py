@@ -21,20 +21,27 @@ from treaty_ledger.cli.params import (
 @click.option(
     "--actor", type=ACTOR_CODE, help="Only this actor (ISO 3166 alpha-3 or organisation)."
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Every actor's since, roles and provisions (the default with --instrument or --actor).",
+)
 @known_at_option
 @read_only_option
 @store_option
 @json_option
 def replay_command(
-    read_only, as_of, instrument, actor, known_at, store: str, as_json: bool
+    read_only, as_of, instrument, actor, full, known_at, store: str, as_json: bool
 ) -> None:
     """Replay the ledger: who was bound by what at the close of a day.
 
-    Prints each instrument's status and since when, each actor's status
-    toward it, which provisions bind whom, territorial claims by annexation,
-    and the acts whose possible days straddle the day (indeterminate: neither
-    applied nor dropped). --as-of 2014-03 applies every act certainly dated
-    on or before 2014-03-31. Dates are EDTF strings as recorded.
+    Prints each instrument's status and its actors grouped by status, one
+    line an instrument, then territorial claims by annexation and the acts
+    whose possible days straddle the day (indeterminate: neither applied nor
+    dropped). --full adds each actor's since, every other role it holds,
+    suspensions toward named parties, what is contested and by whom, and
+    which provisions bind whom. --as-of 2014-03 applies every act certainly
+    dated on or before 2014-03-31. Dates are EDTF strings as recorded.
 
     With --known-at, only what was recorded by then counts: the ledger as an
     auditor would have seen it. The output names the record time (known_at)
@@ -43,13 +50,15 @@ def replay_command(
     \b
     Examples:
       ledger replay --as-of 2014-03
+      ledger replay --as-of 2014-03 --full
       ledger replay --as-of 2007-12-12 --instrument cfe-1990
       ledger replay --as-of 2020-12 --actor USA --json
       ledger replay --as-of 2022-10-01 --known-at @160
     """
     from treaty_ledger.cli.progress import progress_bar
     from treaty_ledger.cli.queries import replay_query
-    from treaty_ledger.cli.render import emit_json, replay_lines
+    from treaty_ledger.cli.render import emit_json
+    from treaty_ledger.cli.replay_text import replay_lines, summary_lines
     from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=read_only) as ledger, progress_bar("Replaying") as progress:
@@ -60,7 +69,8 @@ def replay_command(
     if as_json:
         emit_json(result)
     else:
-        click.echo("\n".join(replay_lines(result)))
+        whole = full or instrument is not None or actor is not None
+        click.echo("\n".join((replay_lines if whole else summary_lines)(result)))
 
 
 @click.command("timeline")

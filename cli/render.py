@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from treaty_ledger.projections.models import Explanation, History, Replay, Timeline
+    from treaty_ledger.projections.models import Explanation, History, Timeline
 
 
 def write_json(out: str | None, model: object, done: str) -> None:
@@ -33,70 +33,13 @@ def emit_json(model_or_data: object) -> None:
     click.echo(dumps(data, pretty=True).decode())
 
 
-def replay_lines(result: Replay) -> Iterator[str]:
-    """Yield the replay as text: instruments, their actors and provisions, claims, doubts."""
-    yield (
-        f"As of {result.as_of} (close of {result.as_of_day}), "
-        f"as known at {result.known_at} (log position {result.position})"
-    )
-    if result.root_hash:
-        yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}"
-    if result.position == 0:
-        yield "Nothing had been recorded by then."
-    if not result.instruments:
-        yield ""
-        yield "No instrument has a status as of that day."
-    for inst in result.instruments:
-        yield ""
-        yield f"{inst.id}: {inst.title} [{inst.legal_nature}]"
-        yield f"  {inst.status} since {inst.since}"
-        groups: dict[tuple[str, str], list[str]] = {}
-        for row in inst.actors:
-            groups.setdefault((row.status.value, row.since), []).append(row.actor)
-        for (status, since), codes in sorted(groups.items(), key=_chronological):
-            yield from _wrapped(f"    {status} since {since}: ", codes)
-        for prov in inst.provisions:
-            if not prov.bound:
-                yield f"  provision {prov.id} ({prov.type}) binds nobody"
-                continue
-            line = f"  provision {prov.id} ({prov.type}) binds {', '.join(prov.bound)}"
-            if len(line) <= 100:
-                yield line
-                continue
-            yield f"  provision {prov.id} ({prov.type}) binds {len(prov.bound)}:"
-            yield from _wrapped("      ", prov.bound)
-    if result.claims:
-        yield ""
-        yield "Territorial claims by annexation:"
-        for claim in result.claims:
-            yield (
-                f"  {claim.territory}: claimed by {claim.claimant} "
-                f"since {claim.since} ({claim.act})"
-            )
-    if result.indeterminate:
-        yield ""
-        yield f"Indeterminate (possible days straddle {result.as_of_day}; not applied):"
-        for item in result.indeterminate:
-            about = f" [{item.instrument}]" if item.instrument else ""
-            yield f"  {item.id}: {item.type} {item.phase} {item.date}{about}"
-
-
 def source_text(source) -> str:
     """A source on one line: title, publisher, date, and URL where there is one."""
     url = f" {source.url}" if source.url else ""
     return f"{source.title}, {source.publisher}, {source.date}{url}"
 
 
-def _chronological(group: tuple[tuple[str, str], list[str]]) -> tuple:
-    from treaty_ledger.ledger.dates import parse_valid_time
-    from treaty_ledger.ledger.vocabulary import ActorStatus
-
-    (status, since), _ = group
-    time = parse_valid_time(since)
-    return (time.earliest, time.latest, ActorStatus(status).rank)
-
-
-def _wrapped(head: str, codes: list[str]) -> list[str]:
+def wrapped(head: str, codes: list[str]) -> list[str]:
     """``head`` followed by the codes, wrapped at 100 columns under the first code."""
     import textwrap
 
@@ -239,6 +182,13 @@ def diff_lines(result) -> Iterator[str]:
         now = change.after or "absent"
         cause = f"  [{change.act}]" if change.act else ""
         yield f"{change.kind:<20} {about}: {was} -> {now}{cause}"
+    if result.other_acts:
+        yield ""
+        yield "Acts of the period that change no status:"
+        for act in result.other_acts:
+            whom = f" -> {', '.join(act.recipients)}" if act.recipients else ""
+            doubt = f" (contested by {', '.join(act.contested_by)})" if act.contested_by else ""
+            yield f"  {act.date} {act.type} by {', '.join(act.actors)}{whom}: {act.id}{doubt}"
 
 
 def profile_lines(result) -> Iterator[str]:
@@ -248,15 +198,26 @@ def profile_lines(result) -> Iterator[str]:
     if result.continued_by:
         yield f"continued by {', '.join(result.continued_by)}"
     if result.members is not None:
-        yield from _wrapped(f"members ({len(result.members)}): ", result.members)
+        yield from wrapped(f"members ({len(result.members)}): ", result.members)
     yield ""
     yield "Instruments:" if result.instruments else "Instruments: none"
     for item in result.instruments:
-        yield f"  {item.instrument} [{item.instrument_status}]: {item.status} since {item.since}"
-    for title, refs in (("Bound by", result.bound_by), ("In its favour", result.in_favour_of)):
+        steps = {"signatory", "contracting", "provisionally-applying", "party", "participating"}
+        also = [role for role in item.roles if role != item.status and role not in steps]
+        extra = f" (also {', '.join(also)})" if also else ""
+        toward = f" toward {', '.join(item.toward)}" if item.toward else ""
+        doubt = f"; contested by {', '.join(item.contested_by)}" if item.contested_by else ""
+        yield (f"  {item.instrument} [{item.instrument_status}]: {item.status}{toward} since "
+               f"{item.since}{extra}{doubt}")  # fmt: skip
+    for title, refs in (
+        ("Bound by", result.bound_by),
+        ("Demanded of it (binds it to nothing)", result.demanded_of),
+        ("In its favour", result.in_favour_of),
+    ):
         yield f"{title}:" if refs else f"{title}: none"
         for ref in refs:
-            yield f"  {ref.instrument} {ref.provision} ({ref.type})"
+            via = f", through {ref.through}" if ref.through else ""
+            yield f"  {ref.instrument} {ref.provision} ({ref.type}{via})"
     for title, ids in (
         ("Demands made", result.demands_made),
         ("Demands received", result.demands_received),

@@ -32,6 +32,7 @@ def schema_command(name: str) -> None:
     from treaty_ledger.projections.check import CheckReport
     from treaty_ledger.projections.exports import ROW_MODELS, SCHEMA_VERSION
     from treaty_ledger.projections.models import (
+        OUTPUT_VERSIONS,
         ActorProfile,
         Catalogue,
         Diff,
@@ -58,4 +59,6 @@ def schema_command(name: str) -> None:
     schema.update(model.model_json_schema())
     if name.startswith("export-"):
         schema["$id"] = f"treaty-ledger/{name}/v{SCHEMA_VERSION}"
+    elif name in OUTPUT_VERSIONS:
+        schema["$id"] = f"treaty-ledger/{name}/v{OUTPUT_VERSIONS[name]}"
     emit_json(schema)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from treaty_ledger.ledger.errors import InvalidDate
@@ -251,3 +251,40 @@ def first_day(value: object) -> date:
     month = int(match.group(2) or 1)
     day = int(match.group(3) or 1)
     return date(year, month, day)
+
+
+_PERIOD = re.compile(r"P(?:(\d{1,4})Y)?(?:(\d{1,4})M)?(?:(\d{1,5})D)?")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period of whole years, months and days (ISO 8601 ``PnYnMnD``, dates only)."""
+
+    years: int
+    months: int
+    days: int
+
+    def after(self, day: date) -> date:
+        """The day this period after ``day``: years and months first, then days.
+
+        A month that lacks the day clamps to its last day (2019-08-31 plus
+        ``P6M`` is 2020-02-29), as treaty periods "of six months" are counted.
+        """
+        month_index = day.month - 1 + self.months + 12 * self.years
+        year, month = day.year + month_index // 12, month_index % 12 + 1
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, min(day.day, last)) + timedelta(days=self.days)
+
+
+@lru_cache(maxsize=64)
+def parse_period(text: str) -> Period:
+    """Parse an ISO 8601 period of years, months and days (``P6M``, ``P150D``, ``P1Y6M``).
+
+    Raises:
+        InvalidDate: anything else (times, weeks, fractions, an empty ``P``).
+    """
+    match = _PERIOD.fullmatch(text) if isinstance(text, str) else None
+    if match is None or not any(match.groups()):
+        raise InvalidDate(text, "give an ISO 8601 period of years, months and days: P6M, P150D")
+    years, months, days = (int(group or 0) for group in match.groups())
+    return Period(years, months, days)

@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from treaty_ledger.ledger.actors import check_actor_code
-from treaty_ledger.ledger.dates import ValidTime, parse_valid_time
+from treaty_ledger.ledger.dates import ValidTime, parse_period, parse_valid_time
 from treaty_ledger.ledger.vocabulary import (
     NEEDS_INSTRUMENT,
     WITH_EFFECTIVE_DATE,
@@ -121,24 +121,87 @@ class Provision(_Frozen):
 
     ``obligors`` is a list of actor codes, or ``"parties"`` for every actor
     that is a party at the as-of day; ``beneficiaries`` likewise (empty when
-    the commitment is owed to no one in particular).
+    the commitment is owed to no one in particular). A named obligor is bound
+    only while it has consented to the instrument (VCLT arts. 11, 34-35): a
+    group (``NATO``) that consented binds its members of the day through it.
+
+    A demand or a proposal names whom it is made of in ``addressees`` (actor
+    codes) and, where it names a class of states ("NATO members that joined
+    after 1997-05-27"), says so in ``addressee_class``: an addressee is never
+    bound by it. A provision has obligors, addressees, or both.
     """
 
     id: RecordId
     type: ProvisionType
     summary: Text
-    obligors: Literal["parties"] | Annotated[ActorCodes, Field(min_length=1)]
+    obligors: Literal["parties"] | Annotated[ActorCodes, Field(min_length=1)] | None = None
     beneficiaries: Literal["parties"] | ActorCodes = Field(default_factory=list)
+    addressees: ActorCodes = Field(default_factory=list)
+    addressee_class: Text | None = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> Provision:
+        if self.obligors is None and not self.addressees and self.addressee_class is None:
+            raise ValueError("a provision names its obligors, its addressees, or both")
+        return self
+
+
+def _period(value: str) -> str:
+    if not _TRUSTING.get():
+        parse_period(value)
+    return value
+
+
+Duration = Annotated[StrictStr, Field(max_length=20), AfterValidator(_period)]
+"""An ISO 8601 period of years, months and days (``P6M``, ``P150D``, ``P1Y``)."""
+
+
+class FinalClauses(_Frozen):
+    """The timing rules an instrument's own final clauses set, with the articles that set them.
+
+    ``in_force_for_later_consent_after``: for a state that consents after the
+    instrument's entry into force, the period after its deposit at whose end
+    the instrument enters into force for it (VCLT art. 24(3); Open Skies
+    art. XVII: ``P60D``); absent, it enters into force for it on the deposit.
+    ``withdrawal_takes_effect_after``: the period from a withdrawal's or
+    denunciation's notice to its effect (INF art. XV: ``P6M``; CFE art. XIX:
+    ``P150D``); absent, a notice without an effective date takes effect on
+    notice.
+    """
+
+    in_force_for_later_consent_after: Duration | None = None
+    withdrawal_takes_effect_after: Duration | None = None
+    articles: Text | None = None
+
+
+class Contest(_Frozen):
+    """Who rejects the validity of an act, on what grounds, and where they say so.
+
+    For an act whose validity other parties or the UN General Assembly reject
+    (an annexation; a treaty with an entity that is not a state; a suspension
+    the treaty does not provide for: VCLT arts. 46-53, 60, 65).
+    """
+
+    by: Annotated[ActorCodes, Field(min_length=1)]
+    grounds: Text
+    sources: Annotated[list[Source], Field(min_length=1)]
 
 
 class Instrument(_Frozen):
-    """A treaty, a politically binding document, a draft or a set of demands."""
+    """A treaty, a politically binding document, a draft or a set of demands.
+
+    ``organisation`` names the organisation whose commitments a political
+    instrument is (``CSCE``/``OSCE``): a state admitted to it (by accepting the
+    Helsinki Final Act) accepts every such commitment in effect that day.
+    """
 
     record: Literal["instrument"]
     id: RecordId
     title: Text
     legal_nature: LegalNature
     provisions: list[Provision] = Field(default_factory=list)
+    final_clauses: FinalClauses | None = None
+    organisation: ActorCode | None = None
     note: Text | None = None
     sources: Annotated[list[Source], Field(min_length=1)]
 
@@ -155,8 +218,14 @@ class Act(_Frozen):
     """One dated diplomatic act: the unit the ledger appends.
 
     ``date`` is the valid time (EDTF, a calendar day or a range of days). For
-    a suspension, withdrawal or denunciation, ``date`` is the notice and
-    ``effective`` the day it takes effect (absent: effective on notice).
+    a suspension, withdrawal or denunciation, ``date`` is the notice (the
+    international act: the notification to the depositary or the other
+    parties, never a domestic law) and ``effective`` the day it takes effect;
+    absent, a withdrawal or denunciation takes effect at the end of the period
+    its instrument's final clauses set, else on notice. A suspension's
+    ``recipients`` are the parties toward which it suspends the instrument
+    (VCLT art. 60); none means toward every party. ``contested`` says who
+    rejects the act's validity.
     ``sequence`` orders acts recorded for the same day where the record
     knows their order (lower first). Rules by type are in the validator.
     """
@@ -176,6 +245,7 @@ class Act(_Frozen):
     sequence: Annotated[StrictInt, Field(ge=0, le=999_999)] | None = None
     summary: Text
     date_note: Text | None = None
+    contested: Contest | None = None
     sources: Annotated[list[Source], Field(min_length=1)]
 
     @property

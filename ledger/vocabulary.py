@@ -59,6 +59,12 @@ class ActType(StrEnum):
     ANNEXATION = "annexation"
     USE_OF_FORCE = "use-of-force"
     DOCTRINAL_STATEMENT = "doctrinal-statement"
+    PROVISIONAL_APPLICATION = "provisional-application"  # VCLT art. 25: not entry into force
+    READMISSION = "readmission"  # a suspended participant or party is readmitted
+    APPLICATION = "application"  # a state applies to join (a NATO membership application)
+    ENDORSEMENT = "endorsement"  # a body endorses an instrument it is not party to (UNSC 2202)
+    DOMESTIC_ACT = "domestic-act"  # a law, decree or vote at home: never the international act
+    EXTENSION = "extension"  # the parties extend a treaty's duration (New START, 2021)
 
 
 CONSENT_TO_BE_BOUND = frozenset(
@@ -92,9 +98,35 @@ NEEDS_INSTRUMENT = frozenset(
         ActType.TERMINATION,
         ActType.DEMANDS,
         ActType.REJECTION,
+        ActType.PROVISIONAL_APPLICATION,
+        ActType.READMISSION,
+        ActType.APPLICATION,
+        ActType.ENDORSEMENT,
+        ActType.EXTENSION,
     }
 )
 """Act types that always concern one instrument."""
+
+CHANGES_NO_STATUS = frozenset(
+    {
+        ActType.REJECTION,
+        ActType.SELF_RESTRAINT,
+        ActType.ALLEGED_VIOLATION,
+        ActType.RECOGNITION,
+        ActType.USE_OF_FORCE,
+        ActType.DOCTRINAL_STATEMENT,
+        ActType.APPLICATION,
+        ActType.ENDORSEMENT,
+        ActType.DOMESTIC_ACT,
+        ActType.EXTENSION,
+    }
+)
+"""Acts that belong to the timeline and change no status.
+
+A domestic law or decree is never the international act: a withdrawal runs
+from the notification to the depositary (VCLT arts. 65-67), a ratification
+from the deposit of its instrument (art. 16).
+"""
 
 
 class InstrumentStatus(StrEnum):
@@ -110,18 +142,22 @@ class InstrumentStatus(StrEnum):
 class ActorStatus(StrEnum):
     """An actor's status toward one instrument, as derived by replay.
 
-    Where two apply at once, the later member of this enumeration wins
-    (for example a signatory that has ratified is ``contracting``).
+    Where two apply at once, the later member of this enumeration is the one
+    shown (for example a signatory that has ratified is ``contracting``);
+    replay reports every role held, each with its since.
     """
 
-    PROPOSER = "proposer"
-    ADDRESSEE = "addressee"
-    SIGNATORY = "signatory"
-    CONTRACTING = "contracting"  # VCLT art. 2(1)(f)
-    PARTY = "party"  # VCLT art. 2(1)(g)
+    PROPOSER = "proposer"  # made a proposal or demands: bound by nothing in it
+    ADDRESSEE = "addressee"  # demands or a proposal were addressed to it: never bound (VCLT 34)
+    SIGNATORY = "signatory"  # signed a treaty subject to ratification (VCLT art. 18)
+    PROVISIONALLY_APPLYING = "provisionally-applying"  # VCLT art. 25
+    CONTRACTING = "contracting"  # VCLT art. 2(1)(f): consented, not yet in force for it
+    PARTY = "party"  # VCLT art. 2(1)(g): consented, and in force for it
+    PARTICIPATING = "participating"  # a participating State of a political instrument
     SUSPENDED = "suspended"
     WITHDRAWING = "withdrawing"  # notice given, not yet effective: still a party
     WITHDRAWN = "withdrawn"
+    FORMER_PARTY = "former-party"  # the instrument ended (terminated, superseded): VCLT 70(1)(a)
 
     @property
     def rank(self) -> int:
@@ -131,5 +167,12 @@ class ActorStatus(StrEnum):
 
 _ACTOR_RANK = {status: index for index, status in enumerate(ActorStatus)}
 
-BOUND_STATUSES = frozenset({ActorStatus.PARTY, ActorStatus.WITHDRAWING})
-"""Actor statuses under which a treaty's provisions bind the actor."""
+BOUND_STATUSES = frozenset(
+    {
+        ActorStatus.PARTY,
+        ActorStatus.PARTICIPATING,
+        ActorStatus.PROVISIONALLY_APPLYING,
+        ActorStatus.WITHDRAWING,
+    }
+)
+"""Actor statuses under which an instrument's provisions bind the actor (while it is operative)."""

@@ -81,10 +81,11 @@ def status_spans(
     for instrument_id in wanted:
         if instrument_id not in present:
             raise UnknownInstrument(instrument_id)
-    state = LedgerState()
+    state = LedgerState(catalogue={r.record.id: r.record for r in records
+                                   if isinstance(r.record, Instrument)})
     changes: dict[str, list[tuple[date, str | None]]] = {}
     markers: list[Marker] = []
-    for happening in happenings(records):
+    for happening in state.in_order(happenings(records)):
         state.apply(happening)
         day = happening.time.latest
         now = _statuses(state, wanted, by_actor_of)

@@ -20,7 +20,8 @@ Rules (each finding names its rule and the acts involved):
   instrument, date, actors and recipients; for acts outside any
   instrument, also the same summary).
 
-Replay order and state come from ``projections.order`` and
+The rules of the law of treaties and of sourcing are in
+``projections.law_checks``. Replay order and state come from ``projections.order`` and
 ``projections.state``; an act is checked against the state just before it.
 """
 
@@ -34,6 +35,7 @@ from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.vocabulary import ActorStatus, ActType, InstrumentStatus, LegalNature
 from treaty_ledger.projections.known import known, standing
+from treaty_ledger.projections.law_checks import law_findings
 from treaty_ledger.projections.order import Phase, happenings
 from treaty_ledger.projections.state import TIMELINE_ONLY, LedgerState
 
@@ -71,7 +73,11 @@ def check(entries: Iterable[Entry]) -> CheckReport:
     records = standing(knowledge.entries)
     instruments = {r.record.id: r.record for r in records if isinstance(r.record, Instrument)}
     acts = [r.record for r in records if isinstance(r.record, Act)]
-    findings = [*_static(acts), *_in_order(records, instruments)]
+    findings = [
+        *_static(acts),
+        *_in_order(records, instruments),
+        *law_findings(acts, instruments, _finding),
+    ]
     findings.sort(key=lambda f: (f.severity != "error", f.rule, f.acts))
     errors = sum(f.severity == "error" for f in findings)
     return CheckReport(
@@ -81,6 +87,10 @@ def check(entries: Iterable[Entry]) -> CheckReport:
         warnings=len(findings) - errors,
         findings=findings,
     )
+
+
+def _finding(severity: str, rule: str, acts: list[str], detail: str) -> Finding:
+    return Finding(severity=severity, rule=rule, acts=acts, detail=detail)
 
 
 def _static(acts: list[Act]) -> list[Finding]:
@@ -130,9 +140,9 @@ def _static(acts: list[Act]) -> list[Finding]:
 
 def _in_order(records, instruments: dict[str, Instrument]) -> list[Finding]:
     found: list[Finding] = []
-    state = LedgerState()
+    state = LedgerState(catalogue=instruments)
     withdrawn: dict[str, list[str]] = {}
-    for happening in happenings(records):
+    for happening in state.in_order(happenings(records)):
         act = happening.act
         progress = state.instruments.get(act.instrument) if act.instrument else None
         if happening.phase is Phase.NOTICE and act.instrument is not None:

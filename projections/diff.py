@@ -5,7 +5,10 @@ actor status and claim that differs becomes a change, named by what it is
 (see ``StatusChange.kind``) and tied to the act that made it: an act whose
 date (or effective date) is the new status's ``since`` and lies after the
 first day, concerning that instrument and, for an actor, naming it (or a
-succession naming it as successor).
+succession naming it as successor); an actor's change names the act that
+gave its new role. The acts of the period that change no status (a use of
+force, a recognition, an alleged violation, a domestic law) follow, in
+valid-time order, so that a period of upheaval never reads "no change".
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from treaty_ledger.ledger.dates import AsOf, parse_valid_time
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Act
 from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.ledger.vocabulary import CHANGES_NO_STATUS
 from treaty_ledger.projections.known import known, standing
-from treaty_ledger.projections.models import Diff, StatusChange
+from treaty_ledger.projections.models import Diff, OtherAct, StatusChange
 from treaty_ledger.projections.replay import replay
 
 _ACTOR_KINDS = {
@@ -29,6 +33,9 @@ _ACTOR_KINDS = {
     "withdrawn": "left",
     "proposer": "proposed",
     "addressee": "addressed",
+    "participating": "joined",
+    "provisionally-applying": "applied-provisionally",
+    "former-party": "released",
 }
 # Act types that can give each status (the first choice when naming a cause).
 _CAUSES = {
@@ -48,6 +55,10 @@ _CAUSES = {
     "terminated": {"termination"},
     "superseded": {"supersession"},
     "claimed": {"annexation"},
+    "participating": {"adoption", "signature", "acceptance", "approval", "accession",
+                      "readmission"},
+    "provisionally-applying": {"provisional-application"},
+    "former-party": {"termination", "supersession"},
 }  # fmt: skip
 _INSTRUMENT_KINDS = {
     "in-force": "entered-into-force",
@@ -76,11 +87,25 @@ def diff(entries: Iterable[Entry], start: AsOf, end: AsOf, known_at: KnownAt | N
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
             continue
-        changes.append(_change(key, old.get(key), new.get(key), window))
+        change = _change(key, old.get(key), new.get(key), window)
+        if key[0] == "actor" and key in new and new[key][2]:
+            change = change.model_copy(update={"act": new[key][2]})  # the act behind the role
+        changes.append(change)
+    quiet = sorted(
+        (a for a in window if a.type in CHANGES_NO_STATUS),
+        key=lambda a: (a.valid_time.earliest, a.valid_time.latest, a.id),
+    )
     return Diff(
         start=start.text, end=end.text, start_day=start.day.isoformat(),
         end_day=end.day.isoformat(), known_at=after.known_at, position=after.position,
         changes=changes,
+        other_acts=[
+            OtherAct(id=a.id, type=a.type.value, date=a.date, actors=list(a.actors),
+                     recipients=list(a.recipients), instrument=a.instrument,
+                     territory=a.territory, summary=a.summary,
+                     contested_by=sorted(a.contested.by) if a.contested else [])
+            for a in quiet
+        ],
     )  # fmt: skip
 
 
@@ -89,14 +114,16 @@ def _in_window(act: Act, start: AsOf, end: AsOf) -> bool:
     return any(start.day < t.latest <= end.day for t in times)
 
 
-def _facts(result) -> dict[tuple, tuple[str, str]]:
-    facts: dict[tuple, tuple[str, str]] = {}
+def _facts(result) -> dict[tuple, tuple[str, str, str]]:
+    """(subject, id, actor) -> (status, since, the act that gave it, or "")."""
+    facts: dict[tuple, tuple[str, str, str]] = {}
     for inst in result.instruments:
-        facts[("instrument", inst.id, "")] = (inst.status.value, inst.since)
+        facts[("instrument", inst.id, "")] = (inst.status.value, inst.since, "")
         for row in inst.actors:
-            facts[("actor", inst.id, row.actor)] = (row.status.value, row.since)
+            act = next((r.act for r in row.roles if r.status == row.status), "")
+            facts[("actor", inst.id, row.actor)] = (row.status.value, row.since, act)
     for claim in result.claims:
-        facts[("claim", claim.territory, claim.claimant)] = ("claimed", claim.since)
+        facts[("claim", claim.territory, claim.claimant)] = ("claimed", claim.since, claim.act)
     return facts
 
 

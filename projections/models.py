@@ -1,7 +1,8 @@
 """Read models the projections build: the shapes of replay and timeline output.
 
 Plain pydantic models, so that ``ledger schema replay`` and ``ledger schema
-timeline`` publish the JSON Schema of what ``--json`` prints. Dates are EDTF
+timeline`` publish the JSON Schema of what ``--json`` prints; ``OUTPUT_VERSIONS``
+numbers each shape, and a change of shape takes a new number. Dates are EDTF
 strings as recorded; ``as_of_day``, ``earliest`` and ``latest`` are ISO 8601
 calendar days (inclusive).
 """
@@ -20,6 +21,18 @@ from treaty_ledger.ledger.vocabulary import (
     ProvisionType,
 )
 
+OUTPUT_VERSIONS = {
+    "replay": 2,  # 2: every role with its act, suspensions toward named parties, contested acts
+    "timeline": 2,  # 2: contested acts
+    "instruments": 1,
+    "history": 1,
+    "explain": 1,
+    "check": 1,
+    "diff": 2,  # 2: acts of the period that change no status
+    "actor": 2,  # 2: bound by (and through which group), demanded of it, demands made
+}
+"""The version of each command's ``--json`` shape (``$id`` of ``ledger schema NAME``)."""
+
 
 class _ReadModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -28,12 +41,33 @@ class _ReadModel(BaseModel):
 # A pydantic dataclass with slots rather than a model: a whole-record replay of a large
 # ledger holds hundreds of thousands of these, and a model carries a dict and a set per row.
 @dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
+class RoleState:
+    """One role an actor holds toward an instrument (see ``ActorState``)."""
+
+    status: ActorStatus
+    since: str
+    act: str = Field(description="the act that gave the role")
+    toward: list[str] = Field(
+        description="a suspension toward these parties only (VCLT art. 60); empty: all"
+    )
+    contested_by: list[str] = Field(description="who rejects the act that gave it; empty: none")
+
+
+@dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
 class ActorState:
-    """One actor's status toward one instrument, and since when (EDTF, as recorded)."""
+    """One actor's status toward one instrument, and since when (EDTF, as recorded).
+
+    ``status`` is the role shown (the latest held in ``ActorStatus`` order);
+    ``roles`` lists every role held, the shown one included; ``toward`` and
+    ``contested_by`` are those of the shown role.
+    """
 
     actor: str
     status: ActorStatus
     since: str
+    toward: list[str]
+    contested_by: list[str]
+    roles: list[RoleState]
 
 
 class ProvisionState(_ReadModel):
@@ -42,9 +76,14 @@ class ProvisionState(_ReadModel):
     id: str
     type: ProvisionType
     summary: str
-    obligors: str | list[str]
+    obligors: str | list[str] | None
     beneficiaries: str | list[str]
+    addressees: list[str] = Field(description="those a demand or proposal is made of: never bound")
+    addressee_class: str | None = Field(description="the class of states a demand names, if any")
     bound: list[str] = Field(description="actors bound as of the day, sorted")
+    through: dict[str, list[str]] = Field(
+        description="for a group among the bound (NATO), its members bound through it that day"
+    )
 
 
 class InstrumentState(_ReadModel):
@@ -66,19 +105,22 @@ class Claim(_ReadModel):
     claimant: str
     since: str
     act: str
+    contested_by: list[str] = Field(description="who rejects the claim's act (UN, the state)")
 
 
 class Indeterminate(_ReadModel):
     """An act whose possible days straddle the as-of day: neither applied nor dropped.
 
-    ``phase`` is ``date`` for the act's date (a withdrawal's notice), ``effective``
-    for its effective date.
+    ``phase`` is ``date`` for the act's date (a withdrawal's notice),
+    ``effective`` for its effect (recorded, or the end of the period its
+    instrument sets), ``in-force-for`` for its entry into force for a late
+    consenting state; ``date`` is then the derived day or range.
     """
 
     id: str
     type: ActType
     date: str
-    phase: str = Field(description="date or effective: which of the act's dates straddles")
+    phase: str = Field(description="date, effective or in-force-for: which date straddles")
     instrument: str | None
 
 
@@ -232,8 +274,22 @@ class StatusChange(_ReadModel):
     act: str | None = Field(description="the act that made the change, where one is found")
 
 
+class OtherAct(_ReadModel):
+    """An act of the period that changes no status (``ledger.vocabulary.CHANGES_NO_STATUS``)."""
+
+    id: str
+    type: str
+    date: str
+    actors: list[str]
+    recipients: list[str]
+    instrument: str | None
+    territory: str | None
+    summary: str
+    contested_by: list[str]
+
+
 class Diff(_ReadModel):
-    """What changed in status between the close of two valid days."""
+    """What changed in status between the close of two valid days, then the other acts."""
 
     start: str
     end: str
@@ -242,6 +298,9 @@ class Diff(_ReadModel):
     known_at: str
     position: int
     changes: list[StatusChange]
+    other_acts: list[OtherAct] = Field(
+        description="acts of the period that change no status, in valid-time order"
+    )
 
 
 class ActorInstrument(_ReadModel):
@@ -252,6 +311,9 @@ class ActorInstrument(_ReadModel):
     instrument_status: str
     status: str
     since: str
+    roles: list[str] = Field(description="every role held, the shown one included")
+    toward: list[str] = Field(description="a suspension toward these parties only")
+    contested_by: list[str] = Field(description="who rejects the act behind the status")
 
 
 class ProvisionRef(_ReadModel):
@@ -261,6 +323,8 @@ class ProvisionRef(_ReadModel):
     provision: str
     type: str
     summary: str
+    instrument_status: str
+    through: str | None = Field(None, description="the group it binds the actor through (NATO)")
 
 
 class ActorProfile(_ReadModel):
@@ -282,6 +346,7 @@ class ActorProfile(_ReadModel):
     continued_by: list[str] | None
     instruments: list[ActorInstrument]
     bound_by: list[ProvisionRef]
+    demanded_of: list[ProvisionRef]
     in_favour_of: list[ProvisionRef]
     demands_made: list[str]
     demands_received: list[str]

@@ -10,7 +10,8 @@ depend on the order acts were recorded unless everything else is equal:
 3. the explicit same-day ``sequence`` of the act (lower first; an act
    without one counts as 0);
 4. the log position of the act's first entry (the order first recorded);
-5. the notice before the effect of one act.
+5. the notice before the effect of one act (an effect the fold derives
+   comes in the same order, after the notice of acts of the same day).
 """
 
 from __future__ import annotations
@@ -25,10 +26,18 @@ from treaty_ledger.projections.known import Standing
 
 
 class Phase(StrEnum):
-    """Which date of an act a happening stands for: its ``date`` or its ``effective`` date."""
+    """Which date of an act a happening stands for.
+
+    ``date`` (its notice), ``effective`` (its effect: its ``effective`` date,
+    or the end of the period its instrument sets), or ``in-force-for`` (a
+    consent given after entry into force taking effect after the delay its
+    instrument sets; VCLT art. 24(3)). The last two may be derived by the fold
+    (``projections.state``) rather than recorded.
+    """
 
     NOTICE = "date"
     EFFECT = "effective"
+    IN_FORCE_FOR = "in-force-for"
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,7 @@ class Happening:
             self.time.latest,
             self.act.sequence or 0,
             self.position,
-            self.phase is Phase.EFFECT,
+            self.phase is not Phase.NOTICE,
         )
 
 

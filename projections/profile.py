@@ -1,10 +1,13 @@
 """Actor profile: one actor's place in the record as of a day.
 
-Its status toward each instrument; the provisions binding it and those in its
-favour (named as beneficiary, or owed to "parties" while it is one); the
-demands it made and received; the violations alleged by and against it.
-An organisation's profile lists its members where the record has them:
-NATO's members are the parties to the North Atlantic Treaty as of the day.
+Its status toward each instrument (every role it holds); what it is bound by
+(itself, or through a group it belongs to that day: NATO's pledges bind its
+members of the day); what was demanded of it (provisions naming it among
+their addressees: never an obligation, VCLT arts. 34-35); the provisions in
+its favour on operative instruments (named as beneficiary, or owed to
+"parties" while it is one); the demands it made and received; the violations
+alleged by and against it. A group's profile lists its members: NATO's are
+the parties to the North Atlantic Treaty as of the day.
 A former state's profile names the states that continue it; a successor
 state is owed what was owed to the state it continues.
 """
@@ -21,10 +24,10 @@ from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import ActType
 from treaty_ledger.projections.known import known, standing
 from treaty_ledger.projections.models import ActorInstrument, ActorProfile, ProvisionRef
-from treaty_ledger.projections.replay import replay
+from treaty_ledger.projections.replay import GROUP_TREATIES, replay
 
-NATO_TREATY = "north-atlantic-treaty-1949"
 _MEMBER = frozenset({"party", "withdrawing"})
+_OPERATIVE = frozenset({"adopted", "in-force"})
 
 
 def profile(
@@ -44,26 +47,36 @@ def profile(
     continues = {a.predecessor for a in acts if a.type is ActType.SUCCESSION and a.predecessor
                  and a.instrument is None and actor in a.actors}  # fmt: skip
     names = {actor} | continues
-    instruments, bound_by, in_favour = [], [], []
+    instruments, bound_by, in_favour, demanded_of = [], [], [], []
     for inst in result.instruments:
         mine = [row for row in inst.actors if row.actor == actor]
         party = bool(mine) and mine[0].status.value in _MEMBER
+        operative = inst.status.value in _OPERATIVE
         for row in mine:
             instruments.append(ActorInstrument(
                 instrument=inst.id, title=inst.title, instrument_status=inst.status.value,
                 status=row.status.value, since=row.since,
+                roles=[role.status.value for role in row.roles], toward=row.toward,
+                contested_by=row.contested_by,
             ))  # fmt: skip
         for prov in inst.provisions:
-            ref = ProvisionRef(instrument=inst.id, provision=prov.id, type=prov.type.value,
-                               summary=prov.summary)  # fmt: skip
+            ref = dict(instrument=inst.id, provision=prov.id, type=prov.type.value,
+                       summary=prov.summary, instrument_status=inst.status.value)  # fmt: skip
             if actor in prov.bound:
-                bound_by.append(ref)
+                bound_by.append(ProvisionRef(**ref))
+            for group, members in prov.through.items():
+                if actor in members:
+                    bound_by.append(ProvisionRef(**ref, through=group))
+            if names & set(prov.addressees):
+                demanded_of.append(ProvisionRef(**ref))
             owed = prov.beneficiaries
-            if (isinstance(owed, list) and names & set(owed)) or (owed == "parties" and party):
-                in_favour.append(ref)
+            if operative and (
+                (isinstance(owed, list) and names & set(owed)) or (owed == "parties" and party)
+            ):
+                in_favour.append(ProvisionRef(**ref))
     members = None
-    if actor == "NATO":
-        treaty = next((i for i in result.instruments if i.id == NATO_TREATY), None)
+    if actor in GROUP_TREATIES:
+        treaty = next((i for i in result.instruments if i.id == GROUP_TREATIES[actor]), None)
         members = [r.actor for r in treaty.actors if r.status.value in _MEMBER] if treaty else []
     issuing = (ActType.DEMANDS, ActType.PROPOSAL)
     alleged = [a for a in acts if a.type is ActType.ALLEGED_VIOLATION]
@@ -76,7 +89,8 @@ def profile(
         as_of=as_of.text, as_of_day=as_of.day.isoformat(), known_at=result.known_at,
         position=result.position, members=members,
         continued_by=sorted({code for act in successions for code in act.actors}) or None,
-        instruments=instruments, bound_by=bound_by, in_favour_of=in_favour,
+        instruments=instruments, bound_by=bound_by, demanded_of=demanded_of,
+        in_favour_of=in_favour,
         demands_made=[a.id for a in acts if a.type in issuing and actor in a.actors],
         demands_received=[a.id for a in acts if a.type in issuing and actor in a.recipients],
         violations_alleged_by=[a.id for a in alleged if actor in a.actors],

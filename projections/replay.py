@@ -8,14 +8,18 @@ as-of day (it may fall on or before it, and may fall after it) is neither
 applied nor dropped: it is listed as indeterminate. Later happenings are
 ignored. The state rules are in ``projections.state``.
 
-Provisions bind as follows. An instrument is operative when it is a treaty
-in force, or a non-treaty instrument (political, unilateral) that is
-adopted; drafts and terminated or superseded instruments bind nobody. The
-obligors ``"parties"`` of an operative treaty are its actors holding the
-party role and neither suspended nor withdrawn; of an operative political
-instrument, its signatories and the states that consented. Explicitly named
-obligors are bound unless suspended or withdrawn; a named former state is
-read through its successor.
+Provisions bind as follows (consent: VCLT arts. 11, 26, 34-35). An
+instrument is operative when it is a treaty in force, or a political or
+unilateral instrument that is adopted; drafts and terminated or superseded
+instruments bind nobody (art. 70). The obligors ``"parties"`` of an
+operative treaty are its parties (and states applying it provisionally, art.
+25); of a political instrument, its participating States. A named obligor is
+bound only if it holds such a role itself: a text a state did not join binds
+it to nothing, and the addressees of demands are never bound. A suspension
+toward every party, a withdrawal or the instrument's end release an actor; a
+suspension toward named parties only does not. A named former state is read
+through its successor; a group that is bound (NATO) binds its members of the
+day through it (``through``), from their accessions to its founding treaty.
 """
 
 from __future__ import annotations
@@ -36,12 +40,17 @@ from treaty_ledger.projections.models import (
     InstrumentState,
     ProvisionState,
     Replay,
+    RoleState,
 )
 from treaty_ledger.projections.order import Happening, happenings
+from treaty_ledger.projections.roles import ActorRoles
 from treaty_ledger.projections.state import InstrumentProgress, LedgerState
 
-_OUT_OF_FORCE = frozenset({ActorStatus.SUSPENDED, ActorStatus.WITHDRAWN})
-_PARTICIPANT = frozenset({ActorStatus.SIGNATORY, ActorStatus.CONTRACTING, ActorStatus.PARTY})
+_BINDING = frozenset(
+    {ActorStatus.PARTY, ActorStatus.PARTICIPATING, ActorStatus.PROVISIONALLY_APPLYING}
+)
+GROUP_TREATIES = {"NATO": "north-atlantic-treaty-1949", "CSTO": "csto-treaty-1992"}
+"""Groups whose members are the parties of a founding treaty, as of the day."""
 
 
 def replay(
@@ -132,10 +141,10 @@ def replay_ordered(
     by_id = {item.id: item for item in instruments}
     if instrument is not None and instrument not in by_id:
         raise UnknownInstrument(instrument)
-    state = LedgerState()
+    state = LedgerState(catalogue=by_id)
     indeterminate = []
     straddling: dict[str, Act] = {}
-    for happening in ordered:
+    for happening in state.in_order(ordered):
         if happening.time.certainly_on_or_before(as_of.day):
             state.apply(happening)
         elif happening.time.straddles(as_of.day):
@@ -156,9 +165,12 @@ def replay_ordered(
         if progress.status is not None and iid in by_id:
             states.append(_instrument_state(by_id[iid], progress, state))
     claims = [
-        Claim(territory=territory, claimant=claimant, since=since, act=act_id)
-        for (territory, claimant), (since, act_id) in sorted(state.claims.items())
-    ]
+        Claim(
+            territory=territory, claimant=claimant, since=claim.since, act=claim.act,
+            contested_by=list(claim.contested_by),
+        )
+        for (territory, claimant), claim in sorted(state.claims.items())
+    ]  # fmt: skip
     if instrument is not None:
         states = [s for s in states if s.id == instrument]
         indeterminate = [i for i in indeterminate if i.instrument == instrument]
@@ -186,11 +198,8 @@ def _instrument_state(
         legal_nature=instrument.legal_nature,
         status=progress.status,
         since=progress.since,
-        actors=[
-            ActorState(actor=code, status=roles.status, since=roles.since)
-            for code, roles in sorted(progress.actors.items())
-            if roles.roles
-        ],
+        actors=[_actor_state(code, roles) for code, roles in sorted(progress.actors.items())
+                if roles.roles],  # fmt: skip
         provisions=[
             _provision_state(provision, instrument, progress, state)
             for provision in instrument.provisions
@@ -198,43 +207,83 @@ def _instrument_state(
     )
 
 
+def _actor_state(code: str, roles: ActorRoles) -> ActorState:
+    shown = roles.roles[roles.status]
+    return ActorState(
+        actor=code,
+        status=roles.status,
+        since=shown.since,
+        toward=list(shown.toward),
+        contested_by=list(shown.contested_by),
+        roles=[
+            RoleState(
+                status=status, since=role.since, act=role.act, toward=list(role.toward),
+                contested_by=list(role.contested_by),
+            )
+            for status, role in sorted(roles.roles.items(), key=lambda item: item[0].rank)
+        ],
+    )  # fmt: skip
+
+
 def _provision_state(
     provision: Provision, instrument: Instrument, progress: InstrumentProgress, state: LedgerState
 ) -> ProvisionState:
+    bound = _bound(provision, instrument, progress, state)
+    through = {
+        group: members
+        for group in sorted(bound)
+        if group in GROUP_TREATIES and (members := _members(group, state))
+    }
     return ProvisionState(
         id=provision.id,
         type=provision.type,
         summary=provision.summary,
         obligors=provision.obligors,
         beneficiaries=provision.beneficiaries,
-        bound=sorted(_bound(provision, instrument, progress, state)),
+        addressees=list(provision.addressees),
+        addressee_class=provision.addressee_class,
+        bound=sorted(bound),
+        through=through,
     )
+
+
+def operative(instrument: Instrument, progress: InstrumentProgress) -> bool:
+    """Whether the instrument binds anyone: a treaty in force, another kind adopted."""
+    if instrument.legal_nature is LegalNature.DRAFT or progress.ended:
+        return False
+    if instrument.legal_nature is LegalNature.TREATY:
+        return progress.status is InstrumentStatus.IN_FORCE
+    return progress.status in (InstrumentStatus.ADOPTED, InstrumentStatus.IN_FORCE)
 
 
 def _bound(
     provision: Provision, instrument: Instrument, progress: InstrumentProgress, state: LedgerState
 ) -> set[str]:
-    treaty = instrument.legal_nature is LegalNature.TREATY
-    if treaty and progress.status is not InstrumentStatus.IN_FORCE:
-        return set()
-    if not treaty and progress.status not in (InstrumentStatus.ADOPTED, InstrumentStatus.IN_FORCE):
-        return set()
-    if instrument.legal_nature is LegalNature.DRAFT:
+    if not operative(instrument, progress) or provision.obligors is None:
         return set()
 
-    def in_force_for(code: str) -> bool:
+    def bound(code: str) -> bool:
         roles = progress.actors.get(code)
-        return roles is None or not any(roles.holds(role) for role in _OUT_OF_FORCE)
+        return (
+            roles is not None
+            and any(roles.holds(status) for status in _BINDING)
+            and not roles.suspended_toward_all()
+        )
 
     if provision.obligors == "parties":
-        holding = {ActorStatus.PARTY} if treaty else _PARTICIPANT
-        return {
-            code
-            for code, roles in progress.actors.items()
-            if any(roles.holds(role) for role in holding) and in_force_for(code)
-        }
-    named = {state.current_code(code) for code in provision.obligors}
-    return {code for code in named if in_force_for(code)}
+        return {code for code in progress.actors if bound(code)}
+    return {code for code in {state.current_code(c) for c in provision.obligors} if bound(code)}
+
+
+def _members(group: str, state: LedgerState) -> list[str]:
+    """The members of a group as of the day: the parties of its founding treaty."""
+    progress = state.instruments.get(GROUP_TREATIES[group])
+    if progress is None or progress.ended:
+        return []
+    member = {ActorStatus.PARTY, ActorStatus.WITHDRAWING}
+    return sorted(
+        code for code, roles in progress.actors.items() if any(roles.holds(s) for s in member)
+    )
 
 
 def _for_actor(

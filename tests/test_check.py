@@ -6,6 +6,7 @@ import pytest
 from builders import act, entries, instrument
 
 from treaty_ledger.fixtures import shipped_files
+from treaty_ledger.ledger.model import FinalClauses
 from treaty_ledger.ledger.records import parse_lines
 from treaty_ledger.ledger.services.importer import append_records
 from treaty_ledger.ledger.store.application import MEMORY, Ledger
@@ -30,7 +31,8 @@ def test_a_clean_record_has_no_findings():
         ([act("t.fra.wd", "withdrawal", "2000", ["FRA"], "t", effective="2001")],
          [("error", "exit-without-consent", ("t.fra.wd",))]),
         ([act("t.deu.rat", "ratification", "1995", ["DEU"], "t")],
-         [("warning", "consent-before-signature", ("t.deu.rat",))]),
+         [("warning", "consent-before-signature", ("t.deu.rat",)),
+          ("warning", "delay-not-recorded", ("t.deu.rat",))]),
         ([act("t.usa.wd", "withdrawal", "2000", ["USA"], "t", effective="2001")],
          [("error", "bilateral-after-withdrawal", ("t.usa.wd",))]),
         ([act("t.end", "termination", "2001", ["USA"], "t"),
@@ -58,3 +60,46 @@ def test_the_shipped_record_passes():
                 append_records(ledger, parse_lines(handle, path.name))
         report = check(ledger.entries())
     assert report.ok, [f for f in report.findings if f.severity == "error"]
+
+
+OPEN = instrument("t").model_copy(
+    update={"final_clauses": FinalClauses(in_force_for_later_consent_after="P60D")}
+)
+LATE = act("t.fin", "accession", "2002-12-12", ["FIN"], "t")
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        ([OPEN, SIGNED, FORCE, LATE,
+          act("t.fin.eif", "entry-into-force", "2003-01-01", ["FIN"], "t")],
+         [("error", "in-force-before-delay", ("t.fin", "t.fin.eif"))]),
+        ([OPEN, SIGNED, FORCE, LATE,
+          act("t.fin.eif", "entry-into-force", "2003-05-01", ["FIN"], "t")],
+         [("warning", "in-force-after-delay", ("t.fin", "t.fin.eif"))]),
+        ([OPEN, SIGNED, FORCE, LATE,
+          act("t.fin.eif", "entry-into-force", "2003-02-10", ["FIN"], "t")], []),
+        ([T, act("t.sig3", "signature", "1990", ["USA", "RUS", "DEU"], "t"),
+          act("t.eif3", "entry-into-force", "1992", ["USA", "RUS", "DEU"], "t"),
+          act("t.rus.law", "domestic-act", "2023-05-29", ["RUS"], "t"),
+          act("t.rus.wd", "withdrawal", "2023-05-29", ["RUS"], "t", effective="2023-11-07")],
+         [("warning", "withdrawal-notice-is-domestic", ("t.rus.wd",))]),
+        ([instrument("d", "unilateral", [{"id": "p", "type": "demand", "summary": "s",
+                                          "obligors": ["UKR"]}])],
+         [("error", "demand-names-obligors", ("d",))]),
+        ([instrument("d", "unilateral", [{"id": "p", "type": "demand", "summary": "s",
+                                          "addressees": ["UKR"]}])], []),
+    ],
+    ids=["in-force-before-delay", "in-force-after-delay", "in-force-on-the-day",
+         "withdrawal-notice-is-domestic", "demand-names-obligors", "demand-with-addressees"],
+)  # fmt: skip
+def test_each_rule_of_the_law_of_treaties(records, expected):
+    assert rules(*records) == expected
+
+
+def test_source_without_url_names_every_record_citing_it():
+    cited = {"title": "Statement", "publisher": "NATO", "date": "2014-04-01"}
+    records = [T, act("t.a", "alleged-violation", "2014-04-01", ["NATO"], "t",
+                      recipients=["RUS"], sources=[cited]),
+               act("t.b", "doctrinal-statement", "2014-04-02", ["NATO"], "t", sources=[cited])]
+    assert rules(*records) == [("warning", "source-without-url", ("t.a", "t.b"))]

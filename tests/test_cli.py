@@ -294,8 +294,15 @@ def test_record_errors(loaded, tmp_path, args, stdin, message):
     assert log == 3
 
 
-def test_replay_text_and_json_agree(loaded):
+def test_replay_summary_fits_one_line_per_instrument(loaded):
     text = loaded.invoke(main, ["replay", "--as-of", "1992-11"])
+    assert text.exit_code == 0
+    assert "t  in-force since 1992-11-09; party RUS, USA\n" in text.output
+    assert "binds" not in text.output  # provisions are in the full view
+
+
+def test_replay_text_and_json_agree(loaded):
+    text = loaded.invoke(main, ["replay", "--as-of", "1992-11", "--full"])
     assert text.exit_code == 0
     assert "t: Test treaty [treaty]\n  in-force since 1992-11-09\n" in text.output
     assert "    party since 1992-11-09: RUS, USA\n" in text.output

@@ -25,12 +25,18 @@ def changes(invoke, start, end):
             for c in json.loads(result.output)["changes"]}  # fmt: skip
 
 
-def test_inf_in_2019(invoke):
+def test_inf_in_2019_termination_releases_every_party_vclt_70(invoke):
+    # Russia suspended in March, but by December the termination had released it and the
+    # successor parties Belarus, Kazakhstan and Ukraine (VCLT art. 70(1)(a)).
     assert changes(invoke, "2019-01", "2019-12") == {
-        ("suspended", "inf-1987", "RUS", "inf-1987.rus.suspension"),
         ("left", "inf-1987", "USA", "inf-1987.usa.withdrawal"),
+        *(("released", "inf-1987", code, "inf-1987.termination")
+          for code in ("BLR", "KAZ", "RUS", "UKR")),
         ("terminated", "inf-1987", None, "inf-1987.termination"),
     }
+    assert ("suspended", "inf-1987", "RUS", "inf-1987.rus.suspension") in changes(
+        invoke, "2019-01", "2019-06"
+    )
 
 
 def test_cfe_suspension_and_crimea(invoke):

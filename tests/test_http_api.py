@@ -50,9 +50,9 @@ def test_replay_and_exports_give_real_answers(client):
         "/replay", params={"as_of": "2014-03", "instrument": "cfe-1990", "actor": "RUS"}
     )
     assert cfe.status_code == 200
-    assert cfe.json()["instruments"][0]["actors"] == [
-        {"actor": "RUS", "status": "suspended", "since": "2007-12-12"}
-    ]
+    (row,) = cfe.json()["instruments"][0]["actors"]
+    assert (row["actor"], row["status"], row["since"]) == ("RUS", "suspended", "2007-12-12")
+    assert [r["status"] for r in row["roles"]] == ["signatory", "contracting", "party", "suspended"]
     assert len(cfe.json()["root_hash"]) == 64
     rows = client.get("/exports/status", params={"as_of": "2021-12"}).json()["rows"]
     parties = {

@@ -1,0 +1,83 @@
+"""Roles: what one actor holds toward one instrument, each with its since, its act and doubts.
+
+Working state of the fold (``projections.state``). An actor may hold several
+roles at once (the United States in February 2019 both suspended its INF
+obligations and gave notice of withdrawal); the one shown is the role latest
+in ``ActorStatus`` order, and every role is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from treaty_ledger.ledger.vocabulary import ActorStatus
+
+CONSENTING = frozenset(
+    {
+        ActorStatus.PROVISIONALLY_APPLYING,
+        ActorStatus.CONTRACTING,
+        ActorStatus.PARTY,
+        ActorStatus.PARTICIPATING,
+        ActorStatus.SUSPENDED,
+        ActorStatus.WITHDRAWING,
+    }
+)
+"""Roles of an actor that has consented and not left: an ending instrument releases them."""
+
+
+@dataclass(slots=True, frozen=True)
+class Role:
+    """One role: since when (EDTF), by which act, toward whom, and who contests it.
+
+    Attributes:
+        since: the valid time (EDTF text) of the act that first gave it.
+        act: the id of that act.
+        toward: for a suspension toward named parties only (VCLT art. 60), those
+            parties; empty means toward every party.
+        contested_by: the actors that reject the validity of the act that gave
+            it (``Act.contested``), sorted; empty when uncontested.
+    """
+
+    since: str
+    act: str
+    toward: tuple[str, ...] = ()
+    contested_by: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ActorRoles:
+    """The roles one actor holds toward one instrument."""
+
+    roles: dict[ActorStatus, Role] = field(default_factory=dict)
+
+    def add(self, status: ActorStatus, role: Role) -> None:
+        """Give the role unless the actor already holds it (its first since stays)."""
+        self.roles.setdefault(status, role)
+
+    def drop(self, *statuses: ActorStatus) -> None:
+        """Take the roles away."""
+        for status in statuses:
+            self.roles.pop(status, None)
+
+    @property
+    def status(self) -> ActorStatus:
+        """The displayed status: the held role latest in ``ActorStatus`` order."""
+        return max(self.roles, key=lambda status: status.rank)
+
+    @property
+    def since(self) -> str:
+        """Since when the displayed status holds."""
+        return self.roles[self.status].since
+
+    def holds(self, status: ActorStatus) -> bool:
+        """Whether the actor holds the role."""
+        return status in self.roles
+
+    def suspended_toward_all(self) -> bool:
+        """Whether a suspension toward every party holds (not toward named ones only)."""
+        role = self.roles.get(ActorStatus.SUSPENDED)
+        return role is not None and not role.toward
+
+    def consented(self) -> bool:
+        """Whether the actor holds a role of consent it has not left."""
+        return any(status in CONSENTING for status in self.roles)
