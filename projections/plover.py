@@ -195,15 +195,18 @@ def plover_record(act: Act, instrument: Instrument | None, knowledge: Knowledge)
     return record
 
 
+_OWN_CODES = {"UN": "UNO", "EU": "EUR"}
+"""Organisations with a code of their own in table "International Non-state actor names";
+every other organisation of the ledger is an "International Governmental Organization"."""
+
+
 def _entity(code: str) -> dict:
     """An entity object: ISO 3166 alpha-3 for a state, the manual's codes for organisations."""
     if not is_organisation(code):
         return {"code": code, "sector": STATE_SECTOR}
-    name = display_name(code)
-    if name in NON_STATE_CODES.values():  # the United Nations, the European Union
-        plover = next(key for key, value in NON_STATE_CODES.items() if value == name)
-        return {"code": plover, "identifier_text": name}
-    return {"code": "IGO", "entity_text": code, "identifier_text": name}
+    if code in _OWN_CODES:
+        return {"code": _OWN_CODES[code], "identifier_text": NON_STATE_CODES[_OWN_CODES[code]]}
+    return {"code": "IGO", "entity_text": code, "identifier_text": display_name(code)}
 
 
 def _recipients(act: Act, coding: Coding, knowledge: Knowledge) -> list[dict]:

@@ -5,8 +5,8 @@ Records: Event, Actor and Data Interchange Specification", Open Event Data
 Alliance), DRAFT Version 1.3, as ``PLOVER_MANUAL.tex`` in the GitHub
 repository openeventdata/PLOVER at commit
 a67ea3c891192e2c630b42b326f09de908f9b88c. Section names below are the
-manual's. This is the revision that renamed ``source`` to ``actor`` and
-``DEMAND`` to ``REQUEST``, and folded ``DISAPPROVE`` into ``ACCUSE``.
+manual's. In this revision ``actor`` has replaced ``source``, ``REQUEST``
+has replaced ``DEMAND`` and ``ACCUSE`` has taken in ``DISAPPROVE``.
 
 Everything here is plain data: the event categories with their quad class
 and whether they require a recipient, each category's modes, the contexts,
