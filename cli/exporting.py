@@ -20,7 +20,7 @@ EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
     default="json",
     show_default=True,
     help="json: one document with metadata; ndjson: one row a line; "
-    "csv: a header, then one row a line; plover (acts only): PLOVER-style event records.",
+    "csv: a header, then one row a line; plover (acts only): PLOVER event records.",
 )
 @click.option(
     "--out",
@@ -38,9 +38,11 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
     latest days. In CSV, a list is a JSON array (["RUS","USA"]). The JSON
     document names the as-of day, the known-at moment, the log size and
     Merkle root, and lists the acts left indeterminate on that day.
-    --format plover writes the acts as PLOVER-style event records, one JSON
-    object a line (id, date, actors, recipients, event, mode, context such
-    as hypothetical for drafts, cite_info).
+    --format plover writes the acts as PLOVER event records (PLOVER manual,
+    version 1.3), one JSON object a line: id, date (enddate too when the
+    date is a range), actor, recipient, event, quad_code, mode, context,
+    link, cite_info, and the ledger's own fields under ledger_ names
+    ("ledger schema export-acts-plover" is their JSON Schema).
 
     \b
     Examples:

@@ -8,7 +8,7 @@ _EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
 _NAMES = (
     "act", "instrument", "replay", "timeline", "instruments", "history", "explain", "check",
     "diff", "actor",
-    *(f"export-{name}" for name in _EXPORTS),
+    *(f"export-{name}" for name in _EXPORTS), "export-acts-plover",
 )  # fmt: skip
 
 
@@ -18,16 +18,24 @@ def schema_command(name: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a record or an output.
 
     act and instrument describe the lines of a record file; export-NAME
-    one row of "ledger export NAME" (versioned); the others what those
-    commands print with --json.
+    one row of "ledger export NAME" (versioned); export-acts-plover one
+    record of "ledger export acts --format plover" (PLOVER manual 1.3 and
+    the ledger_ fields); the others what those commands print with --json.
 
     \b
     Examples:
       ledger schema act
       ledger schema replay > replay.schema.json
       ledger schema export-status
+      ledger schema export-acts-plover
     """
     from treaty_ledger.cli.render import emit_json
+
+    if name == "export-acts-plover":
+        from treaty_ledger.projections.plover_schema import plover_record_schema
+
+        emit_json(plover_record_schema())
+        return
     from treaty_ledger.ledger.model import Act, Instrument
     from treaty_ledger.projections.check import CheckReport
     from treaty_ledger.projections.exports import ROW_MODELS, SCHEMA_VERSION

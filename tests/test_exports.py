@@ -97,14 +97,16 @@ def test_acts_as_plover_records(runner):
     assert result.exit_code == 0, result.output
     records = {r["id"]: r for r in map(json.loads, result.output.splitlines())}
     draft = records["european-security-treaty-draft.rus.proposal"]
-    assert (draft["event"], draft["mode"], draft["date"]) == ("REQUEST", "proposal", "2008-06-05")
-    assert draft["context"] == ["hypothetical", "draft"] and draft["actors"] == ["RUS"]
+    assert (draft["event"], draft["mode"], draft["date"]) == (["AGREE"], None, "2008-06-05")
+    assert draft["actor"] == [{"code": "RUS", "sector": "GOV"}]
+    assert draft["ledger_legal_nature"] == "draft" and "draft" not in draft["context"]
     accusation = records["inf-1987.usa.alleged-violation.2014"]
-    assert (accusation["event"], accusation["recipients"]) == ("DISAPPROVE", ["RUS"])
+    assert (accusation["event"], accusation["mode"]) == (["ACCUSE"], ["allege"])
+    assert accusation["recipient"] == [{"code": "RUS", "sector": "GOV"}]
     crimea = records["crimea-accession-treaty-2014.rus.annexation.crimea"]
-    assert crimea["event"] == "COERCE" and crimea["cite_info"][0]["title"]
+    assert crimea["event"] == ["COERCE"] and crimea["cite_info"]["title"]
     astana = records["astana-declaration-2010.osce.adoption"]
-    assert astana["date_edtf"] == "[2010-12-02,2010-12-03]" and astana["date"] is None
-    assert (astana["date_earliest"], astana["date_latest"]) == ("2010-12-02", "2010-12-03")
+    assert astana["ledger_date"] == "[2010-12-02,2010-12-03]"
+    assert (astana["date"], astana["enddate"]) == ("2010-12-02", "2010-12-03")
     refused = runner("export", "status", "--as-of", "2024", "--format", "plover")
     assert refused.exit_code == 2 and "plover is a format of the acts export" in refused.output
