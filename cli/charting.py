@@ -13,6 +13,7 @@ _COLOURS = {
     "superseded": "#bdbdbd", "proposer": "#fdd0a2", "addressee": "#fdae6b",
     "signatory": "#9ecae1", "contracting": "#6baed6", "party": "#3182bd",
     "suspended": "#fd8d3c", "withdrawing": "#e6550d", "withdrawn": "#a63603",
+    "participating": "#009e73", "provisionally-applying": "#56b4e9", "former-party": "#999999",
 }  # fmt: skip
 _MARKERS = {"suspension": "v", "withdrawal": "X", "denunciation": "X", "termination": "s",
             "annexation": "*"}  # fmt: skip

@@ -72,6 +72,10 @@ def timeline_lines(result: Timeline) -> Iterator[str]:
         yield f"    {act.summary}"
         if act.date_note:
             yield f"    date: {act.date_note}"
+        if act.contested:
+            yield f"    contested by {', '.join(act.contested.by)}: {act.contested.grounds}"
+            for source in act.contested.sources:
+                yield "      source: " + source_text(source)
         for source in act.sources:
             yield "    source: " + source_text(source)
 

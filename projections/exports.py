@@ -32,7 +32,7 @@ from treaty_ledger.projections.known import known, standing
 from treaty_ledger.projections.replay import replay
 from treaty_ledger.projections.timeline import timeline
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class _Row(BaseModel):
@@ -52,16 +52,20 @@ class StatusRow(_Row):
     since: str
     since_earliest: str
     since_latest: str
+    roles: list[str]  # every role held, in ActorStatus order (v2)
+    toward: list[str]  # a suspension toward these parties only (v2)
+    contested_by: list[str]  # who rejects the act behind the status (v2)
 
 
 class ProvisionRow(_Row):
-    """One actor bound by one provision."""
+    """One actor bound by one provision (directly, or through a group such as NATO)."""
 
     instrument: str
     provision: str
     type: str
     summary: str
     actor: str
+    through: str  # the group it binds the actor through; "" when bound itself (v2)
 
 
 class ActRow(_Row):
@@ -79,6 +83,7 @@ class ActRow(_Row):
     recipients: list[str]
     territory: str | None
     summary: str
+    contested_by: list[str]  # (v2)
     source_titles: list[str]
     source_urls: list[str]  # aligned with source_titles; "" where a source has no URL
 
@@ -92,17 +97,25 @@ class ClaimRow(_Row):
     since_earliest: str
     since_latest: str
     act: str
+    contested_by: list[str]  # (v2)
 
 
 class DemandRow(_Row):
-    """A demand made in a draft or a unilateral instrument, and the responses to it."""
+    """A demand made in a draft or a unilateral instrument, and the responses to it.
+
+    ``addressees`` are those the provision demands it of (never bound by it), and
+    ``addressee_class`` the class of states it names; ``recipients`` are those the
+    proposal or demands were delivered to.
+    """
 
     instrument: str
     title: str
     provision: str
     summary: str
     proposers: list[str]
-    addressees: list[str]
+    addressees: list[str]  # v2: of the provision (v1: the recipients of the acts)
+    addressee_class: str | None  # (v2)
+    recipients: list[str]  # (v2)
     issued: str
     responses: list[str]
 
@@ -158,6 +171,9 @@ def _status(entries, as_of, known_at) -> list[StatusRow]:
             status=row.status.value,
             since=row.since,
             **_bounds("since", row.since),
+            roles=[role.status.value for role in row.roles],
+            toward=list(row.toward),
+            contested_by=list(row.contested_by),
         )  # fmt: skip
         for inst in result.instruments
         for row in inst.actors
@@ -173,10 +189,12 @@ def _provisions(entries, as_of, known_at) -> list[ProvisionRow]:
             type=prov.type.value,
             summary=prov.summary,
             actor=actor,
+            through=group,
         )  # fmt: skip
         for inst in result.instruments
         for prov in inst.provisions
-        for actor in prov.bound
+        for actor, group in [*((code, "") for code in prov.bound),
+                             *((code, g) for g, codes in prov.through.items() for code in codes)]
     ]
 
 
@@ -196,6 +214,7 @@ def _acts(entries, as_of, known_at) -> list[ActRow]:
             recipients=act.recipients,
             territory=act.territory,
             summary=act.summary,
+            contested_by=sorted(act.contested.by) if act.contested else [],
             source_titles=[s.title for s in act.sources],
             source_urls=[s.url or "" for s in act.sources],
         )  # fmt: skip
@@ -212,6 +231,7 @@ def _claims(entries, as_of, known_at) -> list[ClaimRow]:
             claimant=c.claimant,
             since=c.since,
             act=c.act,
+            contested_by=list(c.contested_by),
             **_bounds("since", c.since),
         )  # fmt: skip
         for c in result.claims
@@ -244,7 +264,8 @@ def _demands(entries, as_of, known_at) -> list[DemandRow]:
             rows.append(DemandRow(
                 instrument=inst.id, title=inst.title, provision=prov.id, summary=prov.summary,
                 proposers=sorted({code for a in issuing for code in a.actors}),
-                addressees=sorted({code for a in issuing for code in a.recipients}),
+                addressees=sorted(prov.addressees), addressee_class=prov.addressee_class,
+                recipients=sorted({code for a in issuing for code in a.recipients}),
                 issued=issuing[0].date, responses=responses,
             ))  # fmt: skip
     return sorted(rows, key=lambda row: (row.instrument, row.provision))

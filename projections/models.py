@@ -12,7 +12,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass
 
-from treaty_ledger.ledger.model import Source
+from treaty_ledger.ledger.model import Contest, Source
 from treaty_ledger.ledger.vocabulary import (
     ActorStatus,
     ActType,
@@ -159,6 +159,7 @@ class TimelineAct(_ReadModel):
     sequence: int | None
     summary: str
     date_note: str | None
+    contested: Contest | None = Field(description="who rejects the act, on what grounds, where")
     sources: list[Source]
     position: int = Field(description="log position at which the act was first recorded")
 

@@ -109,6 +109,7 @@ def _timeline_act(act: Act, position: int) -> TimelineAct:
         sequence=act.sequence,
         summary=act.summary,
         date_note=act.date_note,
+        contested=act.contested,
         sources=list(act.sources),
         position=position,
     )

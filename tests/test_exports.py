@@ -36,10 +36,13 @@ def test_open_skies_parties_as_of_december_2021(runner):
     assert {"FIN", "SWE", "DEU", "UKR", "BLR"} <= {a for a, s in open_skies.items() if s == "party"}
 
 
-def test_founding_act_pledge_binds_nato_as_of_march_2014(runner):
+def test_founding_act_pledge_binds_nato_and_its_members_through_it_as_of_march_2014(runner):
     table = rows(runner, "provisions", "2014-03")
-    pledge = [r["actor"] for r in table if r["provision"] == "nato-force-posture"]
-    assert pledge == ["NATO"]
+    pledge = [(r["actor"], r["through"]) for r in table if r["provision"] == "nato-force-posture"]
+    assert pledge[0] == ("NATO", "")
+    members = {actor for actor, through in pledge[1:] if through == "NATO"}
+    assert len(members) == 28 and {"USA", "POL", "ALB", "HRV"} <= members
+    assert "MNE" not in members  # joined in 2017
 
 
 def test_claims_demands_and_violations(runner):
@@ -62,7 +65,7 @@ def test_every_export_has_fixed_columns_and_a_versioned_schema(runner, name):
     header = result.output.splitlines()[0].split(",")
     assert header == list(ROW_MODELS[name].model_fields)
     schema = json.loads(CliRunner().invoke(main, ["schema", f"export-{name}"]).output)
-    assert schema["$id"] == f"treaty-ledger/export-{name}/v1"
+    assert schema["$id"] == f"treaty-ledger/export-{name}/v2"
     assert set(schema["properties"]) == set(header)
     document = json.loads(runner("export", name, "--as-of", "2024").output)
     assert document["export"] == name and document["log_size"] == 168
