@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +14,9 @@ from fastapi.testclient import TestClient
 from benchmarks.browser import shipped_store
 from cli.http_api import create_app
 from cli.main import main
+from cli.web.regime import short_title
 from cli.web.statuses import ACTOR_STATUSES, css_class, stylesheet
+from cli.web.svg import status_chart
 from ledger.importer import append_records
 from ledger.records import parse_lines
 from ledger.store import Ledger
@@ -188,3 +192,32 @@ def test_every_status_has_a_style_and_an_unknown_one_stays_readable():
 def _row(text: str, row_id: str) -> str:
     start = text.index(f'<tr id="{row_id}">')
     return text[start : text.index("</tr>", start)]
+
+
+@pytest.mark.parametrize(
+    ("title", "short"),
+    [
+        ("Treaty on Conventional Armed Forces in Europe (CFE Treaty)", "CFE Treaty"),
+        ("Treaty on Open Skies", "Treaty on Open Skies"),
+        ("A title (" + "x" * 41 + ")", "A title (" + "x" * 41 + ")"),
+        ("Empty ()", "Empty ()"),
+    ],
+)
+def test_the_regime_names_an_instrument_by_its_short_name(title, short):
+    assert short_title(title) == short
+
+
+def test_a_chart_places_each_span_on_its_row_and_in_time():
+    span = SimpleNamespace(row="RUS", status="suspended", start=date(2000, 1, 1),
+                           end=date(2010, 1, 1))  # fmt: skip
+    outside = SimpleNamespace(row="USA", status="party", start=date(2000, 1, 1),
+                              end=date(2010, 1, 1))  # fmt: skip
+    chart = status_chart(["cfe-1990", "RUS"], [span, outside], [], date(1990, 1, 1),
+                         date(2020, 1, 1), as_of=date(2005, 1, 1))  # fmt: skip
+    (bar,) = chart.bars
+    left = chart.width - 10 - 620
+    assert bar.css == "st-suspended" and bar.y == chart.rows[1][0] + 2
+    assert abs(bar.x - (left + 620 * 3652 / 10957)) < 0.01
+    assert abs(bar.width - 620 * 3653 / 10957) < 0.01
+    assert chart.today is not None and bar.x < chart.today < bar.x + bar.width
+    assert chart.statuses == ["suspended"]

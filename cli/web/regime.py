@@ -52,10 +52,23 @@ def regime_context(store: str, read: Reading, today: date) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def short_title(title: str) -> str:
+    """The name a title ends with in parentheses (``... (CFE Treaty)``), else the title.
+
+    Parenthesised names of more than 40 characters are not taken as short names.
+    """
+    if title.endswith(")") and "(" in title:
+        name = title[title.rindex("(") + 1 : -1]
+        if 0 < len(name) <= 40:
+            return name
+    return title
+
+
 def _row(state: InstrumentState) -> dict[str, Any]:
     ordered = sorted(state.actors, key=lambda row: (status_order(row.status.value), row.actor))
     return {
         "state": state,
+        "short": short_title(state.title),
         "by_status": [
             (status, list(rows))
             for status, rows in groupby(ordered, key=lambda row: row.status.value)

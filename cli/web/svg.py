@@ -16,7 +16,7 @@ from datetime import date
 
 from cli.web.statuses import css_class
 
-LABEL_WIDTH = 150
+CHARACTER_WIDTH = 6.2  # of a 10 px sans-serif label, generously
 PLOT_WIDTH = 620
 ROW_HEIGHT = 18
 TOP = 24
@@ -70,9 +70,10 @@ def status_chart(
     ``rows`` are skipped. ``as_of`` draws a line on that day when in range.
     """
     total = max((last - first).days, 1)
+    label_width = round(CHARACTER_WIDTH * max((len(row) for row in rows), default=4)) + 12
 
     def x(day: date) -> float:
-        return LABEL_WIDTH + PLOT_WIDTH * (min(max(day, first), last) - first).days / total
+        return label_width + PLOT_WIDTH * (min(max(day, first), last) - first).days / total
 
     index = {row: TOP + position * ROW_HEIGHT for position, row in enumerate(rows)}
     bars, statuses = [], []
@@ -98,6 +99,6 @@ def status_chart(
     ]
     today = x(as_of) if as_of is not None and first <= as_of <= last else None
     height = TOP + ROW_HEIGHT * len(rows) + 8
-    return Chart(LABEL_WIDTH + PLOT_WIDTH + 10, height,
+    return Chart(label_width + PLOT_WIDTH + 10, height,
                  [(index[row], row) for row in rows], bars, years, marks, today,
                  statuses)  # fmt: skip
