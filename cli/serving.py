@@ -17,9 +17,10 @@ from cli.params import store_option
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--checkpoint",
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(exists=True),
     envvar="LEDGER_CHECKPOINT",
-    help="A checkpoint file ('ledger checkpoint') that act pages offer inclusion proofs against.",
+    help="A checkpoint file ('ledger checkpoint'), or a folder of them: act pages offer "
+    "inclusion proofs against the latest.",
 )
 @store_option
 def serve_command(host: str, port: int, checkpoint: str | None, store: str) -> None:

@@ -17,6 +17,7 @@ from cli.main import main
 from cli.web.regime import short_title
 from cli.web.statuses import ACTOR_STATUSES, css_class, stylesheet
 from cli.web.svg import status_chart
+from ledger.checkpoints import Checkpoint
 from ledger.importer import append_records
 from ledger.records import parse_lines
 from ledger.store import Ledger
@@ -143,6 +144,7 @@ def test_text_from_the_record_is_escaped(client):
         ("/view/compare?from=2022-02-30&to=2023", 400, "from: &#39;2022-02-30&#39;"),
         ("/view/compare?from=2022&to=2023&instrument=cfe-1991", 404, "no instrument"),
         ("/view/act/cfe-1990.rus.suspension/proof.json", 404, "no checkpoint is configured"),
+        ("/view/nothing/here", 404, "no page /view/nothing/here"),
     ],
 )
 def test_bad_parameters_get_an_error_page_never_a_traceback(client, path, status, message):
@@ -170,7 +172,9 @@ def test_an_act_page_offers_its_proof_against_a_configured_checkpoint(store, tmp
     made = CliRunner().invoke(main, ["checkpoint", "--out", str(checkpoint), "--store", store])
     assert made.exit_code == 0, made.output
     client = TestClient(create_app(store, str(checkpoint)))
-    assert "Download the inclusion proof" in client.get("/view/act/inf-1987.termination").text
+    page = client.get("/view/act/inf-1987.termination").text
+    assert "Download the inclusion proof" in page
+    assert re.search(r"against the latest checkpoint:\s+169 entries", page)
     proof = client.get("/view/act/inf-1987.termination/proof.json")
     assert proof.status_code == 200 and "attachment" in proof.headers["content-disposition"]
     assert proof.json()["checkpoint"]["tree_size"] == 169
@@ -179,6 +183,24 @@ def test_an_act_page_offers_its_proof_against_a_configured_checkpoint(store, tmp
     checked = CliRunner().invoke(main, ["verify-proof", str(proof_file)])
     assert checked.exit_code == 0, checked.output
     assert client.get("/view/act/none/proof.json").status_code == 404
+
+
+def test_a_folder_of_checkpoints_proves_against_the_latest(store, tmp_path):
+    with Ledger(store, read_only=True) as ledger:
+        log = ledger.verified()
+    earlier = Checkpoint(tree_size=168, root_hash=log.root_hash(168), recorded_at="")
+    (tmp_path / "a-168.json").write_text(earlier.model_dump_json())
+    client = TestClient(create_app(store, str(tmp_path)))
+    page = client.get("/view/act/test.markup").text
+    assert re.search(r"recorded after the latest checkpoint \(168 entries\)", page)
+    assert client.get("/view/act/test.markup/proof.json").status_code == 503
+    made = CliRunner().invoke(main, ["checkpoint", "--out", str(tmp_path / "b.json"),
+                                     "--store", store])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "Download the inclusion proof" in client.get("/view/act/test.markup").text
+    (tmp_path / "c.json").write_text("{not json")
+    broken = client.get("/view/act/test.markup").text
+    assert "No inclusion proof can be offered" in broken and "c.json" in broken
 
 
 def test_every_status_has_a_style_and_an_unknown_one_stays_readable():

@@ -10,7 +10,6 @@ locally. Routes are left out of the OpenAPI document.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cli.web import records
 from cli.web.base import HERE, day_parameter, error_page, render
+from cli.web.proving import proof_json
 from cli.web.regime import regime_context
 from ledger.errors import LedgerError, UnknownAct
 
@@ -30,8 +30,9 @@ def mount_pages(app: FastAPI, store: str, checkpoint: str | None = None) -> None
 
     Args:
         store: the ledger location the pages read (read-only, per request).
-        checkpoint: a checkpoint file (``ledger checkpoint``) to prove acts
-            against; None when the server has none (the act page says so).
+        checkpoint: a checkpoint file (``ledger checkpoint``), or a folder of
+            them, to prove acts against (``cli.web.proving``); None when the
+            server has none (the act page says so).
     """
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     page = app.get  # every page is HTML, outside the OpenAPI document
@@ -62,7 +63,7 @@ def mount_pages(app: FastAPI, store: str, checkpoint: str | None = None) -> None
             return error_page(request, 404, "no checkpoint is configured for this server; "
                               "start it with 'ledger serve --checkpoint FILE'")  # fmt: skip
         try:
-            bundle = _prove(store, act_id, checkpoint)
+            bundle = proof_json(store, act_id, checkpoint)
         except LedgerError as err:
             return error_page(request, 404 if isinstance(err, UnknownAct) else 503, str(err))
         return Response(bundle, media_type="application/json", headers={
@@ -84,22 +85,11 @@ def mount_pages(app: FastAPI, store: str, checkpoint: str | None = None) -> None
         return render(request, "search.html",
                       lambda read: records.search_context(store, read, text))  # fmt: skip
 
+    @page("/view/{rest:path}", include_in_schema=False)
+    def no_such_page(request: Request, rest: str) -> HTMLResponse:
+        return error_page(request, 404, f"no page /view/{rest}; start from the regime at /")
+
     _offline_docs(app)
-
-
-def _prove(store: str, act_id: str, checkpoint: str) -> bytes:
-    """The inclusion proof of the act's entries against the checkpoint file, as JSON bytes."""
-    from ledger.checkpoints import InvalidCheckpoint, parse_checkpoint
-    from ledger.proofs import prove
-    from ledger.store import Ledger
-
-    try:
-        data = json.loads(Path(checkpoint).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise InvalidCheckpoint(f"{checkpoint}: cannot be read as a checkpoint ({err})") from err
-    with Ledger(store, read_only=True) as ledger:
-        bundle = prove(ledger, act_id, parse_checkpoint(data, checkpoint))
-    return bundle.model_dump_json(indent=2).encode()
 
 
 def _offline_docs(app: FastAPI) -> None:

@@ -13,8 +13,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from cli.web.base import PageError, Reading
+from cli.web.proving import describe, latest_checkpoint
 from cli.web.svg import status_chart
 from ledger.actors import check_actor_code, display_name
+from ledger.checkpoints import InvalidCheckpoint
 from ledger.dates import AsOf
 from ledger.entries import VerifiedLog
 from ledger.errors import UnknownInstrument
@@ -105,12 +107,25 @@ def actor_context(store: str, read: Reading, code: str) -> dict:
 def act_context(store: str, read: Reading, act_id: str, checkpoint: str | None) -> dict:
     """Every version of the act in record order, and whether a proof can be offered.
 
+    ``proof`` says whether a checkpoint is configured and, if so, describes
+    the latest (``cli.web.proving.describe``) and counts the act's entries
+    within its tree, or names the problem reading it.
+
     Raises:
         UnknownAct: the ledger has no entry of that act (as known then).
     """
     log = read_log(store)
     found = history(log.entries, act_id=act_id, known_at=read.known_at)
-    return {"history": found, "current": found.items[-1], "checkpoint": checkpoint,
+    proof: dict[str, object] = {"configured": checkpoint is not None}
+    if checkpoint is not None:
+        try:
+            latest = latest_checkpoint(checkpoint)
+        except InvalidCheckpoint as err:
+            proof["problem"] = str(err)
+        else:
+            proof.update(describe(latest))
+            proof["entries"] = sum(item.position <= latest.tree_size for item in found.items)
+    return {"history": found, "current": found.items[-1], "proof": proof,
             **named(log, found.known_at, found.position)}  # fmt: skip
 
 

@@ -77,9 +77,19 @@ def _row(state: InstrumentState) -> dict[str, Any]:
 
 
 def _first_act(ledger: Ledger, store: str) -> date:
-    """The earliest possible day of the first act, kept per store and log size."""
+    """The earliest possible day of the first act, kept per store and log size.
+
+    Through the valid-time index where the store has one (the first happening
+    in valid-time order), else from the whole timeline.
+    """
     key = (store, ledger.log_size)
     if key not in _first_acts:
-        acts = timeline_query(ledger).acts
-        _first_acts[key] = date.fromisoformat(acts[0].earliest) if acts else date.today()
+        reads = ledger.indexed()
+        if reads is not None:
+            first = next(iter(reads.ordered_acts(key[1], date.max)), None)
+            earliest = first.entry.record.valid_time.earliest if first is not None else None
+        else:
+            acts = timeline_query(ledger).acts
+            earliest = date.fromisoformat(acts[0].earliest) if acts else None
+        _first_acts[key] = earliest or date.today()
     return _first_acts[key]
