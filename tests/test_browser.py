@@ -36,6 +36,8 @@ def base(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"LEDGER_REQUIRE_BROWSER is set but there is no browser at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -121,6 +123,37 @@ def test_search_and_the_api_docs_work_offline(base, page):
     page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
     assert page.locator("text=/replay").first.is_visible()
     _all_local(page)
+
+
+def test_without_javascript_every_table_and_form_still_works(base, browser):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/?as_of=2014-03")
+        assert not page.locator("#day-slider").is_visible()  # the slider needs its script
+        suspended = page.locator('#instrument-cfe-1990 [data-status="suspended"]').inner_text()
+        assert "RUS" in suspended
+        page.fill("#as_of", "2023-12")
+        page.click("form.reading button")
+        page.wait_for_url("**as_of=2023-12**")
+        assert "RUS" in page.locator('#instrument-cfe-1990 [data-status="withdrawn"]').inner_text()
+    finally:
+        context.close()
+
+
+def test_the_keyboard_reaches_the_skip_link_the_day_and_the_links(base, page):
+    page.goto(f"{base}/?as_of=2014-03")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert page.locator("a.skip").is_visible()  # shown when focused
+    focused = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+    assert "as_of" in focused and "day-slider" in focused and "known_at" in focused
+    page.focus("#instrument-cfe-1990 th a")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/view/instrument/cfe-1990**")
 
 
 def _all_local(page) -> None:
