@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -243,3 +244,23 @@ def test_a_chart_places_each_span_on_its_row_and_in_time():
     assert abs(bar.width - 620 * 3653 / 10957) < 0.01
     assert chart.today is not None and bar.x < chart.today < bar.x + bar.width
     assert chart.statuses == ["suspended"]
+
+
+def test_a_corrected_act_shows_each_version_with_who_when_why_and_sources(store, tmp_path):
+    copy = tmp_path / "ledger.db"
+    copy.write_bytes(Path(store).read_bytes())
+    corrected = CliRunner().invoke(main, [
+        "correct", "cfe-1990.rus.suspension", "--set", "date=2007-07-13", "--store", str(copy),
+        "--reason", "The decree was signed <on 13 July>", "--source-title", "Decree No. 872",
+        "--source-publisher", "President of Russia", "--source-date", "2007-07-13",
+        "--by", "auditor-a",
+    ])  # fmt: skip
+    assert corrected.exit_code == 0, corrected.output
+    client = TestClient(create_app(str(copy)))
+    page = client.get("/view/act/cfe-1990.rus.suspension").text
+    assert "Every version, in record order (2)" in page
+    assert "<strong>correct</strong> at log position @170" in page and "by auditor-a" in page
+    assert "Why: The decree was signed &lt;on 13 July&gt;" in page and "Decree No. 872" in page
+    assert "<code>date</code> from <q>2007-07-14</q> to <q>2007-07-13</q>" in page
+    before = client.get("/view/act/cfe-1990.rus.suspension", params={"known_at": "@169"}).text
+    assert "Every version, in record order (1)" in before
