@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from treaty_ledger.cli.queries import replay_query, timeline_query
+from treaty_ledger.cli.web import mount_pages
 from treaty_ledger.ledger.actors import check_actor_code
 from treaty_ledger.ledger.dates import first_day, parse_as_of
 from treaty_ledger.ledger.errors import (
@@ -63,10 +64,16 @@ KnownAtParam = Annotated[
 ]
 
 
-def create_app(store: str) -> FastAPI:
-    """Build the API over the ledger at ``store`` (a SQLite path or postgresql:// location)."""
+def create_app(store: str, checkpoint: str | None = None) -> FastAPI:
+    """Build the API over the ledger at ``store`` (a SQLite path or postgresql:// location).
+
+    The browser view (``cli.web``) is served beside it; ``checkpoint`` is a
+    checkpoint file its act pages prove inclusion against (None for none).
+    """
     app = FastAPI(
         title="Treaty Ledger",
+        docs_url=None,  # /docs and /redoc are served by cli.web with local assets
+        redoc_url=None,
         version="1",
         description="Read-only projections of an event-sourced ledger of diplomatic acts. "
         "Errors: 400 (a value that is not valid), 404 (unknown id, empty store), 422 (a "
@@ -159,6 +166,7 @@ def create_app(store: str) -> FastAPI:
     def get_history(act_id: str, known_at: KnownAtParam = None) -> Any:
         return history(read().checked().entries, act_id=act_id, known_at=_known(known_at))
 
+    mount_pages(app, store, checkpoint)
     return app
 
 

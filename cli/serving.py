@@ -16,9 +16,19 @@ from treaty_ledger.cli.params import store_option
     help="Address to listen on (loopback by default: the API has no authentication).",
 )
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--checkpoint",
+    type=click.Path(exists=True),
+    envvar="LEDGER_CHECKPOINT",
+    help="A checkpoint file ('ledger checkpoint'), or a folder of them: act pages offer "
+    "inclusion proofs against the latest.",
+)
 @store_option
-def serve_command(host: str, port: int, store: str) -> None:
-    """Serve the projections as a read-only HTTP JSON API, with an OpenAPI document.
+def serve_command(host: str, port: int, checkpoint: str | None, store: str) -> None:
+    """Serve the projections as a read-only HTTP JSON API and browser view, with OpenAPI.
+
+    Open http://127.0.0.1:8765/ in a browser for the regime on any day, with
+    pages for each instrument, actor and act, two days compared and a search.
 
     Endpoints: /replay, /timeline, /instruments, /exports/{name}, /diff,
     /actors/{code}, /acts/{id}/history; each takes as_of and known_at as the
@@ -29,6 +39,7 @@ def serve_command(host: str, port: int, store: str) -> None:
     Examples:
       ledger serve
       ledger serve --port 9000 --store team.db
+      ledger serve --checkpoint cp.json
       curl 'http://127.0.0.1:8765/replay?as_of=2014-03&instrument=cfe-1990'
     """
     require_extra("serve", "'ledger serve'")
@@ -39,4 +50,4 @@ def serve_command(host: str, port: int, store: str) -> None:
 
     with Ledger(store, read_only=True):
         pass  # refuse a missing, empty or foreign store before listening
-    uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(store, checkpoint), host=host, port=port, log_level="info")
