@@ -326,10 +326,7 @@ class LedgerState:
         for actor in act.actors:
             roles = progress.roles(actor)
             if act.type is ActType.SUSPENSION:
-                roles.add(
-                    ActorStatus.SUSPENDED,
-                    Role(when, act.id, tuple(act.recipients), _contested_by(act)),
-                )
+                _suspend(roles, Role(when, act.id, tuple(act.recipients), _contested_by(act)))
             else:
                 roles.drop(*CONSENTING)
                 roles.add(ActorStatus.WITHDRAWN, role)
@@ -357,6 +354,22 @@ class LedgerState:
         if act.instrument is None:
             for successor in act.actors:
                 self.successors[predecessor] = successor
+
+
+def _suspend(roles: ActorRoles, new: Role) -> None:
+    """Suspend toward the new role's parties: a wider suspension widens the one held (art. 60).
+
+    A suspension toward every party replaces one toward named parties (from its
+    own day); two toward named parties add up, keeping the first since.
+    """
+    held = roles.roles.get(ActorStatus.SUSPENDED)
+    if held is None:
+        roles.add(ActorStatus.SUSPENDED, new)
+    elif held.toward and not new.toward:
+        roles.roles[ActorStatus.SUSPENDED] = new
+    elif held.toward and new.toward:
+        toward = tuple(sorted(set(held.toward) | set(new.toward)))
+        roles.roles[ActorStatus.SUSPENDED] = Role(held.since, held.act, toward, held.contested_by)
 
 
 def _contested_by(act: Act) -> tuple[str, ...]:

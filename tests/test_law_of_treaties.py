@@ -291,3 +291,16 @@ def test_a_suspended_participant_can_be_readmitted():
     assert status(records, "1999", "SRB", "hfa") == ("suspended", "1992-07-08")
     assert status(records, "2001", "SRB", "hfa") == ("participating", "2000-11-10")
     assert "SRB" in bound(records, "2001", "limit", "hfa")
+
+
+def test_suspension_toward_all_widens_one_toward_named_parties_vclt_60():
+    records = [
+        *BASE,
+        act("t.deu", "accession", "1995", ["DEU"], "t"),
+        act("t.usa.cm", "suspension", "2011-11-22", ["USA"], "t", recipients=["RUS"]),
+        act("t.usa.all", "suspension", "2023-11-07", ["USA"], "t", effective="2023-12-07"),
+    ]
+    row = next(r for r in state_of(records, "2023-12").actors if r.actor == "USA")
+    assert (row.status.value, row.since, row.toward) == ("suspended", "2023-12-07", [])
+    assert "USA" not in bound(records, "2023-12")
+    assert "USA" in bound(records, "2023-11")  # toward Russia only until then
