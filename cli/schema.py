@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-_EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
+_EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations", "contrast")
 _NAMES = (
-    "act", "instrument", "replay", "timeline", "instruments", "history", "explain", "check",
-    "diff", "actor",
+    "act", "instrument", "relation", "replay", "timeline", "instruments", "history", "explain",
+    "check", "diff", "actor", "contrast", "compliance",
     *(f"export-{name}" for name in _EXPORTS),
 )  # fmt: skip
 
@@ -17,7 +17,7 @@ _NAMES = (
 def schema_command(name: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a record or an output.
 
-    act and instrument describe the lines of a record file; export-NAME
+    act, instrument and relation describe the lines of a record file; export-NAME
     one row of "ledger export NAME" (versioned); the others what those
     commands print with --json.
 
@@ -28,8 +28,9 @@ def schema_command(name: str) -> None:
       ledger schema export-status
     """
     from treaty_ledger.cli.render import emit_json
-    from treaty_ledger.ledger.model import Act, Instrument
+    from treaty_ledger.ledger.model import Act, Instrument, Relation
     from treaty_ledger.projections.check import CheckReport
+    from treaty_ledger.projections.contrast_models import CONTRAST_VERSIONS, Compliance, Contrast
     from treaty_ledger.projections.exports import ROW_MODELS, SCHEMA_VERSION
     from treaty_ledger.projections.models import (
         OUTPUT_VERSIONS,
@@ -45,6 +46,9 @@ def schema_command(name: str) -> None:
     model = {
         "act": Act,
         "instrument": Instrument,
+        "relation": Relation,
+        "contrast": Contrast,
+        "compliance": Compliance,
         "replay": Replay,
         "timeline": Timeline,
         "instruments": Catalogue,
@@ -61,4 +65,6 @@ def schema_command(name: str) -> None:
         schema["$id"] = f"treaty-ledger/{name}/v{SCHEMA_VERSION}"
     elif name in OUTPUT_VERSIONS:
         schema["$id"] = f"treaty-ledger/{name}/v{OUTPUT_VERSIONS[name]}"
+    elif name in CONTRAST_VERSIONS:
+        schema["$id"] = f"treaty-ledger/{name}/v{CONTRAST_VERSIONS[name]}"
     emit_json(schema)
