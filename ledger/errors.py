@@ -135,7 +135,7 @@ class NotAProposal(LedgerError, ValueError):
         super().__init__(
             f"instrument {instrument_id!r} is not a proposal: it is neither a draft nor a set "
             f"of demands, and no relation links its provisions to another instrument; "
-            f'list the proposals with "ledger check"'
+            f'see "ledger instruments" for the drafts and demands'
         )
 
 
