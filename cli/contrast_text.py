@@ -86,9 +86,10 @@ def _drawn(link: Link) -> str:
 
 def _allegation(item: Allegation) -> str:
     provision = f" / {item.provision}" if item.provision else ""
+    bound = ", ".join(item.accused_bound) or "none of them"
     return (
         f"{item.date} {item.id}{provision}: {', '.join(item.alleged_by)} against "
-        f"{', '.join(item.against)}"
+        f"{', '.join(item.against)} (bound by it that day: {bound})"
     )
 
 

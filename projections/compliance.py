@@ -5,9 +5,11 @@ accepted" can be checked act by act: for each instrument, the provisions
 that bound the actor on the as-of day (itself, or through a group it was a
 member of that day, as replay reads them), and every alleged-violation act
 concerning it dated by then in which the actor is the accused (a recipient)
-or the accuser (an actor), each with its date, who alleged it and its
-sources. An allegation names the actor literally: one made against NATO is
-not listed under each ally. Pure: no I/O.
+or the accuser (an actor), each with its date, who alleged it, its sources
+and whether the accused was bound by what it is said to have violated on
+that day (a restriction it had accepted, or one it was not bound by). An
+allegation names the actor literally: one made against NATO is not listed
+under each ally. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Act
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import ActType
-from treaty_ledger.projections.contrast import allegation
+from treaty_ledger.projections.contrast import BoundThen, allegation
 from treaty_ledger.projections.contrast_models import BoundBy, Compliance, InstrumentCompliance
 from treaty_ledger.projections.known import known, standing
 from treaty_ledger.projections.replay import replay_known
@@ -44,6 +46,7 @@ def compliance(
          and item.record.valid_time.latest <= as_of.day),
         key=lambda act: (act.valid_time.earliest, act.valid_time.latest, act.id),
     )  # fmt: skip
+    then = BoundThen(knowledge)
     against = [act for act in acts if actor in act.recipients]
     by = [act for act in acts if actor in act.actors]
     rows = []
@@ -67,16 +70,16 @@ def compliance(
         rows.append(InstrumentCompliance(
             instrument=state.id, title=state.title, instrument_status=state.status.value,
             actor_status=status, bound_by=bound,
-            alleged_against=[allegation(a) for a in mine],
-            alleged_by=[allegation(a) for a in theirs],
+            alleged_against=[allegation(a, then) for a in mine],
+            alleged_by=[allegation(a, then) for a in theirs],
         ))  # fmt: skip
     rest = sorted({a.instrument for a in [*against, *by] if a.instrument not in seen},
                   key=lambda name: (name is None, name or ""))  # fmt: skip
     for name in rest:
         rows.append(InstrumentCompliance(
             instrument=name, title=None, instrument_status=None, actor_status=None, bound_by=[],
-            alleged_against=[allegation(a) for a in against if a.instrument == name],
-            alleged_by=[allegation(a) for a in by if a.instrument == name],
+            alleged_against=[allegation(a, then) for a in against if a.instrument == name],
+            alleged_by=[allegation(a, then) for a in by if a.instrument == name],
         ))  # fmt: skip
     return Compliance(
         actor=actor,

@@ -22,6 +22,7 @@ relation is gone, a corrected one reads as corrected. Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from treaty_ledger.ledger.addressee_classes import class_rule
 from treaty_ledger.ledger.dates import AsOf, parse_valid_time
@@ -43,7 +44,7 @@ from treaty_ledger.projections.contrast_models import (
     Link,
     Member,
 )
-from treaty_ledger.projections.known import known, standing
+from treaty_ledger.projections.known import Knowledge, known, standing
 from treaty_ledger.projections.models import InstrumentState, Replay
 from treaty_ledger.projections.replay import GROUP_TREATIES, replay_known
 
@@ -89,12 +90,13 @@ def contrast(
          for code in act.actors}
     )  # fmt: skip
     allegations = [act for act in acts if act.type is ActType.ALLEGED_VIOLATION]
+    then = BoundThen(knowledge)
     provisions = [
         _provision(
             provision,
             [r for r in relations if r.from_.instrument == proposal
              and r.from_.provision == provision.id],
-            instruments, states, result, proposers, allegations,
+            instruments, states, result, proposers, allegations, then,
         )
         for provision in instrument.provisions
     ]  # fmt: skip
@@ -151,6 +153,7 @@ def _provision(
     result: Replay,
     proposers: list[str],
     allegations: list[Act],
+    then: BoundThen,
 ) -> ContrastProvision:
     resolved, class_members = None, None
     if provision.addressee_class is not None:
@@ -168,7 +171,7 @@ def _provision(
         named = provision.obligors if isinstance(provision.obligors, list) else []
         reaches = _reached(provision.addressees or named, result)
     links = [
-        _link(relation, instruments, states, result, proposers, allegations)
+        _link(relation, instruments, states, proposers, allegations, then)
         for relation in sorted(relations, key=lambda r: (r.to.instrument, r.to.provision, r.id))
     ]
     return ContrastProvision(
@@ -188,9 +191,9 @@ def _link(
     relation: Relation,
     instruments: dict[str, Instrument],
     states: dict[str, InstrumentState],
-    result: Replay,
     proposers: list[str],
     allegations: list[Act],
+    then: BoundThen,
 ) -> Link:
     target = instruments.get(relation.to.instrument)
     state = states.get(relation.to.instrument)
@@ -218,9 +221,11 @@ def _link(
         through=through,
         proposer_bound=[code for code in proposers if code in bound_states],
         alleged_against_proposer=[
-            allegation(a) for a in concerning if set(proposers) & set(a.recipients)
+            allegation(a, then) for a in concerning if set(proposers) & set(a.recipients)
         ],
-        alleged_by_proposer=[allegation(a) for a in concerning if set(proposers) & set(a.actors)],
+        alleged_by_proposer=[
+            allegation(a, then) for a in concerning if set(proposers) & set(a.actors)
+        ],
         date=relation.date,
         summary=relation.summary,
         drawn_by=list(relation.drawn_by),
@@ -236,8 +241,32 @@ def _in_force(state: InstrumentState | None) -> bool:
     return state.status in (InstrumentStatus.ADOPTED, InstrumentStatus.IN_FORCE)
 
 
-def allegation(act: Act) -> Allegation:
-    """The read model of one alleged-violation act."""
+class BoundThen:
+    """Who was bound by an instrument on the day of an allegation: one replay a day, kept.
+
+    ``knowledge`` is what was known (``projections.known``); the day is the
+    allegation's last possible day, at its close.
+    """
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.replays: dict[date, Replay] = {}
+
+    def accused(self, act: Act) -> list[str]:
+        """The recipients of ``act`` bound then by its provision (else by its instrument's)."""
+        day = act.valid_time.latest
+        if day not in self.replays:
+            self.replays[day] = replay_known(self.knowledge, AsOf(day.isoformat(), day))
+        state = next((s for s in self.replays[day].instruments if s.id == act.instrument), None)
+        bound: set[str] = set()
+        for row in state.provisions if state else []:
+            if act.provision is None or row.id == act.provision:
+                bound.update(row.bound, *row.through.values())
+        return [code for code in act.recipients if code in bound]
+
+
+def allegation(act: Act, then: BoundThen) -> Allegation:
+    """The read model of one alleged-violation act (``then`` says who was bound that day)."""
     return Allegation(
         id=act.id,
         date=act.date,
@@ -247,4 +276,5 @@ def allegation(act: Act) -> Allegation:
         against=list(act.recipients),
         summary=act.summary,
         sources=list(act.sources),
+        accused_bound=then.accused(act),
     )

@@ -32,6 +32,11 @@ class Allegation(_ReadModel):
     against: list[str]
     summary: str
     sources: list[Source]
+    accused_bound: list[str] = Field(
+        description="those accused who were bound by the provision named (else by any provision "
+        "of the instrument) at the close of the allegation's last possible day, themselves or "
+        "through a group: was it a restriction they had accepted?"
+    )
 
 
 class Member(_ReadModel):

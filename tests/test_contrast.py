@@ -117,6 +117,17 @@ def test_links_say_what_is_in_force_who_is_bound_and_what_was_alleged():
     assert contradicts.proposer_bound == ["RUS"]
     assert [a.id for a in contradicts.alleged_against_proposer] == ["restraint-act.alleged"]
     assert [a.id for a in contradicts.alleged_by_proposer] == ["restraint-act.counter"]
+    assert contradicts.alleged_against_proposer[0].accused_bound == ["RUS"]  # bound since 1997
+    assert contradicts.alleged_by_proposer[0].accused_bound == ["USA"]  # through NATO
+
+
+def test_an_allegation_says_whether_the_accused_was_bound_on_its_day():
+    early = act("restraint-act.early", "alleged-violation", "1990-01-01", ["USA"], "restraint-act",
+                recipients=["RUS"])  # fmt: skip
+    result = compliance(log(*BASE, early), "RUS", parse_as_of("2021-12"))
+    [row] = [r for r in result.instruments if r.instrument == "restraint-act"]
+    bound = {a.id: a.accused_bound for a in row.alleged_against}
+    assert bound == {"restraint-act.early": [], "restraint-act.alleged": ["RUS"]}
 
 
 def test_a_retracted_relation_disappears():
@@ -283,6 +294,7 @@ def test_compliance_of_russia_lists_the_inf_allegations(shipped):
     assert [a["id"] for a in inf["alleged_against"]] == [
         "inf-1987.usa.alleged-violation.2014", "inf-1987.usa.alleged-violation.2017"]
     assert [a["id"] for a in inf["alleged_by"]] == ["inf-1987.rus.alleged-violation"]
+    assert [a["accused_bound"] for a in inf["alleged_against"]] == [["RUS"], ["RUS"]]
 
 
 @pytest.mark.parametrize("command", ["contrast", "compliance"])
