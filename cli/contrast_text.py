@@ -36,10 +36,12 @@ def _provision_lines(provision: ContrastProvision, proposers: list[str]) -> Iter
     if provision.addressee_class is not None:
         if provision.class_resolved:
             found = ", ".join(f"{m.actor} ({m.joined})" for m in provision.class_members or [])
-            yield f"  class {provision.addressee_class!r}: {found or 'no state that day'}"
+            yield from _wrap(f"  class {provision.addressee_class!r}: {found or 'none that day'}")
         else:
             yield f"  class {provision.addressee_class!r}: not resolvable (see 'ledger check')"
-    yield f"  reaches {len(provision.reaches)}: {', '.join(provision.reaches) or 'none named'}"
+    yield from _wrap(
+        f"  reaches {len(provision.reaches)}: {', '.join(provision.reaches) or 'none named'}"
+    )
     if not provision.links:
         yield "  no relation recorded"
         return
@@ -65,7 +67,7 @@ def _link_lines(link: Link, proposers: list[str]) -> Iterator[str]:
         through = "".join(
             f"; through {group}: {len(codes)} members" for group, codes in link.through.items()
         )
-        yield f"      binds {', '.join(link.bound)}{through}"
+        yield from _wrap(f"      binds {', '.join(link.bound)}{through}")
     if proposers:
         bound = ", ".join(link.proposer_bound)
         yield f"      proposer bound: {bound or 'no'}"
@@ -78,6 +80,24 @@ def _link_lines(link: Link, proposers: list[str]) -> Iterator[str]:
     ):
         for item in items:
             yield f"      {heading}: {_allegation(item)}"
+
+
+def _wrap(line: str, width: int = 100) -> list[str]:
+    """A line listing items (``a, b, c``) wrapped at ``width`` between items, never inside one.
+
+    Continuation lines start four spaces deeper than the line does.
+    """
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    lines = []
+    for item in line.split(", "):
+        if lines and len(lines[-1]) + 2 + len(item) <= width:
+            lines[-1] += ", " + item
+        elif lines:
+            lines[-1] += ","
+            lines.append(indent + item)
+        else:
+            lines.append(item)
+    return lines
 
 
 def _drawn(link: Link) -> str:
