@@ -313,3 +313,44 @@ def test_the_contrast_export_has_a_row_per_link(shipped):
         "european-security-treaty-draft", "russia-nato-security-measures-draft-2021",
         "russia-us-security-guarantees-draft-2021"}  # the 2024 texts came later
     assert all(row["relation"] for row in rows)
+
+
+def test_a_relation_is_retracted_and_corrected_like_an_act(tmp_path, shipped):
+    import shutil
+
+    store = str(tmp_path / "copy.db")
+    shutil.copy(shipped, store)
+    runner = CliRunner()
+    why = ["--reason", "test", "--source-title", "T", "--source-publisher", "P",
+           "--source-date", "2026", "--store", store]  # fmt: skip
+    relation_id = ("rus-nato-draft-2021.no-deployments-in-post-1997-members.would-replace."
+                   "cfe-adapted-1999.national-and-territorial-ceilings")  # fmt: skip
+    assert runner.invoke(main, ["retract", relation_id, *why]).exit_code == 0
+    bad = runner.invoke(main, ["correct", "rus-nato-draft-2021.no-further-enlargement.contradicts."
+                               "helsinki-final-act-1975.principle-1-sovereign-equality",
+                               "--set", "to=" + json.dumps({"instrument": "cfe-1990",
+                                                            "provision": "nope"}), *why])
+    assert bad.exit_code == 1 and "instrument 'cfe-1990' has no provision 'nope'" in bad.output
+    result = runner.invoke(main, ["contrast", "russia-nato-security-measures-draft-2021",
+                                  "--as-of", "2021-12", "--json", "--store", store])
+    links = [k["relation"] for p in json.loads(result.output)["provisions"] for k in p["links"]]
+    assert relation_id not in links and len(links) == 10  # 11 shipped, one retracted
+    history = runner.invoke(main, ["history", relation_id, "--store", store])
+    assert f"retract relation {relation_id}" in history.output
+    assert runner.invoke(main, ["verify", "--store", store]).exit_code == 0
+
+
+def test_the_api_answers_contrast_and_compliance(shipped):
+    from fastapi.testclient import TestClient
+
+    from treaty_ledger.cli.http_api import create_app
+
+    client = TestClient(create_app(shipped))
+    found = client.get("/contrast/russia-nato-security-measures-draft-2021",
+                       params={"as_of": "2024-06"})  # fmt: skip
+    assert found.status_code == 200
+    assert len(found.json()["provisions"][0]["class_members"]) == 16
+    assert client.get("/contrast/nope", params={"as_of": "2024"}).status_code == 404
+    assert client.get("/contrast/cfe-1990", params={"as_of": "2024"}).status_code == 400
+    assert client.get("/compliance/RUS", params={"as_of": "2019-12"}).status_code == 200
+    assert client.get("/compliance/XYZ", params={"as_of": "2019"}).status_code == 400
