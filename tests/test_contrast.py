@@ -72,9 +72,15 @@ def log(*records, retract=(), hours=None):
     items = [(record, Action.RECORD) for record in records]
     items += [(r, Action.RETRACT) for r in records if r.id in retract]
     return [
-        Entry(n, datetime(2026, 1, 1, n % 24, tzinfo=UTC).replace(day=1 + n // 24), "tests", r, a,
-              reason="wrong" if a is Action.RETRACT else None,
-              sources=(SOURCE,) if a is Action.RETRACT else ())  # fmt: skip
+        Entry(
+            n,
+            datetime(2026, 1, 1, n % 24, tzinfo=UTC).replace(day=1 + n // 24),
+            "tests",
+            r,
+            a,
+            reason="wrong" if a is Action.RETRACT else None,
+            sources=(SOURCE,) if a is Action.RETRACT else (),
+        )  # fmt: skip
         for n, (r, a) in enumerate(items, start=1)
     ]
 
@@ -173,8 +179,10 @@ def test_compliance_lists_commitments_and_allegations_by_instrument():
 @pytest.mark.parametrize(
     ("text", "rule"),
     [
-        ("NATO member States that joined after 27 May 1997", ClassRule("NATO", parse_as_of(
-            "1997-05-27").day)),
+        (
+            "NATO member States that joined after 27 May 1997",
+            ClassRule("NATO", parse_as_of("1997-05-27").day),
+        ),
         ("NATO member States", ClassRule("NATO")),
         ("States bordering Russia", None),  # no sourced table of borders
         ("NATO member States that joined after 31 February 1997", None),
@@ -292,7 +300,9 @@ def test_compliance_of_russia_lists_the_inf_allegations(shipped):
     data = json.loads(result.output)
     inf = next(i for i in data["instruments"] if i["instrument"] == "inf-1987")
     assert [a["id"] for a in inf["alleged_against"]] == [
-        "inf-1987.usa.alleged-violation.2014", "inf-1987.usa.alleged-violation.2017"]
+        "inf-1987.usa.alleged-violation.2014",
+        "inf-1987.usa.alleged-violation.2017",
+    ]
     assert [a["id"] for a in inf["alleged_by"]] == ["inf-1987.rus.alleged-violation"]
     assert [a["accused_bound"] for a in inf["alleged_against"]] == [["RUS"], ["RUS"]]
 
@@ -310,8 +320,10 @@ def test_the_contrast_export_has_a_row_per_link(shipped):
                                        "--format", "ndjson", "--store", shipped])  # fmt: skip
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert {row["proposal"] for row in rows} == {
-        "european-security-treaty-draft", "russia-nato-security-measures-draft-2021",
-        "russia-us-security-guarantees-draft-2021"}  # the 2024 texts came later
+        "european-security-treaty-draft",
+        "russia-nato-security-measures-draft-2021",
+        "russia-us-security-guarantees-draft-2021",
+    }  # the 2024 texts came later
     assert all(row["relation"] for row in rows)
 
 
@@ -326,13 +338,30 @@ def test_a_relation_is_retracted_and_corrected_like_an_act(tmp_path, shipped):
     relation_id = ("rus-nato-draft-2021.no-deployments-in-post-1997-members.would-replace."
                    "cfe-adapted-1999.national-and-territorial-ceilings")  # fmt: skip
     assert runner.invoke(main, ["retract", relation_id, *why]).exit_code == 0
-    bad = runner.invoke(main, ["correct", "rus-nato-draft-2021.no-further-enlargement.contradicts."
-                               "helsinki-final-act-1975.principle-1-sovereign-equality",
-                               "--set", "to=" + json.dumps({"instrument": "cfe-1990",
-                                                            "provision": "nope"}), *why])
+    bad = runner.invoke(
+        main,
+        [
+            "correct",
+            "rus-nato-draft-2021.no-further-enlargement.contradicts."
+            "helsinki-final-act-1975.principle-1-sovereign-equality",
+            "--set",
+            "to=" + json.dumps({"instrument": "cfe-1990", "provision": "nope"}),
+            *why,
+        ],
+    )
     assert bad.exit_code == 1 and "instrument 'cfe-1990' has no provision 'nope'" in bad.output
-    result = runner.invoke(main, ["contrast", "russia-nato-security-measures-draft-2021",
-                                  "--as-of", "2021-12", "--json", "--store", store])
+    result = runner.invoke(
+        main,
+        [
+            "contrast",
+            "russia-nato-security-measures-draft-2021",
+            "--as-of",
+            "2021-12",
+            "--json",
+            "--store",
+            store,
+        ],
+    )
     links = [k["relation"] for p in json.loads(result.output)["provisions"] for k in p["links"]]
     assert relation_id not in links and len(links) == 10  # 11 shipped, one retracted
     history = runner.invoke(main, ["history", relation_id, "--store", store])
