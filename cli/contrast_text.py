@@ -17,9 +17,10 @@ from treaty_ledger.projections.contrast_models import (
 def contrast_lines(result: Contrast) -> list[str]:
     """The lines of a contrast: a header, then each provision with its links."""
     proposers = ", ".join(result.proposers) or "no one recorded"
+    put = f"Put forward by {proposers}" if result.status else "Not yet put forward"
     lines = [
         f"{result.proposal}: {result.title} [{result.legal_nature}]",
-        f"Put forward by {proposers}; as of {result.as_of} (close of {result.as_of_day}), "
+        f"{put}; as of {result.as_of} (close of {result.as_of_day}), "
         f"as known at {result.known_at} (log position {result.position})",
     ]
     for provision in result.provisions:

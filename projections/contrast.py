@@ -105,6 +105,7 @@ def contrast(
         title=instrument.title,
         legal_nature=instrument.legal_nature.value,
         proposers=proposers,
+        status=states[proposal].status.value if proposal in states else None,
         as_of=as_of.text,
         as_of_day=as_of.day.isoformat(),
         known_at=result.known_at,

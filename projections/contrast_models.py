@@ -104,6 +104,7 @@ class Contrast(_ReadModel):
     title: str
     legal_nature: str
     proposers: list[str] = Field(description="actors of its proposal, demands or adoption acts")
+    status: str | None = Field(description="its status that day; None: not yet put forward")
     as_of: str
     as_of_day: str
     known_at: str

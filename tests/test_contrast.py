@@ -105,6 +105,12 @@ def test_a_demand_reaches_the_class_it_names_as_of_the_day(as_of, expected):
     assert demand.class_resolved is True
 
 
+def test_a_proposal_not_yet_made_says_so():
+    result = contrast(log(*BASE, REPLACES), "draft", parse_as_of("2021-12-16"))
+    assert (result.status, result.proposers) == (None, [])
+    assert contrast(log(*BASE, REPLACES), "draft", parse_as_of("2021-12-17")).status == "draft"
+
+
 def test_a_demand_without_a_class_reaches_the_members_of_the_group_addressed():
     result = contrast(log(*BASE, REPLACES, CONTRADICTS), "draft", parse_as_of("2021-12"))
     assert provision(result, "no-enlargement").reaches == ["FRA", "POL", "USA"]
