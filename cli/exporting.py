@@ -6,7 +6,7 @@ import click
 
 from treaty_ledger.cli.params import as_of_option, known_at_option, read_only_option, store_option
 
-EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
+EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations", "contrast")
 
 
 @click.command("export")
@@ -31,7 +31,11 @@ EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
 @read_only_option
 @store_option
 def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> None:
-    """Export a projection as a table: status, provisions, acts, claims, demands, violations.
+    """Export a projection as a table: status, provisions, acts, claims, demands, violations...
+
+    The tables: status, provisions, acts, claims, demands, violations and
+    contrast (each proposal's provisions against the commitments they would
+    change).
 
     Columns come in a fixed order ("ledger schema export-NAME" is the JSON
     Schema of a row); EDTF dates stay as recorded, beside their earliest and
@@ -50,6 +54,7 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
       ledger export violations --as-of 2024 --format ndjson
       ledger export demands --as-of 2022 --known-at @160
       ledger export acts --as-of 2024 --format plover
+      ledger export contrast --as-of 2021-12 --format csv
     """
     import csv
 

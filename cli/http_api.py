@@ -36,6 +36,9 @@ from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
 from treaty_ledger.ledger.record_time import KnownAt, check_not_future, parse_known_at
 from treaty_ledger.ledger.store.application import Ledger
 from treaty_ledger.projections.catalogue import catalogue
+from treaty_ledger.projections.compliance import compliance
+from treaty_ledger.projections.contrast import contrast
+from treaty_ledger.projections.contrast_models import Compliance, Contrast
 from treaty_ledger.projections.diff import diff
 from treaty_ledger.projections.exports import export_document
 from treaty_ledger.projections.history import history
@@ -56,7 +59,9 @@ class ErrorBody(BaseModel):
     error: str
 
 
-ExportName = Literal["status", "provisions", "acts", "claims", "demands", "violations"]
+ExportName = Literal[
+    "status", "provisions", "acts", "claims", "demands", "violations", "contrast"
+]
 AsOfParam = Annotated[str, Query(description="YYYY, YYYY-MM or YYYY-MM-DD (close of its last day)")]
 KnownAtParam = Annotated[
     str | None,
@@ -161,6 +166,16 @@ def create_app(store: str, checkpoint: str | None = None) -> FastAPI:
     @app.get("/actors/{code}", response_model=ActorProfile, summary="One actor's profile")
     def get_actor(code: str, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
         return profile(read().checked().entries, _actor(code), parse_as_of(as_of), _known(known_at))
+
+    @app.get("/contrast/{proposal}", response_model=Contrast, summary="A proposal vs the regime")
+    def get_contrast(proposal: str, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
+        entries = read().checked().entries
+        return contrast(entries, proposal, parse_as_of(as_of), _known(known_at))
+
+    @app.get("/compliance/{code}", response_model=Compliance, summary="Commitments, allegations")
+    def get_compliance(code: str, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
+        entries = read().checked().entries
+        return compliance(entries, _actor(code), parse_as_of(as_of), _known(known_at))
 
     @app.get("/acts/{act_id}/history", response_model=History, summary="Every version of an act")
     def get_history(act_id: str, known_at: KnownAtParam = None) -> Any:

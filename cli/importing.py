@@ -229,11 +229,17 @@ def _append(batches: list, store: str, by: str | None, as_json: bool) -> None:
             }
         )
         return
-    kinds = {"instrument": 0, "act": 0}
+    kinds = {"instrument": 0, "act": 0, "relation": 0}
     for kind, _ in report.added:
         kinds[kind] += 1
     click.echo(
         f"Added {len(report.added)} records ({kinds['instrument']} instruments, "
-        f"{kinds['act']} acts); {len(report.already)} already recorded. "
+        f"{kinds['act']} acts{_relations(kinds['relation'])}); "
+        f"{len(report.already)} already recorded. "
         f"Log size {log_size} in {redact(store)}."
     )
+
+
+def _relations(count: int) -> str:
+    """``, N relations`` when the import added relations, else nothing."""
+    return f", {count} relations" if count else ""

@@ -19,6 +19,7 @@ from treaty_ledger.cli.auditing import (
     migrate_command,
 )
 from treaty_ledger.cli.charting import chart_command
+from treaty_ledger.cli.contrasting import compliance_command, contrast_command
 from treaty_ledger.cli.exporting import export_command
 from treaty_ledger.cli.importing import import_command, record_command
 from treaty_ledger.cli.integrity import (
@@ -77,6 +78,8 @@ def main() -> None:
       ledger export status --as-of 2014-03 --format csv
       ledger diff --from 2019-01 --to 2019-12
       ledger actor NATO --as-of 2024-06
+      ledger contrast russia-nato-security-measures-draft-2021 --as-of 2021-12
+      ledger compliance RUS --as-of 2019-12
       ledger serve --port 8765
       ledger chart --from 1990 --to 2024 --out regime.png
       ledger correct ACT_ID --set date=2007-07-13 --reason ... --source-title ...
@@ -122,3 +125,5 @@ main.add_command(prove_command)
 main.add_command(verify_proof_command)
 main.add_command(check_command)
 main.add_command(schema_command)
+main.add_command(contrast_command)
+main.add_command(compliance_command)

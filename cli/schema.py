@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-_EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations")
+_EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations", "contrast")
 _NAMES = (
-    "act", "instrument", "replay", "timeline", "instruments", "history", "explain", "check",
-    "diff", "actor",
+    "act", "instrument", "relation", "replay", "timeline", "instruments", "history", "explain",
+    "check", "diff", "actor", "contrast", "compliance",
     *(f"export-{name}" for name in _EXPORTS), "export-acts-plover",
 )  # fmt: skip
 
@@ -17,10 +17,11 @@ _NAMES = (
 def schema_command(name: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a record or an output.
 
-    act and instrument describe the lines of a record file; export-NAME
-    one row of "ledger export NAME" (versioned); export-acts-plover one
-    record of "ledger export acts --format plover" (PLOVER manual 1.3 and
-    the ledger_ fields); the others what those commands print with --json.
+    act, instrument and relation describe the lines of a record file;
+    export-NAME one row of "ledger export NAME" (versioned);
+    export-acts-plover one record of "ledger export acts --format plover"
+    (PLOVER manual 1.3 and the ledger_ fields); the others what those
+    commands print with --json.
 
     \b
     Examples:
@@ -36,8 +37,9 @@ def schema_command(name: str) -> None:
 
         emit_json(plover_record_schema())
         return
-    from treaty_ledger.ledger.model import Act, Instrument
+    from treaty_ledger.ledger.model import Act, Instrument, Relation
     from treaty_ledger.projections.check import CheckReport
+    from treaty_ledger.projections.contrast_models import CONTRAST_VERSIONS, Compliance, Contrast
     from treaty_ledger.projections.exports import ROW_MODELS, SCHEMA_VERSION
     from treaty_ledger.projections.models import (
         OUTPUT_VERSIONS,
@@ -53,6 +55,9 @@ def schema_command(name: str) -> None:
     model = {
         "act": Act,
         "instrument": Instrument,
+        "relation": Relation,
+        "contrast": Contrast,
+        "compliance": Compliance,
         "replay": Replay,
         "timeline": Timeline,
         "instruments": Catalogue,
@@ -69,4 +74,6 @@ def schema_command(name: str) -> None:
         schema["$id"] = f"treaty-ledger/{name}/v{SCHEMA_VERSION}"
     elif name in OUTPUT_VERSIONS:
         schema["$id"] = f"treaty-ledger/{name}/v{OUTPUT_VERSIONS[name]}"
+    elif name in CONTRAST_VERSIONS:
+        schema["$id"] = f"treaty-ledger/{name}/v{CONTRAST_VERSIONS[name]}"
     emit_json(schema)

@@ -127,6 +127,18 @@ class UnknownProvision(LedgerError, LookupError):
         )
 
 
+class NotAProposal(LedgerError, ValueError):
+    """An instrument that proposes nothing: not a draft, not demands, and linked to nothing."""
+
+    def __init__(self, instrument_id: str) -> None:
+        self.instrument_id = instrument_id
+        super().__init__(
+            f"instrument {instrument_id!r} is not a proposal: it is neither a draft nor a set "
+            f"of demands, and no relation links its provisions to another instrument; "
+            f'see "ledger instruments" for the drafts and demands'
+        )
+
+
 class InvalidActorCode(LedgerError, ValueError):
     """An actor code is neither an ISO 3166 alpha-3 code nor a known organisation."""
 

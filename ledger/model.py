@@ -1,7 +1,7 @@
 """Records the ledger appends: instruments and acts, as immutable pydantic models.
 
 A record file is JSON Lines: one JSON object per line, each with a
-``record`` key that is ``"instrument"`` or ``"act"``. The models here are
+``record`` key that is ``"instrument"``, ``"act"`` or ``"relation"``. The models here are
 the schema of those lines (``ledger schema act``, ``ledger schema
 instrument``). Validation refuses unknown keys, numbers where text is due,
 invalid EDTF dates and unknown actor codes. Nothing here does I/O.
@@ -35,6 +35,7 @@ from treaty_ledger.ledger.vocabulary import (
     ActType,
     LegalNature,
     ProvisionType,
+    RelationKind,
 )
 
 _TRUSTING: ContextVar[bool] = ContextVar("trusting_stored_content", default=False)
@@ -292,9 +293,49 @@ class Act(_Frozen):
         return self
 
 
-Record = Annotated[Instrument | Act, Field(discriminator="record")]
-RECORD_ADAPTER: TypeAdapter[Instrument | Act] = TypeAdapter(Record)
-"""Validates one record (an instrument or an act) from JSON text or a dict."""
+class ProvisionLink(_Frozen):
+    """One provision of one instrument, named by their ids."""
+
+    instrument: RecordId
+    provision: RecordId
+
+
+class Relation(_Frozen):
+    """A sourced link from a provision of a proposal to a provision of another instrument.
+
+    ``from`` is the proposal's provision, ``to`` the provision it
+    ``contradicts``, ``would-replace``, ``reinterprets`` or ``reaffirms``.
+    ``date`` (EDTF) is when the source drew the link, not a change in the
+    law: a relation reads two texts and binds no one. ``drawn_by`` names the
+    actors whose statements draw it (empty when it is drawn from the texts).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, serialize_by_alias=True, validate_by_name=True
+    )
+
+    record: Literal["relation"]
+    id: RecordId
+    from_: ProvisionLink = Field(alias="from")
+    kind: RelationKind
+    to: ProvisionLink
+    date: EdtfDate
+    summary: Text
+    drawn_by: ActorCodes = Field(default_factory=list)
+    sources: Annotated[list[Source], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _two_instruments(self) -> Relation:
+        if not _TRUSTING.get() and self.from_.instrument == self.to.instrument:
+            raise ValueError("a relation links provisions of two different instruments")
+        return self
+
+
+AnyRecord = Instrument | Act | Relation
+"""Every kind of record the ledger appends."""
+Record = Annotated[AnyRecord, Field(discriminator="record")]
+RECORD_ADAPTER: TypeAdapter[AnyRecord] = TypeAdapter(Record)
+"""Validates one record (an instrument, an act or a relation) from JSON text or a dict."""
 
 
 def first_problem(err: ValidationError, default: str = "value") -> tuple[str, str]:
@@ -304,7 +345,7 @@ def first_problem(err: ValidationError, default: str = "value") -> tuple[str, st
     return field, first["msg"].removeprefix("Value error, ")
 
 
-def record_content(record: Instrument | Act) -> dict:
+def record_content(record: AnyRecord) -> dict:
     """Return the record as JSON-ready data, without fields left unset (None).
 
     This is what the ledger stores and what it compares on re-import.

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from treaty_ledger.ledger.errors import InvalidRecord, LedgerError
-from treaty_ledger.ledger.model import RECORD_ADAPTER, Act, Instrument
+from treaty_ledger.ledger.model import RECORD_ADAPTER, AnyRecord
+
+_KINDS = ("act", "instrument", "relation")
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class Submitted:
     """A validated record and where it came from (``FILE line N``, ``stdin``)."""
 
     where: str
-    record: Instrument | Act
+    record: AnyRecord
 
 
 def parse_record(data: bytes | str | dict, where: str) -> Submitted:
@@ -38,10 +40,13 @@ def parse_record(data: bytes | str | dict, where: str) -> Submitted:
     if not isinstance(data, dict):
         raise InvalidRecord(where, None, None, "a record must be a JSON object")
     record_id = data.get("id") if isinstance(data.get("id"), str) else None
-    kind = data.get("record") if data.get("record") in ("act", "instrument") else "record"
+    kind = data.get("record") if data.get("record") in _KINDS else "record"
     if kind == "record":
         raise InvalidRecord(
-            where, record_id, "record", f"must be 'act' or 'instrument', got {data.get('record')!r}"
+            where,
+            record_id,
+            "record",
+            f"must be 'act', 'instrument' or 'relation', got {data.get('record')!r}",
         )
     try:
         record = RECORD_ADAPTER.validate_python(data)

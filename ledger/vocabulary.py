@@ -34,6 +34,21 @@ class ProvisionType(StrEnum):
     DEMAND = "demand"
 
 
+class RelationKind(StrEnum):
+    """How a provision of a proposal stands toward a provision of another instrument."""
+
+    CONTRADICTS = "contradicts"  # both cannot be honoured at once
+    WOULD_REPLACE = "would-replace"  # the proposal would put its own rule in the other's place
+    REINTERPRETS = "reinterprets"  # keeps the words, changes what they are read to require
+    REAFFIRMS = "reaffirms"  # restates the commitment
+
+
+CHANGING_RELATIONS = frozenset(
+    {RelationKind.CONTRADICTS, RelationKind.WOULD_REPLACE, RelationKind.REINTERPRETS}
+)
+"""Relations by which a proposal would change the commitment it points to."""
+
+
 class ActType(StrEnum):
     """The kinds of dated diplomatic act the ledger records."""
 

@@ -21,7 +21,8 @@ Rules (each finding names its rule and the acts involved):
   instrument, also the same summary).
 
 The rules of the law of treaties and of sourcing are in
-``projections.law_checks``. Replay order and state come from ``projections.order`` and
+``projections.law_checks``; those of relations and proposals in
+``projections.relation_checks``. Replay order and state come from ``projections.order`` and
 ``projections.state``; an act is checked against the state just before it.
 """
 
@@ -32,11 +33,12 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict
 
 from treaty_ledger.ledger.entries import Entry
-from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.model import Act, Instrument, Relation
 from treaty_ledger.ledger.vocabulary import ActorStatus, ActType, InstrumentStatus, LegalNature
 from treaty_ledger.projections.known import known, standing
 from treaty_ledger.projections.law_checks import law_findings
 from treaty_ledger.projections.order import Phase, happenings
+from treaty_ledger.projections.relation_checks import relation_findings
 from treaty_ledger.projections.state import TIMELINE_ONLY, LedgerState
 
 _EXITS = frozenset({ActType.SUSPENSION, ActType.WITHDRAWAL, ActType.DENUNCIATION})
@@ -77,6 +79,9 @@ def check(entries: Iterable[Entry]) -> CheckReport:
         *_static(acts),
         *_in_order(records, instruments),
         *law_findings(acts, instruments, _finding),
+        *relation_findings(
+            (r.record for r in records if isinstance(r.record, Relation)), instruments, _finding
+        ),
     ]
     findings.sort(key=lambda f: (f.severity != "error", f.rule, f.acts))
     errors = sum(f.severity == "error" for f in findings)

@@ -10,7 +10,9 @@ record time (``projections.replay``, ``projections.known``):
 * ``claims``: territorial claims by annexation in place;
 * ``demands``: the demand provisions of drafts and unilateral instruments,
   whom they address, and the responses (rejections) recorded by then;
-* ``violations``: alleged violations by then (accuser, accused, provision).
+* ``violations``: alleged violations by then (accuser, accused, provision);
+* ``contrast``: each proposal's provisions and the commitments they would
+  change or reaffirm (``projections.contrast_rows``).
 
 Dates stay EDTF as recorded, each beside its earliest and latest day (ISO
 8601, inclusive). ``SCHEMA_VERSION`` changes when a column changes.
@@ -28,6 +30,7 @@ from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
 from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import ActType, LegalNature, ProvisionType
+from treaty_ledger.projections.contrast_rows import ContrastRow, contrast_rows
 from treaty_ledger.projections.known import known, standing
 from treaty_ledger.projections.replay import replay
 from treaty_ledger.projections.timeline import timeline
@@ -135,19 +138,20 @@ class ViolationRow(_Row):
     source_titles: list[str]
 
 
-ROW_MODELS: dict[str, type[_Row]] = {
+ROW_MODELS: dict[str, type[BaseModel]] = {
     "status": StatusRow,
     "provisions": ProvisionRow,
     "acts": ActRow,
     "claims": ClaimRow,
     "demands": DemandRow,
     "violations": ViolationRow,
+    "contrast": ContrastRow,
 }
 
 
 def export_rows(
     name: str, entries: Iterable[Entry], as_of: AsOf, known_at: KnownAt | None = None
-) -> list[_Row]:
+) -> list[BaseModel]:
     """Return the rows of export ``name`` (a key of ``ROW_MODELS``), in a stable order.
 
     Raises:
@@ -306,6 +310,7 @@ _BUILDERS = {
     "claims": _claims,
     "demands": _demands,
     "violations": _violations,
+    "contrast": contrast_rows,
 }
 
 

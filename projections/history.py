@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import UnknownAct, UnknownInstrument
-from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.model import Act, Instrument, Relation
 from treaty_ledger.ledger.record_time import KnownAt, format_instant
 from treaty_ledger.projections.known import known
 from treaty_ledger.projections.models import History, HistoryItem
@@ -57,11 +57,13 @@ def with_previous(entries: Iterable[Entry]) -> Iterator[tuple[Entry, Instrument 
 
 
 def concerns_instrument(record: Instrument | Act | None, instrument_id: str) -> bool:
-    """Whether the record is the instrument or an act concerning it."""
+    """Whether the record is the instrument, an act concerning it, or a relation to or from it."""
     if isinstance(record, Instrument):
         return record.id == instrument_id
     if isinstance(record, Act):
         return instrument_id in (record.instrument, record.successor)
+    if isinstance(record, Relation):
+        return instrument_id in (record.from_.instrument, record.to.instrument)
     return False
 
 
@@ -99,7 +101,7 @@ def _selected(
 ) -> bool:
     versions = (entry.record, previous)
     if act_id is not None:
-        return entry.record.record == "act" and entry.record.id == act_id
+        return entry.record.record in ("act", "relation") and entry.record.id == act_id
     if instrument is not None:
         return any(concerns_instrument(version, instrument) for version in versions)
     if actor is not None:

@@ -30,6 +30,8 @@ OUTPUT_VERSIONS = {
     "check": 1,
     "diff": 2,  # 2: acts of the period that change no status
     "actor": 2,  # 2: bound by (and through which group), demanded of it, demands made
+    "contrast": 1,
+    "compliance": 1,
 }
 """The version of each command's ``--json`` shape (``$id`` of ``ledger schema NAME``)."""
 

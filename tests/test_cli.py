@@ -251,7 +251,7 @@ def test_record_from_stdin_and_from_options(loaded):
         (
             ["record"],
             '{"id": "x"}',
-            "Error: stdin, record 'x', field 'record': must be 'act' or 'instrument'",
+            "Error: stdin, record 'x', field 'record': must be 'act', 'instrument' or 'relation'",
         ),
         (
             ["record", "--actor", "XYZ"],

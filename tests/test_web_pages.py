@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from builders import shipped_size
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
@@ -24,6 +25,9 @@ from treaty_ledger.ledger.services.importer import append_records
 from treaty_ledger.ledger.store.application import Ledger
 
 MARKUP = "<script>alert('record')</script><b>bold</b> & more"
+
+
+SHIPPED = shipped_size()
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +139,7 @@ def test_text_from_the_record_is_escaped(client):
     [
         ("/?as_of=2014-13", 400, "as_of: &#39;2014-13&#39; is not a valid date: month 13"),
         ("/?as_of=yesterday", 400, "give the day as YYYY, YYYY-MM or YYYY-MM-DD"),
-        ("/?as_of=2014&known_at=@999", 400, "the log has only 169 entries"),
+        ("/?as_of=2014&known_at=@999", 400, f"the log has only {SHIPPED + 1} entries"),
         ("/?as_of=2014&known_at=2999-01-01", 400, "it is in the future"),
         ("/?known_at=soon", 400, "known_at: &#39;soon&#39; is not a valid date"),
         ("/view/instrument/cfe-1991", 404, "no instrument &#39;cfe-1991&#39;"),
@@ -175,10 +179,10 @@ def test_an_act_page_offers_its_proof_against_a_configured_checkpoint(store, tmp
     client = TestClient(create_app(store, str(checkpoint)))
     page = client.get("/view/act/inf-1987.termination").text
     assert "Download the inclusion proof" in page
-    assert re.search(r"against the latest checkpoint:\s+169 entries", page)
+    assert re.search(rf"against the latest checkpoint:\s+{SHIPPED + 1} entries", page)
     proof = client.get("/view/act/inf-1987.termination/proof.json")
     assert proof.status_code == 200 and "attachment" in proof.headers["content-disposition"]
-    assert proof.json()["checkpoint"]["tree_size"] == 169
+    assert proof.json()["checkpoint"]["tree_size"] == SHIPPED + 1
     proof_file = tmp_path / "proof.json"
     proof_file.write_bytes(proof.content)
     checked = CliRunner().invoke(main, ["verify-proof", str(proof_file)])
@@ -189,11 +193,11 @@ def test_an_act_page_offers_its_proof_against_a_configured_checkpoint(store, tmp
 def test_a_folder_of_checkpoints_proves_against_the_latest(store, tmp_path):
     with Ledger(store, read_only=True) as ledger:
         log = ledger.verified()
-    earlier = Checkpoint(tree_size=168, root_hash=log.root_hash(168), recorded_at="")
-    (tmp_path / "a-168.json").write_text(earlier.model_dump_json())
+    earlier = Checkpoint(tree_size=SHIPPED, root_hash=log.root_hash(SHIPPED), recorded_at="")
+    (tmp_path / "a-first.json").write_text(earlier.model_dump_json())
     client = TestClient(create_app(store, str(tmp_path)))
     page = client.get("/view/act/test.markup").text
-    assert re.search(r"recorded after the latest checkpoint \(168 entries\)", page)
+    assert re.search(rf"recorded after the latest checkpoint \({SHIPPED} entries\)", page)
     assert client.get("/view/act/test.markup/proof.json").status_code == 503
     made = CliRunner().invoke(main, ["checkpoint", "--out", str(tmp_path / "b.json"),
                                      "--store", store])  # fmt: skip
@@ -259,8 +263,10 @@ def test_a_corrected_act_shows_each_version_with_who_when_why_and_sources(store,
     client = TestClient(create_app(str(copy)))
     page = client.get("/view/act/cfe-1990.rus.suspension").text
     assert "Every version, in record order (2)" in page
-    assert "<strong>correct</strong> at log position @170" in page and "by auditor-a" in page
+    assert f"<strong>correct</strong> at log position @{SHIPPED + 2}" in page
+    assert "by auditor-a" in page
     assert "Why: The decree was signed &lt;on 13 July&gt;" in page and "Decree No. 872" in page
     assert "<code>date</code> from <q>2007-07-14</q> to <q>2007-07-13</q>" in page
-    before = client.get("/view/act/cfe-1990.rus.suspension", params={"known_at": "@169"}).text
+    moment = {"known_at": f"@{SHIPPED + 1}"}
+    before = client.get("/view/act/cfe-1990.rus.suspension", params=moment).text
     assert "Every version, in record order (1)" in before

@@ -12,13 +12,15 @@ lags the log:
 * ``subject_index``: one row per entry and subject it concerns, so that a
   query about one instrument or one actor finds its records without
   scanning the log. Subjects are ``instrument:<id>`` (the instrument's own
-  record, and every act naming it as instrument or successor),
+  record, every act naming it as instrument or successor, and every
+  relation from or to one of its provisions),
   ``actor:<code>`` (every act naming the code among its actors or
   recipients) and ``succession`` (every succession of states, which moves
   roles toward every instrument).
 
 Days are ISO 8601 text (``YYYY-MM-DD``), which sorts as the days do. An
-instrument has no days: its subject rows span ``""`` to ``"9999-12-31"`` so
+instrument has no days, nor has a relation (its date is when a source drew
+the link, not a change the replay applies): its subject rows span ``""`` to ``"9999-12-31"`` so
 that any valid-time condition keeps it. No I/O here.
 """
 
@@ -44,12 +46,12 @@ class IndexRow:
     """The valid-time index row of one entry (positions are filled in by the recorder).
 
     Attributes:
-        record_key: the record's event-sequence id, ``"act:<id>"`` or
-            ``"instrument:<id>"``.
+        record_key: the record's event-sequence id, ``"act:<id>"``,
+            ``"instrument:<id>"`` or ``"relation:<id>"``.
         action: ``record``, ``correct`` or ``retract``.
         recorded_at: the entry's record time (UTC, ISO 8601 with ``Z``).
         earliest, latest: the act's possible days (inclusive); None for an
-            instrument.
+            instrument or a relation.
         effective_earliest, effective_latest: the days of the act's effect,
             when it has an effective date; None otherwise.
         sequence: the act's same-day sequence (0 when it has none).
@@ -111,6 +113,19 @@ def index_row(topic: str, state: dict[str, Any]) -> IndexRow:
             None,
             0,
             (f"instrument:{record_id}",),
+        )
+    if kind == "relation":
+        ends = (record["from"]["instrument"], record["to"]["instrument"])
+        return IndexRow(
+            f"relation:{record_id}",
+            action,
+            state["recorded_at"],
+            None,
+            None,
+            None,
+            None,
+            0,
+            tuple(dict.fromkeys(f"instrument:{name}" for name in ends)),
         )
     if kind != "act":
         raise ValueError(f"unknown record kind {kind!r}")

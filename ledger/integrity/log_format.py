@@ -17,7 +17,7 @@ from datetime import datetime
 
 from treaty_ledger.ledger.entries import Action, Entry
 from treaty_ledger.ledger.errors import InvalidRecord
-from treaty_ledger.ledger.model import Act, Instrument, Source, record_content
+from treaty_ledger.ledger.model import Act, Instrument, Relation, Source, record_content
 from treaty_ledger.ledger.record_time import format_instant
 from treaty_ledger.ledger.records import parse_record
 
@@ -140,6 +140,13 @@ def _problem(
         if entry.action is Action.RETRACT and actual:
             return "a retraction must carry the content it retracts", "record"
     act = entry.record
+    if isinstance(act, Relation) and entry.action is not Action.RETRACT:
+        for side, end in (("from", act.from_), ("to", act.to)):
+            instrument = current.get(("instrument", end.instrument))
+            if not isinstance(instrument, Instrument):
+                return f"no instrument {end.instrument!r} stands at this point of the log", side
+            if end.provision not in {p.id for p in instrument.provisions}:
+                return f"instrument {end.instrument!r} has no provision {end.provision!r}", side
     if isinstance(act, Act) and entry.action is not Action.RETRACT:
         for name in (act.instrument, act.successor):
             if name is not None and not isinstance(current.get(("instrument", name)), Instrument):

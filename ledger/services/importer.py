@@ -29,7 +29,7 @@ from treaty_ledger.ledger.errors import (
     UnknownProvision,
 )
 from treaty_ledger.ledger.integrity.codec import dumps
-from treaty_ledger.ledger.model import Act, Instrument, record_content
+from treaty_ledger.ledger.model import Act, Instrument, Relation, record_content
 from treaty_ledger.ledger.records import Submitted
 from treaty_ledger.ledger.store.application import Ledger
 from treaty_ledger.ledger.store.opening import Progress, originator_id
@@ -171,11 +171,16 @@ class _References:
         self.instruments: dict[str, Instrument] = {}
         self.first: dict[tuple[str, str | None], Act] = {}
         self.where: dict[str, str] = {}
+        self.relations: list[Relation] = []
 
     def note(self, item: Submitted) -> None:
         record = item.record
         if isinstance(record, Instrument):
             self.instruments[record.id] = record
+            return
+        if isinstance(record, Relation):
+            self.relations.append(record)
+            self.where[record.id] = item.where
             return
         for name, provision in ((record.instrument, record.provision), (record.successor, None)):
             if name is not None and (name, provision) not in self.first:
@@ -184,7 +189,9 @@ class _References:
 
     def check(self, ledger: Ledger) -> None:
         acts = list({act.id: act for act in self.first.values()}.values())
-        check_references(ledger, [*self.instruments.values(), *acts], self.where)
+        check_references(
+            ledger, [*self.instruments.values(), *acts, *self.relations], self.where
+        )
 
 
 def check_references(
@@ -214,6 +221,9 @@ def check_references(
         return instrument
 
     for act in batch:
+        if isinstance(act, Relation):
+            _check_relation(act, lookup, (where or {}).get(act.id))
+            continue
         if not isinstance(act, Act):
             continue
         origin = (where or {}).get(act.id)
@@ -226,6 +236,17 @@ def check_references(
                 raise UnknownProvision(act.provision, act.instrument, where_text)
         if act.successor is not None:
             lookup(act.successor, where_text)
+
+
+def _check_relation(
+    relation: Relation, lookup: Callable[[str, str], Instrument], origin: str | None
+) -> None:
+    """Check that both provisions a relation links exist (raises as ``check_references``)."""
+    where_text = f"{origin}, relation {relation.id!r}" if origin else f"relation {relation.id!r}"
+    for end in (relation.from_, relation.to):
+        instrument = lookup(end.instrument, where_text)
+        if end.provision not in {provision.id for provision in instrument.provisions}:
+            raise UnknownProvision(end.provision, end.instrument, where_text)
 
 
 def _first_difference(old: dict, new: dict) -> tuple[str, object, object]:

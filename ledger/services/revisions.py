@@ -1,8 +1,8 @@
 """Corrections and retractions: changing what the ledger says without editing an entry.
 
-A correction appends a new version of an act with some fields changed (any
-field but its id); a retraction appends a version that withdraws the act
-from replay. Both carry who recorded them, why, and at least one source; the
+A correction appends a new version of an act or a relation with some fields
+changed (any field but its id); a retraction appends a version that withdraws
+it from replay. Both carry who recorded them, why, and at least one source; the
 entries they revise stay as they were. A correction that would leave the act
 invalid (by the record schema or by its references) is refused.
 """
@@ -14,15 +14,15 @@ from collections.abc import Mapping, Sequence
 from treaty_ledger.ledger.entries import Action
 from treaty_ledger.ledger.errors import InvalidRecord, InvalidRevision, UnknownAct
 from treaty_ledger.ledger.integrity.codec import loads
-from treaty_ledger.ledger.model import Act, Source, record_content
+from treaty_ledger.ledger.model import Act, Relation, Source, record_content
 from treaty_ledger.ledger.records import parse_record
 from treaty_ledger.ledger.services.importer import check_references
 from treaty_ledger.ledger.store.application import Ledger
 from treaty_ledger.ledger.store.retry import retrying
 
 _FIXED = frozenset({"id", "record"})
-_LIST_FIELDS = frozenset({"actors", "recipients"})
-_JSON_FIELDS = frozenset({"sources", "sequence"})
+_LIST_FIELDS = frozenset({"actors", "recipients", "drawn_by"})
+_JSON_FIELDS = frozenset({"sources", "sequence", "from", "to"})
 
 
 def correct(
@@ -64,14 +64,14 @@ def _correct_once(ledger, act_id, set_fields, unset_fields, reason, sources) -> 
     for name in [*set_fields, *unset_fields]:
         if name in _FIXED:
             raise InvalidRevision(act_id, f"field {name!r} cannot be corrected")
-        if name not in Act.model_fields:
-            raise InvalidRevision(act_id, f"{name!r} is not a field of an act")
+        if name not in _fields(current):
+            raise InvalidRevision(act_id, f"{name!r} is not a field of an {current.record}")
     for name, text in set_fields.items():
         content[name] = _value(act_id, name, text)
     for name in unset_fields:
         content.pop(name, None)
     corrected = parse_record(content, "correction").record
-    assert isinstance(corrected, Act)
+    assert isinstance(corrected, Act | Relation)
     old, new = record_content(current), record_content(corrected)
     changed = sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
     if not changed:
@@ -105,8 +105,8 @@ def retract(ledger: Ledger, act_id: str, *, reason: str, sources: Sequence[Sourc
     return retrying(once)
 
 
-def _standing(ledger: Ledger, act_id: str) -> tuple[Act, int]:
-    versions = ledger.versions("act", act_id)
+def _standing(ledger: Ledger, act_id: str) -> tuple[Act | Relation, int]:
+    versions = ledger.versions("act", act_id) or ledger.versions("relation", act_id)
     if versions is None:
         if ledger.versions("instrument", act_id) is not None:
             raise InvalidRevision(
@@ -118,8 +118,13 @@ def _standing(ledger: Ledger, act_id: str) -> tuple[Act, int]:
             act_id, 'was retracted and no longer counts; see "ledger history"; record a new act'
         )
     current = versions.current
-    assert isinstance(current, Act)
+    assert isinstance(current, Act | Relation)
     return current, len(versions.items) + 1
+
+
+def _fields(record: Act | Relation) -> set[str]:
+    """The field names of a record as written in record files (``from``, not ``from_``)."""
+    return {info.alias or name for name, info in type(record).model_fields.items()}
 
 
 def _check_why(act_id: str, reason: str, sources: Sequence[Source]) -> None:
