@@ -13,8 +13,9 @@ are in ``ledger.vocabulary``, roles in ``projections.roles``.
   actors ``proposer`` and their recipients ``addressee``: neither is bound.
   Signing a treaty makes a ``signatory``; signing, adopting or accepting a
   political or unilateral instrument makes a ``participating`` State (and
-  admission to an organisation whose commitments it is, by accepting one of
-  them, makes the state participating in every such commitment in effect).
+  admission to an organisation whose commitments it is, by signing,
+  accepting or being readmitted to one of them, makes the state participating
+  in every such commitment in effect that day).
 * Entry into force for each state (VCLT arts. 2(1)(f)-(g), 24): consent to a
   treaty (ratification, acceptance, approval, accession, succession to it)
   makes a ``contracting`` state; the treaty's entry into force makes every
@@ -209,6 +210,8 @@ class LedgerState:
             )
             for actor in act.actors:
                 progress.roles(actor).add(joined, role)
+            if joined is ActorStatus.PARTICIPATING:
+                self._admit(act, role)
         elif kind in CONSENT_TO_BE_BOUND:
             self._consent(act, progress, happening, role, nature)
         elif kind is ActType.PROVISIONAL_APPLICATION:
@@ -246,6 +249,8 @@ class LedgerState:
                 roles = progress.roles(actor)
                 roles.drop(ActorStatus.SUSPENDED, ActorStatus.WITHDRAWN, rejoined)
                 roles.add(rejoined, role)  # participating again from the readmission
+            if rejoined is ActorStatus.PARTICIPATING:
+                self._admit(act, role)
 
     def _consent(
         self,

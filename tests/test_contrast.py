@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from builders import SOURCE, act, instrument
@@ -258,11 +259,19 @@ def test_the_december_2021_draft_with_nato(shipped, as_of, expected):
     assert ("helsinki-final-act-1975", "principle-1-sovereign-equality") in changed
 
 
-def test_every_shipped_proposal_provision_is_linked(shipped):
+CURATED = ("european-security-treaty-draft", "russia-us-security-guarantees-draft-2021",
+           "russia-nato-security-measures-draft-2021", "russia-conditions-2024-06",
+           "peace-summit-communique-2024")  # fmt: skip
+
+
+def test_every_provision_of_the_three_proposals_and_the_communique_is_linked(shipped):
     result = CliRunner().invoke(main, ["check", "--json", "--store", shipped])
-    rules = {f["rule"] for f in json.loads(result.output)["findings"]}
-    assert not rules & {"relation-without-provision", "proposal-without-relation",
-                        "unresolvable-class"}  # fmt: skip
+    findings = json.loads(result.output)["findings"]
+    assert not [f for f in findings if f["rule"] == "relation-without-provision"]
+    unlinked = [f for f in findings if f["rule"] in ("proposal-without-relation",
+                                                      "unresolvable-class")
+                and set(f["acts"]) & set(CURATED)]  # fmt: skip
+    assert unlinked == []
 
 
 def test_contrast_text_names_what_it_would_change(shipped):
@@ -305,12 +314,11 @@ def test_compliance_of_russia_lists_the_inf_allegations(shipped):
                                        "--store", shipped])  # fmt: skip
     data = json.loads(result.output)
     inf = next(i for i in data["instruments"] if i["instrument"] == "inf-1987")
-    assert [a["id"] for a in inf["alleged_against"]] == [
-        "inf-1987.usa.alleged-violation.2014",
-        "inf-1987.usa.alleged-violation.2017",
-    ]
-    assert [a["id"] for a in inf["alleged_by"]] == ["inf-1987.rus.alleged-violation"]
-    assert [a["accused_bound"] for a in inf["alleged_against"]] == [["RUS"], ["RUS"]]
+    against = [a["id"] for a in inf["alleged_against"]]
+    assert against[:2] == ["inf-1987.usa.alleged-violation.2014",
+                           "inf-1987.usa.alleged-violation.2017"]  # fmt: skip
+    assert "inf-1987.rus.alleged-violation" in [a["id"] for a in inf["alleged_by"]]
+    assert all(a["accused_bound"] == ["RUS"] for a in inf["alleged_against"])
 
 
 @pytest.mark.parametrize("command", ["contrast", "compliance"])
@@ -325,12 +333,14 @@ def test_the_contrast_export_has_a_row_per_link(shipped):
     result = CliRunner().invoke(main, ["export", "contrast", "--as-of", "2021-12",
                                        "--format", "ndjson", "--store", shipped])  # fmt: skip
     rows = [json.loads(line) for line in result.output.splitlines()]
-    assert {row["proposal"] for row in rows} == {
+    proposals = {row["proposal"] for row in rows}
+    assert {
         "european-security-treaty-draft",
         "russia-nato-security-measures-draft-2021",
         "russia-us-security-guarantees-draft-2021",
-    }  # the 2024 texts came later
-    assert all(row["relation"] for row in rows)
+    } <= proposals
+    assert not proposals & {"russia-conditions-2024-06", "peace-summit-communique-2024"}
+    assert all(row["relation"] for row in rows if row["proposal"] in CURATED)
 
 
 def test_a_relation_is_retracted_and_corrected_like_an_act(tmp_path, shipped):
@@ -369,7 +379,11 @@ def test_a_relation_is_retracted_and_corrected_like_an_act(tmp_path, shipped):
         ],
     )
     links = [k["relation"] for p in json.loads(result.output)["provisions"] for k in p["links"]]
-    assert relation_id not in links and len(links) == 10  # 11 shipped, one retracted
+    shipped_links = sum(
+        1 for line in (Path(__file__).parent.parent / "fixtures" / "relations.jsonl").open()
+        if '"instrument":"russia-nato-security-measures-draft-2021"' in line.split('"kind"')[0]
+    )  # fmt: skip
+    assert relation_id not in links and len(links) == shipped_links - 1  # one retracted
     history = runner.invoke(main, ["history", relation_id, "--store", store])
     assert f"retract relation {relation_id}" in history.output
     assert runner.invoke(main, ["verify", "--store", store]).exit_code == 0
@@ -384,7 +398,8 @@ def test_the_api_answers_contrast_and_compliance(shipped):
     found = client.get("/contrast/russia-nato-security-measures-draft-2021",
                        params={"as_of": "2024-06"})  # fmt: skip
     assert found.status_code == 200
-    assert len(found.json()["provisions"][0]["class_members"]) == 16
+    provisions = {p["id"]: p for p in found.json()["provisions"]}
+    assert len(provisions["no-deployments-in-post-1997-members"]["class_members"]) == 16
     assert client.get("/contrast/nope", params={"as_of": "2024"}).status_code == 404
     assert client.get("/contrast/cfe-1990", params={"as_of": "2024"}).status_code == 400
     assert client.get("/compliance/RUS", params={"as_of": "2019-12"}).status_code == 200

@@ -293,6 +293,25 @@ def test_a_suspended_participant_can_be_readmitted():
     assert "SRB" in bound(records, "2001", "limit", "hfa")
 
 
+def test_readmission_admits_to_the_organisations_commitments_in_effect():
+    def osce(instrument_id):
+        data = build_instrument(instrument_id, "political", [dict(LIMIT)]).model_dump(
+            mode="json", exclude_none=True
+        )
+        return Instrument.model_validate({**data, "organisation": "OSCE"})
+
+    records = [
+        osce("hfa"), osce("vd"),
+        act("hfa.sig", "signature", "1975-08-01", ["USA", "SRB"], "hfa"),
+        act("vd.adoption", "adoption", "1999-11-16", ["USA"], "vd"),
+        act("hfa.srb.susp", "suspension", "1992-07-08", ["SRB"], "hfa"),
+        act("hfa.srb.back", "readmission", "2000-11-10", ["SRB"], "hfa"),
+        act("hfa.mne", "signature", "2006-06-21", ["MNE"], "hfa"),  # admitted by signing
+    ]  # fmt: skip
+    assert status(records, "2001", "SRB", "vd") == ("participating", "2000-11-10")
+    assert status(records, "2007", "MNE", "vd") == ("participating", "2006-06-21")
+
+
 def test_suspension_toward_all_widens_one_toward_named_parties_vclt_60():
     records = [
         *BASE,

@@ -49,7 +49,8 @@ def actor_status(entries, as_of, instrument_id, actor):
         ("2007-12-12", "cfe-1990", "RUS", ("suspended", "2007-12-12")),
         ("2014-03", "cfe-1990", "RUS", ("suspended", "2007-12-12")),
         ("2023-11-07", "cfe-1990", "RUS", ("withdrawn", "2023-11-07")),
-        ("2023-12-06", "cfe-1990", "USA", "party"),
+        ("2011-11-21", "cfe-1990", "USA", "party"),
+        ("2023-12-06", "cfe-1990", "USA", ("suspended", "2011-11-22")),  # toward Russia only
         ("2023-12-07", "cfe-1990", "USA", ("suspended", "2023-12-07")),
         ("2019-06", "inf-1987", "USA", ("withdrawing", "2019-02-02")),
         ("1990", "inf-1987", "SUN", ("party", "1988-06-01")),

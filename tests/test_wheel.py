@@ -106,9 +106,11 @@ def test_without_extras_the_main_job_runs_on_sqlite(installed, tmp_path):
     loaded = run_without_extras(installed, "import", "--shipped", cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
     assert f"Added {shipped_size()} records" in loaded.stdout
-    replay = run_without_extras(installed, "replay", "--as-of", "2014-03", cwd=tmp_path)
+    replay = run_without_extras(
+        installed, "replay", "--as-of", "2014-03", "--instrument", "cfe-1990", cwd=tmp_path
+    )
     assert replay.returncode == 0, replay.stderr
-    assert "cfe-1990" in replay.stdout and "suspended RUS" in replay.stdout
+    assert "cfe-1990" in replay.stdout and "suspended since 2007-12-12: RUS" in replay.stdout
 
 
 @pytest.mark.parametrize(
