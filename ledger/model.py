@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from treaty_ledger.ledger.actors import check_actor_code
-from treaty_ledger.ledger.dates import ValidTime, parse_valid_time
+from treaty_ledger.ledger.dates import ValidTime, parse_valid_time, valid_time_of
 from treaty_ledger.ledger.vocabulary import (
     NEEDS_INSTRUMENT,
     WITH_EFFECTIVE_DATE,
@@ -181,12 +181,12 @@ class Act(_Frozen):
     @property
     def valid_time(self) -> ValidTime:
         """The act's date as an inclusive range of days."""
-        return parse_valid_time(self.date)
+        return valid_time_of(self.date)
 
     @property
     def effective_time(self) -> ValidTime:
         """When the act takes effect: ``effective`` if given, else ``date``."""
-        return parse_valid_time(self.effective or self.date)
+        return valid_time_of(self.effective or self.date)
 
     @model_validator(mode="after")
     def _rules_by_type(self) -> Act:
