@@ -104,7 +104,7 @@ Url = Annotated[StrictStr, Field(pattern=r"^https?://\S+$")]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Frozen):
@@ -223,7 +223,7 @@ class Act(_Frozen):
 
 
 Record = Annotated[Instrument | Act, Field(discriminator="record")]
-RECORD_ADAPTER: TypeAdapter[Instrument | Act] = TypeAdapter(Record)
+RECORD_ADAPTER: TypeAdapter[Instrument | Act] = TypeAdapter(Record, config=ConfigDict(defer_build=True))
 """Validates one record (an instrument or an act) from JSON text or a dict."""
 
 
