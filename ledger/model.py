@@ -223,7 +223,9 @@ class Act(_Frozen):
 
 
 Record = Annotated[Instrument | Act, Field(discriminator="record")]
-RECORD_ADAPTER: TypeAdapter[Instrument | Act] = TypeAdapter(Record, config=ConfigDict(defer_build=True))
+RECORD_ADAPTER: TypeAdapter[Instrument | Act] = TypeAdapter(
+    Record, config=ConfigDict(defer_build=True)
+)
 """Validates one record (an instrument or an act) from JSON text or a dict."""
 
 
