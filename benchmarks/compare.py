@@ -20,6 +20,14 @@ process, so that its peak RSS is its own:
 The ratio is ledger rate / raw rate (1.0 means as fast as raw SQLite), so
 that the table means something on a shared, noisy machine. Targets are
 those of issue 7; the last column says whether each is met.
+
+Then, on the shipped record (issue 16), each reading command as a whole
+process, the median of 7 runs after one warm-up run, beside the bare-import
+baseline ``python -c "import click, orjson, pydantic"`` measured in the same
+rounds (target: at most 2 times the baseline; ``chart`` under 1 s), and the
+requests per second ``ledger serve`` answers on ``/replay?as_of=2014-03``
+(target: at least 10 times the 37 requests/s of before). ``--acts`` with no
+size skips the synthetic ledgers.
 """
 
 from __future__ import annotations
@@ -27,11 +35,9 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
-import shutil
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -39,6 +45,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
+
+from benchmarks.commands import installed_command, shipped_commands
 
 AS_OF = "2014-03"
 INSTRUMENT = "synthetic-7"
@@ -226,9 +234,7 @@ def _measure(step, path: str, count: int) -> tuple[float, float]:
 
 
 def _help_seconds() -> float:
-    # The installed command beside this interpreter (as in the venv), else on PATH.
-    beside = Path(sys.executable).with_name("ledger")
-    command = str(beside) if beside.exists() else shutil.which("ledger")
+    command = installed_command()
     if command is None:
         return float("nan")
     times = []
@@ -261,7 +267,7 @@ def _met(target: str, ratio: float, seconds: float, peak: float) -> str:
 def main() -> None:
     """Build each size, measure each step against its raw baseline, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--acts", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--acts", type=int, nargs="*", default=[10_000])
     args = parser.parse_args()
     began = time.perf_counter()
     print(f"{'acts':>9} {'measure':<21} {'ledger/s':>10} {'raw/s':>10} {'ratio':>6} "
@@ -287,6 +293,10 @@ def main() -> None:
     help_seconds = _help_seconds()
     met = "met" if help_seconds < 0.3 else "missed"
     print(f"ledger --help: {help_seconds * 1000:.0f} ms (target < 300 ms: {met})")
+    command = installed_command()
+    if command is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            shipped_commands(command, folder)
     print(f"compare ran in {time.perf_counter() - began:.0f} s")
 
 

@@ -2,24 +2,29 @@
 
 Built with FastAPI (an ASGI framework; its OpenAPI document is at
 ``/openapi.json``, interactive docs at ``/docs``) and served by uvicorn. Every
-endpoint takes ``as_of``/``known_at`` as the command line does, opens the
-store read-only for the request, and answers bad parameters with a 4xx and a
-JSON body ``{"error": "..."}``: 400 for a value that is not valid, 404 for
-an id the ledger does not have or an empty store, 503 when the store cannot
-be read. Like the command line, it never writes.
+endpoint takes ``as_of``/``known_at`` as the command line does and answers
+bad parameters with a 4xx and a JSON body ``{"error": "..."}``: 400 for a
+value that is not valid, 404 for an id the ledger does not have or an empty
+store, 503 when the store cannot be read. Like the command line, it never
+writes. The store is opened read-only once per process and answers are kept
+by log size (``cli.answers``): a request repeated before the log grows is
+answered from memory, and each answer is JSON encoded once.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable, Hashable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from treaty_ledger.cli.answers import Answers, SharedLedger
 from treaty_ledger.cli.queries import replay_query, timeline_query
 from treaty_ledger.cli.web import mount_pages
 from treaty_ledger.ledger.actors import check_actor_code
@@ -32,9 +37,9 @@ from treaty_ledger.ledger.errors import (
     UnknownAct,
     UnknownInstrument,
 )
+from treaty_ledger.ledger.integrity.codec import dumps
 from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
 from treaty_ledger.ledger.record_time import KnownAt, check_not_future, parse_known_at
-from treaty_ledger.ledger.store.application import Ledger
 from treaty_ledger.projections.catalogue import catalogue
 from treaty_ledger.projections.compliance import compliance
 from treaty_ledger.projections.contrast import contrast
@@ -72,10 +77,19 @@ KnownAtParam = Annotated[
 def create_app(store: str, checkpoint: str | None = None) -> FastAPI:
     """Build the API over the ledger at ``store`` (a SQLite path or postgresql:// location).
 
+    The store is opened on the first request and closed when the server stops.
     The browser view (``cli.web``) is served beside it; ``checkpoint`` is a
     checkpoint file its act pages prove inclusion against (None for none).
     """
+    shared, answers = SharedLedger(store), Answers()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        shared.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Treaty Ledger",
         docs_url=None,  # /docs and /redoc are served by cli.web with local assets
         redoc_url=None,
@@ -101,10 +115,25 @@ def create_app(store: str, checkpoint: str | None = None) -> FastAPI:
     async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(status_code=err.status_code, content={"error": str(err.detail)})
 
-    def read() -> VerifiedLog:
-        """The log read once, read-only; see ``VerifiedLog.root_hash``."""
-        with Ledger(store, read_only=True) as ledger:
-            return ledger.verified()
+    def answer(key: Hashable, compute: Callable[[int], Any]) -> Response:
+        """The answer to ``key`` at the log's current size, computed at most once per size.
+
+        ``compute`` gets the log size to pin its reading to, and returns a read model
+        or JSON-ready data.
+        """
+        size = shared.log_size()
+        body = answers.get((key, size), lambda: _json(compute(size)))
+        return Response(content=body, media_type="application/json")
+
+    def read(size: int) -> VerifiedLog:
+        """The whole log read and verified once per log size; see ``VerifiedLog.root_hash``."""
+        return shared.verified(size)
+
+    def pinned(known_at: KnownAt | None, size: int) -> KnownAt | None:
+        """``known_at``, or the log's end as a position, so that appends cannot race the key."""
+        if known_at is None and size > 0:
+            return KnownAt(f"@{size}", position=size)
+        return known_at
 
     @app.exception_handler(LedgerError)
     async def ledger_error(request: Request, err: LedgerError) -> JSONResponse:
@@ -123,8 +152,11 @@ def create_app(store: str, checkpoint: str | None = None) -> FastAPI:
         actor: str | None = None,
     ) -> Any:
         day, moment, code = parse_as_of(as_of), _known(known_at), _actor(actor)
-        with Ledger(store, read_only=True) as ledger:
-            return replay_query(ledger, day, known_at=moment, instrument=instrument, actor=code)
+        return answer(
+            ("replay", day, moment, instrument, code),
+            lambda size: replay_query(shared.get(), day, known_at=pinned(moment, size),
+                                      instrument=instrument, actor=code),
+        )  # fmt: skip
 
     @app.get("/timeline", response_model=Timeline, summary="Acts in valid-time order")
     def get_timeline(
@@ -139,18 +171,23 @@ def create_app(store: str, checkpoint: str | None = None) -> FastAPI:
         if first and last and last < first:
             raise InvalidDate(end, f"'to' is before 'from' ({start})")
         moment, code = _known(known_at), _actor(actor)
-        with Ledger(store, read_only=True) as ledger:
-            return timeline_query(
-                ledger, start=first, end=last, actor=code, instrument=instrument, known_at=moment
-            )
+        return answer(
+            ("timeline", first, last, code, instrument, moment),
+            lambda size: timeline_query(shared.get(), start=first, end=last, actor=code,
+                                        instrument=instrument, known_at=pinned(moment, size)),
+        )  # fmt: skip
 
     @app.get("/instruments", response_model=Catalogue, summary="The instruments recorded")
     def get_instruments() -> Any:
-        return catalogue(read().checked().entries)
+        return answer(("instruments",), lambda size: catalogue(read(size).checked().entries))
 
     @app.get("/exports/{name}", summary="A projection as rows (see 'ledger export')")
     def get_export(name: ExportName, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
-        return export_document(read(), name, parse_as_of(as_of), _known(known_at))
+        day, moment = parse_as_of(as_of), _known(known_at)
+        return answer(
+            ("export", name, day, moment),
+            lambda size: export_document(read(size), name, day, moment),
+        )
 
     @app.get("/diff", response_model=Diff, summary="Status changes between two days")
     def get_diff(
@@ -161,28 +198,52 @@ def create_app(store: str, checkpoint: str | None = None) -> FastAPI:
         first, last = parse_as_of(start), parse_as_of(end)
         if last.day <= first.day:
             raise InvalidDate(end, f"'to' must be after 'from' ({start})")
-        return diff(read().checked().entries, first, last, _known(known_at))
+        moment = _known(known_at)
+        return answer(
+            ("diff", first, last, moment),
+            lambda size: diff(read(size).checked().entries, first, last, moment),
+        )
 
     @app.get("/actors/{code}", response_model=ActorProfile, summary="One actor's profile")
     def get_actor(code: str, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
-        return profile(read().checked().entries, _actor(code), parse_as_of(as_of), _known(known_at))
+        actor, day, moment = _actor(code), parse_as_of(as_of), _known(known_at)
+        return answer(
+            ("actor", actor, day, moment),
+            lambda size: profile(read(size).checked().entries, actor, day, moment),
+        )
 
     @app.get("/contrast/{proposal}", response_model=Contrast, summary="A proposal vs the regime")
     def get_contrast(proposal: str, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
-        entries = read().checked().entries
-        return contrast(entries, proposal, parse_as_of(as_of), _known(known_at))
+        day, moment = parse_as_of(as_of), _known(known_at)
+        return answer(
+            ("contrast", proposal, day, moment),
+            lambda size: contrast(read(size).checked().entries, proposal, day, moment),
+        )
 
     @app.get("/compliance/{code}", response_model=Compliance, summary="Commitments, allegations")
     def get_compliance(code: str, as_of: AsOfParam, known_at: KnownAtParam = None) -> Any:
-        entries = read().checked().entries
-        return compliance(entries, _actor(code), parse_as_of(as_of), _known(known_at))
+        actor, day, moment = _actor(code), parse_as_of(as_of), _known(known_at)
+        return answer(
+            ("compliance", actor, day, moment),
+            lambda size: compliance(read(size).checked().entries, actor, day, moment),
+        )
 
     @app.get("/acts/{act_id}/history", response_model=History, summary="Every version of an act")
     def get_history(act_id: str, known_at: KnownAtParam = None) -> Any:
-        return history(read().checked().entries, act_id=act_id, known_at=_known(known_at))
+        moment = _known(known_at)
+        return answer(
+            ("history", act_id, moment),
+            lambda size: history(read(size).checked().entries, act_id=act_id, known_at=moment),
+        )
 
     mount_pages(app, store, checkpoint)
     return app
+
+
+def _json(result: Any) -> bytes:
+    """The answer as JSON bytes, as FastAPI would render its response model."""
+    data = result.model_dump(mode="json") if hasattr(result, "model_dump") else result
+    return dumps(data)
 
 
 def _known(value: str | None) -> KnownAt | None:

@@ -137,11 +137,11 @@ def _marked(row: ActorState) -> str:
 
 
 def _chronological(group: tuple[tuple[str, str], list[str]]) -> tuple:
-    from treaty_ledger.ledger.dates import parse_valid_time
+    from treaty_ledger.ledger.dates import valid_time_of
     from treaty_ledger.ledger.vocabulary import ActorStatus
 
     (status, since), _ = group
-    time = parse_valid_time(since)
+    time = valid_time_of(since)
     return (time.earliest, time.latest, ActorStatus(status).rank)
 
 

@@ -126,6 +126,80 @@ def _parse_cached(text: str) -> ValidTime:
     return _parse_with_grammar(text)
 
 
+def valid_time_of(value: str) -> ValidTime:
+    """Return the days of an EDTF value the ledger has already validated.
+
+    For the dates of stored records (their hash matched what was recorded at
+    append time, so :func:`parse_valid_time` accepted them then) and of
+    records validated in this process: the accepted shapes (a day, month or
+    year with or without a qualifier, ``X`` digits, an interval of two such
+    dates, a one-of set of plain dates) resolve without the EDTF grammar,
+    to the bounds the grammar gives (a test holds them equal); any other
+    value goes through :func:`parse_valid_time`. Results are cached per text.
+
+    Raises:
+        InvalidDate: as :func:`parse_valid_time`, for a value it refuses.
+    """
+    if not isinstance(value, str):
+        return parse_valid_time(value)
+    return _resolved_cached(value)
+
+
+@lru_cache(maxsize=65536)
+def _resolved_cached(text: str) -> ValidTime:
+    bounds = _bounds_without_grammar(text)
+    if bounds is None:
+        return _parse_cached(text)
+    return ValidTime(bounds[0], bounds[1], text)
+
+
+_DAY = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
+_QUALIFIED_DAY = re.compile(rf"({_DAY})[?~%]?")
+_UNSPECIFIED = re.compile(r"([0-9]{2}[0-9X]X|[0-9]{4}-XX(?:-XX)?|[0-9]{4}-[0-9]{2}-XX)[?~%]?")
+_INTERVAL = re.compile(rf"({_DAY})[?~%]?/({_DAY})[?~%]?")
+_ONE_OF = re.compile(rf"\[({_DAY}(?:,{_DAY})+)\]")
+
+
+def _bounds_without_grammar(text: str) -> tuple[date, date] | None:
+    """The first and last day of an accepted shape, or None (not one, or not a real date)."""
+    try:
+        if match := _QUALIFIED_DAY.fullmatch(text):
+            return _day_bounds(match[1])
+        if match := _UNSPECIFIED.fullmatch(text):
+            digits = match[1]
+            if "-" in digits:  # YYYY-XX, YYYY-XX-XX, YYYY-MM-XX: the year or the month
+                known = digits.replace("-XX", "")
+                return _day_bounds(known)
+            low, high = digits.replace("X", "0"), digits.replace("X", "9")
+            return _day_bounds(low)[0], _day_bounds(high)[1]
+        if match := _INTERVAL.fullmatch(text):
+            start, end = _day_bounds(match[1])[0], _day_bounds(match[2])[1]
+            return (start, end) if start <= end else None
+        if match := _ONE_OF.fullmatch(text):
+            members = [_day_bounds(member) for member in match[1].split(",")]
+            return min(low for low, _ in members), max(high for _, high in members)
+    except ValueError:  # not a calendar day (2014-02-30, year 0): the grammar path says why
+        return None
+    return None
+
+
+def _day_bounds(text: str) -> tuple[date, date]:
+    """The first and last day of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    Raises:
+        ValueError: the day does not exist, or the year is 0.
+    """
+    year, _, rest = text.partition("-")
+    if not rest:
+        return date(int(year), 1, 1), date(int(year), 12, 31)
+    month, _, day = rest.partition("-")
+    if not day:
+        first = date(int(year), int(month), 1)
+        return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    exact = date(int(year), int(month), int(day))
+    return exact, exact
+
+
 def _plain_bounds(text: str, match: re.Match[str]) -> ValidTime:
     year = int(match.group(1))
     if year < 1:

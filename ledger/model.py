@@ -28,7 +28,12 @@ from pydantic import (
 )
 
 from treaty_ledger.ledger.actors import check_actor_code
-from treaty_ledger.ledger.dates import ValidTime, parse_period, parse_valid_time
+from treaty_ledger.ledger.dates import (
+    ValidTime,
+    parse_period,
+    parse_valid_time,
+    valid_time_of,
+)
 from treaty_ledger.ledger.vocabulary import (
     NEEDS_INSTRUMENT,
     WITH_EFFECTIVE_DATE,
@@ -105,7 +110,7 @@ Url = Annotated[StrictStr, Field(pattern=r"^https?://\S+$")]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Frozen):
@@ -252,12 +257,12 @@ class Act(_Frozen):
     @property
     def valid_time(self) -> ValidTime:
         """The act's date as an inclusive range of days."""
-        return parse_valid_time(self.date)
+        return valid_time_of(self.date)
 
     @property
     def effective_time(self) -> ValidTime:
         """When the act takes effect: ``effective`` if given, else ``date``."""
-        return parse_valid_time(self.effective or self.date)
+        return valid_time_of(self.effective or self.date)
 
     @model_validator(mode="after")
     def _rules_by_type(self) -> Act:
@@ -311,7 +316,8 @@ class Relation(_Frozen):
     """
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, serialize_by_alias=True, validate_by_name=True
+        extra="forbid", frozen=True, serialize_by_alias=True, validate_by_name=True,
+        defer_build=True,
     )
 
     record: Literal["relation"]
@@ -334,7 +340,9 @@ class Relation(_Frozen):
 AnyRecord = Instrument | Act | Relation
 """Every kind of record the ledger appends."""
 Record = Annotated[AnyRecord, Field(discriminator="record")]
-RECORD_ADAPTER: TypeAdapter[AnyRecord] = TypeAdapter(Record)
+RECORD_ADAPTER: TypeAdapter[AnyRecord] = TypeAdapter(
+    Record, config=ConfigDict(defer_build=True)
+)
 """Validates one record (an instrument, an act or a relation) from JSON text or a dict."""
 
 

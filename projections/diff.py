@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from treaty_ledger.ledger.dates import AsOf, parse_valid_time
+from treaty_ledger.ledger.dates import AsOf, valid_time_of
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Act
 from treaty_ledger.ledger.record_time import KnownAt
@@ -171,7 +171,7 @@ def _cause(window: list[Act], since: str | None, concerns, status: str = "") -> 
         dated = [a for a in candidates if since in (a.date, a.effective)]
         if dated:
             return dated[-1].id
-        day = parse_valid_time(since)
+        day = valid_time_of(since)
         near = [a for a in candidates if a.valid_time == day or (a.effective_time == day)]
         if near:
             return near[-1].id

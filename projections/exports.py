@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from treaty_ledger.ledger.dates import AsOf, parse_valid_time
+from treaty_ledger.ledger.dates import AsOf, valid_time_of
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
 from treaty_ledger.ledger.model import Act, Instrument
@@ -223,7 +223,7 @@ def _acts(entries, as_of, known_at) -> list[ActRow]:
             source_urls=[s.url or "" for s in act.sources],
         )  # fmt: skip
         for act in result.acts
-        if parse_valid_time(act.date).latest <= as_of.day
+        if valid_time_of(act.date).latest <= as_of.day
     ]
 
 
@@ -291,12 +291,12 @@ def _violations(entries, as_of, known_at) -> list[ViolationRow]:
             source_titles=[s.title for s in act.sources],
         )  # fmt: skip
         for act in result.acts
-        if act.type is ActType.ALLEGED_VIOLATION and parse_valid_time(act.date).latest <= as_of.day
+        if act.type is ActType.ALLEGED_VIOLATION and valid_time_of(act.date).latest <= as_of.day
     ]
 
 
 def _bounds(prefix: str, edtf: str) -> dict[str, str]:
-    time = parse_valid_time(edtf)
+    time = valid_time_of(edtf)
     return {
         f"{prefix}_earliest": time.earliest.isoformat(),
         f"{prefix}_latest": time.latest.isoformat(),

@@ -37,12 +37,12 @@ OUTPUT_VERSIONS = {
 
 
 class _ReadModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # A pydantic dataclass with slots rather than a model: a whole-record replay of a large
 # ledger holds hundreds of thousands of these, and a model carries a dict and a set per row.
-@dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
+@dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid", defer_build=True))
 class RoleState:
     """One role an actor holds toward an instrument (see ``ActorState``)."""
 
@@ -55,7 +55,7 @@ class RoleState:
     contested_by: list[str] = Field(description="who rejects the act that gave it; empty: none")
 
 
-@dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
+@dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid", defer_build=True))
 class ActorState:
     """One actor's status toward one instrument, and since when (EDTF, as recorded).
 

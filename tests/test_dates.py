@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treaty_ledger.ledger.dates import _parse_with_grammar, first_day, parse_as_of, parse_valid_time
+from treaty_ledger.ledger.dates import (
+    _parse_with_grammar,
+    first_day,
+    parse_as_of,
+    parse_valid_time,
+    valid_time_of,
+)
 from treaty_ledger.ledger.errors import InvalidDate
 
 
@@ -122,6 +128,85 @@ def test_plain_dates_resolve_as_the_edtf_grammar_does(day, precision):
     fast = parse_valid_time(text)
     slow = _parse_with_grammar(text)
     assert (fast.earliest, fast.latest) == (slow.earliest, slow.latest)
+
+
+_DAYS = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+_QUALIFIERS = st.sampled_from(["", "?", "~", "%"])
+
+
+@st.composite
+def _plain(draw) -> str:
+    day = draw(_DAYS)
+    precision = draw(st.sampled_from([4, 7, 10]))
+    return day.isoformat()[:precision]
+
+
+@st.composite
+def _unspecified(draw) -> str:
+    day = draw(_DAYS)
+    year, month = f"{day.year:04d}", f"{day.month:02d}"
+    shape = draw(st.sampled_from([year[:3] + "X", year[:2] + "XX", f"{year}-XX",
+                                  f"{year}-XX-XX", f"{year}-{month}-XX"]))  # fmt: skip
+    return shape + draw(_QUALIFIERS)
+
+
+@st.composite
+def _interval(draw) -> str:
+    start, end = sorted([draw(_plain()), draw(_plain())])
+    return f"{start}{draw(_QUALIFIERS)}/{end}{draw(_QUALIFIERS)}"
+
+
+@st.composite
+def _one_of(draw) -> str:
+    return "[" + ",".join(draw(st.lists(_plain(), min_size=2, max_size=4))) + "]"
+
+
+_SHAPES = st.one_of(
+    st.builds(str.__add__, _plain(), _QUALIFIERS), _unspecified(), _interval(), _one_of()
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(text=_SHAPES)
+def test_stored_dates_resolve_without_the_grammar_as_the_grammar_does(text):
+    """Every shape read without the grammar is one the grammar accepts, with the same days."""
+    try:
+        slow = _parse_with_grammar(text)
+    except InvalidDate:
+        # An interval whose end's days start before its start's: refused both ways.
+        with pytest.raises(InvalidDate):
+            valid_time_of(text)
+        return
+    assert valid_time_of(text) == slow
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2014-02-30?", "0000-XX", "2014-13/2015", "[2014-02-30,2014-03]", "2015/2014", "1XXX"],
+)
+def test_stored_dates_outside_the_fast_shapes_are_judged_by_the_grammar(text):
+    try:
+        expected = parse_valid_time(text)
+    except InvalidDate as refused:
+        with pytest.raises(InvalidDate) as caught:
+            valid_time_of(text)
+        assert str(caught.value) == str(refused)
+    else:
+        assert valid_time_of(text) == expected
+
+
+def test_stored_dates_are_read_without_the_grammar(monkeypatch):
+    import treaty_ledger.ledger.dates as dates
+
+    def refuse(text):
+        raise AssertionError(f"grammar used for {text!r}")
+
+    monkeypatch.setattr(dates, "_parse_with_grammar", refuse)
+    dates._parse_cached.cache_clear()
+    dates._resolved_cached.cache_clear()
+    shapes = ["2014-03-21?", "20XX", "2000/2006", "[2010-12-02,2010-12-03]", "2014-03?/2014-04~"]
+    for text in shapes:
+        assert valid_time_of(text).edtf == text
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from treaty_ledger.ledger.dates import parse_valid_time
+from treaty_ledger.ledger.dates import valid_time_of
 
 NO_DAY_BEFORE = ""
 """The earliest day written for a record without valid time (before every ISO day)."""
@@ -129,9 +129,9 @@ def index_row(topic: str, state: dict[str, Any]) -> IndexRow:
         )
     if kind != "act":
         raise ValueError(f"unknown record kind {kind!r}")
-    notice = parse_valid_time(record["date"])
+    notice = valid_time_of(record["date"])
     effective = record.get("effective")
-    effect = parse_valid_time(effective) if effective is not None else None
+    effect = valid_time_of(effective) if effective is not None else None
     subjects = [f"instrument:{name}" for name in (record.get("instrument"), record.get("successor"))
                 if name is not None]  # fmt: skip
     codes = dict.fromkeys([*record["actors"], *record.get("recipients", ())])

@@ -15,16 +15,18 @@ log they are shown extends the one that was checkpointed.
 from __future__ import annotations
 
 import base64
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import rfc8785
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from treaty_ledger.ledger.errors import LedgerError
 from treaty_ledger.ledger.model import first_problem
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+# rfc8785 and cryptography are imported where a checkpoint is signed or checked, so that
+# reading a checkpoint's fields (or verifying a log without one) does not load them.
 
 FORMAT = "treaty-ledger-checkpoint/1"
 
@@ -47,6 +49,8 @@ class Checkpoint(BaseModel):
 
     def signed_bytes(self) -> bytes:
         """The JCS (RFC 8785) bytes the signature covers: every field but the signature."""
+        import rfc8785
+
         return rfc8785.dumps(self.model_dump(mode="json", exclude={"signature"}))
 
 
@@ -65,6 +69,9 @@ def parse_checkpoint(data: object, where: str) -> Checkpoint:
 
 def new_key() -> tuple[bytes, str]:
     """Make an Ed25519 key; return (PEM of the private key, base64 of the raw public key)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM,
@@ -80,6 +87,9 @@ def sign(checkpoint: Checkpoint, private_pem: bytes, where: str) -> Checkpoint:
     Raises:
         InvalidCheckpoint: the key is not an unencrypted PEM Ed25519 private key.
     """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         key = serialization.load_pem_private_key(private_pem, password=None)
     except (ValueError, TypeError) as err:
@@ -104,6 +114,9 @@ def signature_status(checkpoint: Checkpoint, trusted_key: str | None = None) -> 
         return "absent"
     if trusted_key is not None and trusted_key != checkpoint.public_key:
         return "untrusted"
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = Ed25519PublicKey.from_public_bytes(
             base64.b64decode(checkpoint.public_key, validate=True)
@@ -115,5 +128,7 @@ def signature_status(checkpoint: Checkpoint, trusted_key: str | None = None) -> 
 
 
 def _public_text(key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode()

@@ -30,8 +30,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-import rfc8785
-
 from treaty_ledger.ledger.integrity.codec import dumps, loads
 from treaty_ledger.ledger.integrity.merkle import leaf_hash
 
@@ -75,6 +73,8 @@ def leaf_data(row: StoredRow) -> bytes:
     Raises:
         ValueError: the stored state is not JSON (a damaged entry).
     """
+    import rfc8785  # pure Python and slow: only where the fast hash does not match
+
     return rfc8785.dumps(
         {
             "originator_id": row.originator_id,

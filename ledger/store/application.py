@@ -28,7 +28,7 @@ from treaty_ledger.ledger.index.queries import IndexReader
 from treaty_ledger.ledger.index.reads import IndexedReads
 from treaty_ledger.ledger.integrity.hashes import StoredRow, entry_hash, verify_rows
 from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
-from treaty_ledger.ledger.model import RECORD_ADAPTER, Source
+from treaty_ledger.ledger.model import RECORD_ADAPTER, Source, trusted_content
 from treaty_ledger.ledger.store.appending import Appending
 from treaty_ledger.ledger.store.locations import MEMORY, check_sqlite_file, mark_as_ledger
 from treaty_ledger.ledger.store.opening import (
@@ -293,7 +293,13 @@ class Ledger(Appending):
                 f"the log of {shown(self.location)} fails verification at position "
                 f"{failure.position} ({failure.kind}: {failure.detail}); run 'ledger verify'"
             )
-        entries = [self._decoded(rank, n) for rank, n in enumerate(notifications, start=1)]
+        # Entries before the first failure hash to what the ledger wrote after validating
+        # them: only their types are checked again. From the failure on, everything is.
+        trusted_until = failure.position if failure is not None else len(rows) + 1
+        entries = [
+            self._decoded(rank, n, trusted=rank < trusted_until)
+            for rank, n in enumerate(notifications, start=1)
+        ]
         return VerifiedLog(entries, leaves, message, failure.position if failure else None)
 
     def root_hash(self, upto: int | None = None) -> str:
@@ -304,13 +310,19 @@ class Ledger(Appending):
         """
         return self.verified().root_hash(upto)
 
-    def _decoded(self, position: int, stored) -> Entry:
+    def _decoded(self, position: int, stored, *, trusted: bool = False) -> Entry:
         """Decode one stored event; a damaged one is a :class:`StoreError`, not a crash.
 
         ``position`` is 0 when it is not known (the entry is then named by its record).
+        ``trusted``: the entry's hash matched the one recorded when it was appended, so
+        its record is validated by type only (``ledger.model.trusted_content``).
         """
         try:
-            return self._entry(position, self._app.mapper.to_domain_event(stored))
+            event = self._app.mapper.to_domain_event(stored)
+            if not trusted:
+                return self._entry(position, event)
+            with trusted_content():
+                return self._entry(position, event)
         except (ValueError, TypeError, KeyError, AttributeError, TopicError) as err:
             which = f"position {position}" if position else f"{stored.originator_id!s}"
             raise StoreError(

@@ -1,0 +1,95 @@
+"""Heavy modules load only in the commands that use them.
+
+Each reading command runs in a fresh interpreter on the shipped record; the
+modules it left in ``sys.modules`` are then compared with the list of heavy
+ones: the PostgreSQL driver, the HTTP stack, plotting, signatures, the
+pure-Python JCS encoder and the EDTF grammar (stored dates are read without
+it). Speed itself is measured in ``benchmarks/``, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from treaty_ledger.fixtures import shipped_files
+from treaty_ledger.ledger.records import parse_lines
+from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.store.application import Ledger
+
+HEAVY = {
+    "psycopg": "the PostgreSQL driver",
+    "psycopg_pool": "the PostgreSQL pool",
+    "fastapi": "the HTTP stack",
+    "starlette": "the HTTP stack",
+    "uvicorn": "the HTTP server",
+    "matplotlib": "plotting",
+    "cryptography": "signatures",
+    "rfc8785": "the pure-Python JCS encoder",
+    "edtf": "the EDTF grammar",
+    "pyparsing": "the EDTF grammar",
+}
+
+RUN = """
+import json, sys
+sys.argv = ["ledger", *sys.argv[1:]]
+from treaty_ledger.cli.main import main
+try:
+    main()
+except SystemExit as done:
+    if done.code:
+        raise
+finally:
+    sys.stdout.flush()
+    sys.stderr.write(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+READING_COMMANDS = [
+    ["replay", "--as-of", "2014-03"],
+    ["replay", "--as-of", "2014-03", "--json"],
+    ["replay", "--as-of", "2007-12-12", "--instrument", "cfe-1990"],
+    ["timeline"],
+    ["timeline", "--actor", "RUS", "--from", "2007"],
+    ["instruments"],
+    ["actor", "NATO", "--as-of", "2024-06"],
+    ["diff", "--from", "2019-01", "--to", "2019-12"],
+    ["export", "status", "--as-of", "2014-03", "--format", "csv"],
+    ["history", "--instrument", "inf-1987"],
+    ["check"],
+    ["verify"],
+]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("startup") / "ledger.db")
+    with Ledger(path, create=True) as ledger:
+        for file in shipped_files():
+            with open(file, "rb") as handle:
+                append_records(ledger, parse_lines(handle, file.name))
+    return path
+
+
+def _loaded(args: list[str]) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, *args],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    modules = done.stderr[done.stderr.rindex("[") :]
+    return set(json.loads(modules))
+
+
+@pytest.mark.parametrize("args", READING_COMMANDS, ids=" ".join)
+def test_a_reading_command_loads_no_heavy_module(args, shipped):
+    modules = _loaded([*args, "--store", shipped])
+    loaded = {name: why for name, why in HEAVY.items() if name in modules}
+    assert loaded == {}
+
+
+def test_the_check_sees_a_heavy_module_when_one_is_loaded(shipped):
+    """The probe is not blind: a command that signs does load cryptography."""
+    assert "cryptography" in _loaded(["keygen", "--out", shipped + ".pem"])
