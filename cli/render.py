@@ -18,9 +18,41 @@ def write_json(out: str | None, model: object, done: str) -> None:
         return
     from treaty_ledger.ledger.integrity.codec import dumps
 
-    with open(out, "wb") as handle:
-        handle.write(dumps(model.model_dump(mode="json"), pretty=True) + b"\n")
+    write_new_file(out, dumps(model.model_dump(mode="json"), pretty=True) + b"\n")
     click.echo(done)
+
+
+def write_new_file(out: str, data: bytes) -> None:
+    """Write ``data`` to the new file ``out`` atomically; never overwrite an existing file.
+
+    The bytes go to a temporary file beside ``out``, flushed to disk, which is
+    then hard-linked to ``out`` (the link fails if ``out`` exists): a reader
+    sees no file or the whole file, never part of one.
+
+    Raises:
+        click.BadParameter: ``out`` exists (exit 2; nothing written).
+        OSError: the folder cannot be written (the CLI prints one line).
+    """
+    import os
+    import tempfile
+
+    if os.path.lexists(out):
+        raise click.BadParameter(f"{out!r} exists; refusing to overwrite it", param_hint="--out")
+    folder = os.path.dirname(os.path.abspath(out))
+    descriptor, temporary = tempfile.mkstemp(prefix=".ledger-", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, out)
+        except FileExistsError as err:
+            raise click.BadParameter(
+                f"{out!r} exists; refusing to overwrite it", param_hint="--out"
+            ) from err
+    finally:
+        os.unlink(temporary)
 
 
 def emit_json(model_or_data: object) -> None:
@@ -33,14 +65,26 @@ def emit_json(model_or_data: object) -> None:
     click.echo(dumps(data, pretty=True).decode())
 
 
+def _named_root(result: Replay | Timeline) -> Iterator[str]:
+    """The line naming the log and root a result was computed from, and how far it was checked."""
+    if not result.root_hash:
+        return
+    unchecked = (
+        " (the recorded tree head, unchecked: only the entries read through the index were "
+        "checked; give --verify or run 'ledger verify')"
+        if result.root_checked is False
+        else ""
+    )
+    yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}{unchecked}"
+
+
 def replay_lines(result: Replay) -> Iterator[str]:
     """Yield the replay as text: instruments, their actors and provisions, claims, doubts."""
     yield (
         f"As of {result.as_of} (close of {result.as_of_day}), "
         f"as known at {result.known_at} (log position {result.position})"
     )
-    if result.root_hash:
-        yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}"
+    yield from _named_root(result)
     if result.position == 0:
         yield "Nothing had been recorded by then."
     if not result.instruments:
@@ -112,8 +156,7 @@ def _wrapped(head: str, codes: list[str]) -> list[str]:
 def timeline_lines(result: Timeline) -> Iterator[str]:
     """Yield the timeline as text: one block per act, with its id and sources."""
     yield f"As known at {result.known_at} (log position {result.position})"
-    if result.root_hash:
-        yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}"
+    yield from _named_root(result)
     if not result.acts:
         yield "No acts in that range."
     for act in result.acts:

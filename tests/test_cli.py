@@ -594,8 +594,8 @@ def test_verify_reports_a_tampered_store(loaded, tmp_path):
     result = loaded.invoke(main, ["verify", "--checkpoint", "cp.json"])
     assert result.exit_code == 1
     assert last_line(result) == (
-        "Error: verification failed at position 2: altered: "
-        "the entry does not hash to what was recorded"
+        "Error: the log of 'ledger.db' fails verification at position 2 (altered: "
+        "the entry does not hash to what was recorded)"
     )
 
 
