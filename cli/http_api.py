@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from treaty_ledger.cli.http_guard import api_words
 from treaty_ledger.cli.queries import replay_query, timeline_query
 from treaty_ledger.ledger.actors import check_actor_code
 from treaty_ledger.ledger.dates import first_day, parse_as_of
@@ -101,7 +102,7 @@ def create_app(store: str) -> FastAPI:
             status = 404
         elif isinstance(err, StoreError):
             status = 503
-        return JSONResponse(status_code=status, content={"error": str(err)})
+        return JSONResponse(status_code=status, content={"error": api_words(str(err))})
 
     @app.get("/replay", response_model=Replay, summary="The state of every commitment")
     def get_replay(

@@ -76,6 +76,11 @@ def parse_postgres(location: str) -> PostgresLocation:
     schema = query.get("schema", ["public"])[-1]
     if not _SCHEMA.fullmatch(schema):
         raise StoreError(f"schema {schema!r} must be lower-case letters, digits and _")
+    if schema.startswith("pg_") or schema == "information_schema":
+        raise StoreError(
+            f"schema {schema!r} is reserved by PostgreSQL (pg_... and information_schema); "
+            "choose another ?schema="
+        )
     try:
         port = parts.port if parts.port is not None else 5432
     except ValueError as err:
