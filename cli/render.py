@@ -192,6 +192,10 @@ def history_lines(result: History) -> Iterator[str]:
             yield f"    reason: {item.reason}"
         for source in item.sources:
             yield "    source: " + source_text(source)
+        if item.action == "record":  # what was recorded; a correction shows what it changed
+            for name, value in item.record.items():
+                if name not in ("record", "id", "sources") and value not in (None, [], ""):
+                    yield f"    {name}: {_value(value)}"
         for name in item.changed:
             before, after = item.previous.get(name), item.record.get(name)
             yield f"    {name}: {_value(before)} -> {_value(after)}"

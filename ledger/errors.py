@@ -180,9 +180,13 @@ class EmptyStore(StoreError):
 
         location = redact(location)
         self.location = location
+        import os
+
+        folder = os.path.dirname(location) if "://" not in location else ""
+        make = f"mkdir -p {folder} && " if folder and not os.path.isdir(folder) else ""
         super().__init__(
             f"no ledger records in {location}; load the shipped record with: "
-            f"ledger import --shipped --store {location}"
+            f"{make}ledger import --shipped --store {location}"
         )
 
 
