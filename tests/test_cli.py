@@ -92,7 +92,7 @@ def test_import_reports_added_then_already_recorded(runner, tmp_path):
     (tmp_path / "record.jsonl").write_text(lines(TREATY, SIGNED))
     first = runner.invoke(main, ["import", "record.jsonl"])
     assert first.exit_code == 0
-    assert first.output.startswith("Added 2 records (1 instruments, 1 acts); 0 already recorded.")
+    assert first.output.startswith("Added 2 records (1 instrument, 1 act); 0 already recorded.")
     second = runner.invoke(main, ["import", "record.jsonl", "--json"])
     assert json.loads(second.output) == {
         "added": [],
@@ -170,7 +170,7 @@ def test_import_of_a_changed_act_is_a_conflict(loaded, tmp_path):
         (b'{"record": "act", "id": "a", "id": "b"}\n', "key 'id' appears twice in one object"),
         (b'{"record": "act", "sequence": NaN}\n', "NaN is not a JSON number"),
         (b'{"record": "act", "summary": "caf\xe9"}\n', "not UTF-8 (byte 34 is 0xe9)"),
-        (b"\xef\xbb\xbf{}\n", "not valid JSON"),
+        (b"\xef\xbb\xbf{}\n", "byte order mark (BOM"),
     ],
 )
 def test_import_refuses_ambiguous_json(runner, tmp_path, content, message):
@@ -208,7 +208,7 @@ def test_record_from_stdin_and_from_options(loaded):
         main, ["record"], input=json.dumps(dict(SIGNED, id="t.deu", actors=["DEU"]))
     )
     assert piped.exit_code == 0, piped.output
-    assert piped.output.startswith("Added 1 records (0 instruments, 1 acts)")
+    assert piped.output.startswith("Added 1 record (0 instruments, 1 act)")
     options = loaded.invoke(
         main,
         [
