@@ -42,6 +42,11 @@ def test_verify_without_a_trusted_key_is_unauthenticated_with_its_own_status(run
 def test_a_key_configured_for_the_ledger_is_trusted(runner, monkeypatch):
     monkeypatch.setenv("LEDGER_PUBLIC_KEY", "key.pem.pub")
     assert runner.invoke(main, ["verify", "--checkpoint", "cp.json"]).exit_code == 0
+    assert runner.invoke(main, ["keygen", "--out", "other.pem"]).exit_code == 0
+    monkeypatch.setenv("LEDGER_PUBLIC_KEY", "other.pem.pub")  # signed by a key not trusted
+    other = runner.invoke(main, ["verify", "--checkpoint", "cp.json"])
+    assert other.exit_code == 1
+    assert "bad-signature: cp.json: the signature is untrusted" in last_line(other)
 
 
 def test_a_proof_is_proved_only_against_a_trusted_key(runner):
