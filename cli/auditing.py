@@ -122,28 +122,40 @@ def export_log_command(out, read_only, store) -> None:
     from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=read_only) as ledger:
-        for entry in ledger.verified().checked().entries:  # never export a tampered log
-            out.write(dumps(entry_data(entry)) + b"\n")
+        log = ledger.verified().checked()  # never export a tampered log
+        for entry, leaf in zip(log.entries, log.leaves, strict=True):
+            out.write(dumps(entry_data(entry) | {"leaf_hash": leaf.hex()}) + b"\n")
 
 
 @click.command("import-log")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @store_option
 def import_log_command(file, store) -> None:
-    """Load an exported log into an empty ledger, keeping positions and record times.
+    """Load an exported log into a ledger, keeping positions and record times.
+
+    The store may be empty, or hold the log's first entries (an earlier
+    export, or an interrupted load): those must be the same, and only the
+    rest is appended. Each line's leaf_hash (written by export-log) is
+    checked before anything is written, so an edited log is refused.
 
     \b
     Examples:
       ledger import-log ledger-log.jsonl --store copy.db
     """
-    from treaty_ledger.ledger.errors import InvalidRecord
+    from treaty_ledger.ledger.errors import InvalidRecord, StoreError
     from treaty_ledger.ledger.integrity.codec import loads
-    from treaty_ledger.ledger.integrity.log_format import check_log, entry_from_data
+    from treaty_ledger.ledger.integrity.log_format import (
+        check_log,
+        entry_data,
+        entry_from_data,
+        leaf_hash_of,
+    )
+    from treaty_ledger.ledger.records import bounded_lines
     from treaty_ledger.ledger.store.application import Ledger
 
-    entries = []
+    entries, hashes = [], []
     with open(file, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(bounded_lines(handle, file), start=1):
             if not line.strip():
                 continue
             where = f"{file} line {number}"
@@ -152,13 +164,24 @@ def import_log_command(file, store) -> None:
             except ValueError as err:
                 raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err
             entries.append((where, entry_from_data(data, where)))
+            hashes.append(leaf_hash_of(data, where))
     if not entries:
         raise click.UsageError(f"{file} holds no log entries")
-    check_log(entries)
-    _check_not_future(entries)
     with Ledger(store, create=True) as ledger:
-        positions = ledger.append_log([entry for _, entry in entries])
-    click.echo(f"Loaded {len(positions)} entries into {redact(store)}.")
+        size = ledger.log_size
+        held = ledger.verified().checked().entries if size else []
+        for (where, entry), mine in zip(entries, held, strict=False):
+            if entry_data(entry) != entry_data(mine):
+                raise StoreError(
+                    f"{where}: the store's entry at position {mine.position} differs from the "
+                    "log's; load a log only into an empty store or one holding its first part"
+                )
+        rest = entries[len(held):]
+        check_log([(f"the store, position {e.position}", e) for e in held] + rest)
+        _check_not_future(rest)
+        positions = ledger.append_log([entry for _, entry in rest], hashes[len(held):])
+    already = f" ({len(held)} already there)" if held else ""
+    click.echo(f"Loaded {len(positions)} entries into {redact(store)}{already}.")
 
 
 @click.command("migrate")

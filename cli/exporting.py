@@ -88,10 +88,23 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
             writer.writerow([_cell(item[column]) for column in columns])
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+
 def _cell(value: object) -> object:
-    """A CSV cell: lists as JSON arrays (unambiguous whatever the text holds), None as empty."""
+    """A CSV cell: lists as JSON arrays (unambiguous whatever the text holds), None as empty.
+
+    A text cell beginning with =, +, -, @, tab or carriage return gets a
+    leading apostrophe, as OWASP's CSV injection rule says, so that no
+    spreadsheet runs it as a formula. Numbers are left as they are.
+    """
     if isinstance(value, list):
         from treaty_ledger.ledger.integrity.codec import dumps
 
-        return dumps(value).decode()
-    return "" if value is None else value
+        value = dumps(value).decode()
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

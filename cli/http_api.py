@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from treaty_ledger.cli.answers import Answers, SharedLedger
+from treaty_ledger.cli.http_guard import api_words
 from treaty_ledger.cli.queries import replay_query, timeline_query
 from treaty_ledger.cli.web import mount_pages
 from treaty_ledger.ledger.actors import check_actor_code
@@ -142,7 +143,7 @@ def create_app(store: str, checkpoint: str | None = None) -> FastAPI:
             status = 404
         elif isinstance(err, StoreError):
             status = 503
-        return JSONResponse(status_code=status, content={"error": str(err)})
+        return JSONResponse(status_code=status, content={"error": api_words(str(err))})
 
     @app.get("/replay", response_model=Replay, summary="The state of every commitment")
     def get_replay(

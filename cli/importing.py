@@ -68,6 +68,7 @@ class _FileBatch:
     def __init__(self, paths: list[str]) -> None:
         self.paths = paths
         self.progress: Callable[[int, int], None] = lambda done, total: None
+        self._streams: dict[str, list[bytes]] = {}
 
     def __call__(self) -> Iterator[Submitted]:
         from treaty_ledger.ledger.records import iter_lines
@@ -75,13 +76,36 @@ class _FileBatch:
         total = sum(os.path.getsize(path) for path in self.paths)
         done = 0
         for path in self.paths:
+            if not _regular(path):  # a pipe (/dev/stdin) or device reads once: keep its lines
+                if path not in self._streams:
+                    self._streams[path] = list(_lines_of(path))
+                yield from iter_lines(self._streams[path], path)
+                continue
             with open(path, "rb") as handle:
-                for number, item in enumerate(iter_lines(handle, path)):
+                lines = _lines_of(path, handle)
+                for number, item in enumerate(iter_lines(lines, path)):
                     if number % 5000 == 0:
                         self.progress(done + handle.tell(), total)
                     yield item
             done += os.path.getsize(path)
         self.progress(done, total)
+
+
+def _regular(path: str) -> bool:
+    import stat
+
+    return stat.S_ISREG(os.stat(path).st_mode)
+
+
+def _lines_of(path: str, handle=None) -> Iterator[bytes]:
+    """The lines of a record file, each at most ``records.MAX_LINE_BYTES`` long."""
+    from treaty_ledger.ledger.records import bounded_lines
+
+    if handle is not None:
+        yield from bounded_lines(handle, path)
+        return
+    with open(path, "rb") as opened:
+        yield from bounded_lines(opened, path)
 
 
 @click.command("record")
@@ -233,13 +257,18 @@ def _append(batches: list, store: str, by: str | None, as_json: bool) -> None:
     for kind, _ in report.added:
         kinds[kind] += 1
     click.echo(
-        f"Added {len(report.added)} records ({kinds['instrument']} instruments, "
-        f"{kinds['act']} acts{_relations(kinds['relation'])}); "
+        f"Added {_count(len(report.added), 'record')} ({_count(kinds['instrument'], 'instrument')}"
+        f", {_count(kinds['act'], 'act')}{_relations(kinds['relation'])}); "
         f"{len(report.already)} already recorded. "
         f"Log size {log_size} in {redact(store)}."
     )
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 record``, ``2 records``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _relations(count: int) -> str:
     """``, N relations`` when the import added relations, else nothing."""
-    return f", {count} relations" if count else ""
+    return f", {_count(count, 'relation')}" if count else ""

@@ -40,9 +40,24 @@ def _trusted(path: str | None) -> str | None:
 trusted_key_option = click.option(
     "--public-key",
     "public_key",
+    envvar="LEDGER_PUBLIC_KEY",
     type=click.Path(exists=True, dir_okay=False),
-    help="File with the base64 Ed25519 public key to trust (from 'ledger keygen').",
+    help="File with the base64 Ed25519 public key to trust (from 'ledger keygen'); "
+    "default $LEDGER_PUBLIC_KEY. Without one, nothing is proved: exit 3, UNAUTHENTICATED.",
 )
+
+UNAUTHENTICATED = 3
+"""Exit status when everything checked holds but no trusted key authenticated the checkpoint."""
+
+
+def _unauthenticated(what: str) -> None:
+    """Say that nothing is proved without a trusted key, and exit with its own status."""
+    click.echo(
+        f"UNAUTHENTICATED: {what} hold, but the checkpoint was not checked against a key you "
+        "trust (anyone can sign with the key a checkpoint carries); give --public-key or set "
+        "LEDGER_PUBLIC_KEY"
+    )
+    click.get_current_context().exit(UNAUTHENTICATED)
 
 
 @click.command("keygen")
@@ -140,7 +155,9 @@ def verify_command(checkpoints, public_key, read_only, store, as_json) -> None:
     failing position and the kind of failure: altered, missing, reordered,
     inserted, index (the valid-time index does not match the entries),
     tree-head (a recorded tree head is not the root of its entries),
-    inconsistent, bad-signature.
+    inconsistent, bad-signature. With checkpoints but no trusted key
+    (--public-key or LEDGER_PUBLIC_KEY), a log that holds exits 3 with an
+    UNAUTHENTICATED line: the checkpoints' signatures prove nothing.
 
     \b
     Examples:
@@ -149,12 +166,14 @@ def verify_command(checkpoints, public_key, read_only, store, as_json) -> None:
     """
     from treaty_ledger.cli.render import emit_json
     from treaty_ledger.ledger.integrity.checkpoints import parse_checkpoint
+    from treaty_ledger.ledger.integrity.hashes import Failure
     from treaty_ledger.ledger.services.verification import verify
     from treaty_ledger.ledger.store.application import Ledger
 
     loaded = [(path, parse_checkpoint(_read_json(path), path)) for path in checkpoints]
     with Ledger(store, read_only=read_only) as ledger:
         report = verify(ledger, loaded, _trusted(public_key))
+        where = ledger.where
     if as_json:
         emit_json(report)
     else:
@@ -165,12 +184,13 @@ def verify_command(checkpoints, public_key, read_only, store, as_json) -> None:
             )
     if report.failure is not None:
         failure = report.failure
-        where = f"position {failure.position}" if failure.position else "checkpoint"
         raise click.ClickException(
-            f"verification failed at {where}: {failure.kind}: {failure.detail}"
+            Failure(failure.position, failure.kind, failure.detail).line(where)
         )
     if not as_json:
         click.echo(f"OK: {report.log_size} entries verified; root {report.root_hash}")
+    if loaded and public_key is None:
+        _unauthenticated("the entries and the log's consistency with each checkpoint")
 
 
 @click.command("prove")
@@ -214,7 +234,10 @@ def prove_command(act_id, checkpoint, out, read_only, store) -> None:
 def verify_proof_command(proof_file, public_key, as_json) -> None:
     """Check a proof file offline: each entry's audit path and the checkpoint's signature.
 
-    Needs no ledger. Exit 0 when every entry is proved, 1 otherwise.
+    Needs no ledger. An entry is proved only against a key you trust
+    (--public-key or LEDGER_PUBLIC_KEY): exit 0 when every entry is proved,
+    1 when one does not hold, 3 (UNAUTHENTICATED) when the paths hold but no
+    trusted key was given.
 
     \b
     Examples:
@@ -239,12 +262,15 @@ def verify_proof_command(proof_file, public_key, as_json) -> None:
     if as_json:
         emit_json(result)
     else:
-        for position, proved in result.entries.items():
-            state = "proved" if proved else "NOT proved"
+        held = "proved" if result.authenticated else "holds (unauthenticated)"
+        for position, holds in result.entries.items():
+            state = held if holds else "NOT proved"
             click.echo(f"act {result.act!r}, position {position}: {state}")
         click.echo(f"checkpoint of {result.tree_size} entries, signature {result.signature}")
     if not result.ok:
         raise click.ClickException(f"the proof of {result.act!r} does not hold")
+    if not result.authenticated:
+        _unauthenticated("the audit paths")
 
 
 @click.command("check")

@@ -44,7 +44,31 @@ from treaty_ledger.ledger.errors import LedgerError
 
 
 class LedgerGroup(click.Group):
-    """A group that turns ledger errors into click's ``Error:`` line."""
+    """A group that turns ledger errors and bad arguments into one ``Error:`` line.
+
+    Ledger errors exit 1; bad arguments (click's usage errors) exit 2 with the
+    same one line, naming the command's ``--help`` instead of printing the
+    usage block above it.
+    """
+
+    def main(self, *args, standalone_mode: bool = True, **extra):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **extra)
+        import sys
+
+        try:
+            result = super().main(*args, standalone_mode=False, **extra)
+        except click.UsageError as err:
+            path = err.ctx.command_path if err.ctx is not None else "ledger"
+            click.echo(f"Error: {err.format_message()} (see '{path} --help')", err=True)
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:

@@ -123,6 +123,13 @@ by_option = click.option(
 )
 
 
+verify_option = click.option(
+    "--verify",
+    is_flag=True,
+    help="Run every check of 'ledger verify' on the whole log before answering, instead of "
+    "checking only the entries read through the index (slower on a large log).",
+)
+
 read_only_option = click.option(
     "--read-only",
     "read_only",

@@ -41,19 +41,22 @@ def replay_query(
     instrument: str | None = None,
     actor: str | None = None,
     progress: Progress = lambda done, total: None,
+    verify: bool = False,
 ) -> Replay:
     """Replay the ledger as of a day (see ``projections.replay.replay``), with its root named.
 
     Raises:
         UnknownInstrument: ``instrument`` is not in the ledger (as known then).
         InvalidMoment: ``known_at`` is a position beyond the end of the log.
-        StoreError: an entry read fails verification against its recorded hash.
+        StoreError: an entry read fails verification against its recorded hash;
+            with ``verify`` (or without an index), the log fails any check of
+            ``ledger verify``.
     """
-    reads = ledger.indexed()
+    reads = None if verify else ledger.indexed()
     if reads is None:
         log = ledger.verified()
         result = replay(log.entries, as_of, known_at=known_at, instrument=instrument, actor=actor)
-        return _named(result, log.root_hash(result.position))
+        return _named(result, log.root_hash(result.position), checked=True)
     if instrument is not None:
         excerpt = reads.excerpt(
             known_at, [f"instrument:{instrument}", SUCCESSION], on_or_before=as_of.day
@@ -74,7 +77,7 @@ def replay_query(
         result = replay_ordered(
             instruments, ordered, as_of, known_at=moment, position=position, actor=actor
         )
-    return _named(result, reads.root_hash(result.position))
+    return _named(result, reads.root_hash(result.position), checked=False)
 
 
 def timeline_query(
@@ -85,29 +88,38 @@ def timeline_query(
     actor: str | None = None,
     instrument: str | None = None,
     known_at: KnownAt | None = None,
+    verify: bool = False,
 ) -> Timeline:
     """List acts in valid-time order (see ``projections.timeline.timeline``), with the root named.
 
     Raises:
         UnknownInstrument: ``instrument`` is not in the ledger.
         InvalidMoment: ``known_at`` is a position beyond the end of the log.
-        StoreError: an entry read fails verification against its recorded hash.
+        StoreError: an entry read fails verification against its recorded hash;
+            reading the whole log (``verify``, or neither actor nor
+            instrument), the log fails any check of ``ledger verify``.
     """
-    reads = ledger.indexed()
+    reads = None if verify else ledger.indexed()
     if reads is None or (actor is None and instrument is None):
         log = ledger.verified()
         result = timeline(
             log.entries, start=start, end=end, actor=actor, instrument=instrument,
             known_at=known_at,
         )  # fmt: skip
-        return _named(result, log.root_hash(result.position))
+        return _named(result, log.root_hash(result.position), checked=True)
     subject = f"instrument:{instrument}" if instrument is not None else f"actor:{actor}"
     excerpt = reads.excerpt(known_at, [subject], on_or_before=end, on_or_after=start)
     knowledge = Knowledge(excerpt.entries, excerpt.known_at, excerpt.position)
     result = timeline_known(knowledge, start=start, end=end, actor=actor, instrument=instrument)
-    return _named(result, reads.root_hash(result.position))
+    return _named(result, reads.root_hash(result.position), checked=False)
 
 
-def _named(result: _Result, root_hash: str) -> _Result:
-    """The result, naming the log size and Merkle root it was computed from."""
-    return result.model_copy(update={"log_size": result.position, "root_hash": root_hash})
+def _named(result: _Result, root_hash: str, *, checked: bool) -> _Result:
+    """The result, naming the log size and Merkle root it was computed from.
+
+    ``checked``: whether the whole log passed every check of ``ledger verify``
+    (True), or the root is the recorded tree head and only the entries read
+    through the index were checked (False).
+    """
+    update = {"log_size": result.position, "root_hash": root_hash, "root_checked": checked}
+    return result.model_copy(update=update)

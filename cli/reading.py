@@ -12,6 +12,7 @@ from treaty_ledger.cli.params import (
     known_at_option,
     read_only_option,
     store_option,
+    verify_option,
 )
 
 
@@ -27,11 +28,12 @@ from treaty_ledger.cli.params import (
     help="Every actor's since, roles and provisions (the default with --instrument or --actor).",
 )
 @known_at_option
+@verify_option
 @read_only_option
 @store_option
 @json_option
 def replay_command(
-    read_only, as_of, instrument, actor, full, known_at, store: str, as_json: bool
+    read_only, as_of, instrument, actor, full, known_at, verify, store: str, as_json: bool
 ) -> None:
     """Replay the ledger: who was bound by what at the close of a day.
 
@@ -45,7 +47,10 @@ def replay_command(
 
     With --known-at, only what was recorded by then counts: the ledger as an
     auditor would have seen it. The output names the record time (known_at)
-    and log position it was computed from.
+    and log position it was computed from, and the Merkle root: read through
+    the valid-time index, that is the recorded tree head, and only the
+    entries read are checked; with --verify the whole log passes every check
+    of 'ledger verify' first, or the replay is refused.
 
     \b
     Examples:
@@ -64,7 +69,7 @@ def replay_command(
     with Ledger(store, read_only=read_only) as ledger, progress_bar("Replaying") as progress:
         result = replay_query(
             ledger, as_of, known_at=known_at, instrument=instrument, actor=actor,
-            progress=progress,
+            progress=progress, verify=verify,
         )  # fmt: skip
     if as_json:
         emit_json(result)
@@ -81,11 +86,12 @@ def replay_command(
 @click.option("--actor", type=ACTOR_CODE, help="Only acts this actor takes part in.")
 @click.option("--instrument", metavar="ID", help="Only acts concerning this instrument.")
 @known_at_option
+@verify_option
 @read_only_option
 @store_option
 @json_option
 def timeline_command(
-    read_only, start, end, actor, instrument, known_at, store: str, as_json: bool
+    read_only, start, end, actor, instrument, known_at, verify, store: str, as_json: bool
 ) -> None:
     """List acts in valid-time order, with their sources.
 
@@ -111,8 +117,9 @@ def timeline_command(
         )
     with Ledger(store, read_only=read_only) as ledger:
         result = timeline_query(
-            ledger, start=first, end=last, actor=actor, instrument=instrument, known_at=known_at
-        )
+            ledger, start=first, end=last, actor=actor, instrument=instrument,
+            known_at=known_at, verify=verify,
+        )  # fmt: skip
     if as_json:
         emit_json(result)
     else:

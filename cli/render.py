@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from treaty_ledger.projections.models import Explanation, History, Timeline
+    from treaty_ledger.projections.models import Explanation, History, Replay, Timeline
 
 
 def write_json(out: str | None, model: object, done: str) -> None:
@@ -18,9 +18,41 @@ def write_json(out: str | None, model: object, done: str) -> None:
         return
     from treaty_ledger.ledger.integrity.codec import dumps
 
-    with open(out, "wb") as handle:
-        handle.write(dumps(model.model_dump(mode="json"), pretty=True) + b"\n")
+    write_new_file(out, dumps(model.model_dump(mode="json"), pretty=True) + b"\n")
     click.echo(done)
+
+
+def write_new_file(out: str, data: bytes) -> None:
+    """Write ``data`` to the new file ``out`` atomically; never overwrite an existing file.
+
+    The bytes go to a temporary file beside ``out``, flushed to disk, which is
+    then hard-linked to ``out`` (the link fails if ``out`` exists): a reader
+    sees no file or the whole file, never part of one.
+
+    Raises:
+        click.BadParameter: ``out`` exists (exit 2; nothing written).
+        OSError: the folder cannot be written (the CLI prints one line).
+    """
+    import os
+    import tempfile
+
+    if os.path.lexists(out):
+        raise click.BadParameter(f"{out!r} exists; refusing to overwrite it", param_hint="--out")
+    folder = os.path.dirname(os.path.abspath(out))
+    descriptor, temporary = tempfile.mkstemp(prefix=".ledger-", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, out)
+        except FileExistsError as err:
+            raise click.BadParameter(
+                f"{out!r} exists; refusing to overwrite it", param_hint="--out"
+            ) from err
+    finally:
+        os.unlink(temporary)
 
 
 def emit_json(model_or_data: object) -> None:
@@ -31,6 +63,19 @@ def emit_json(model_or_data: object) -> None:
     if hasattr(model_or_data, "model_dump"):
         data = model_or_data.model_dump(mode="json")
     click.echo(dumps(data, pretty=True).decode())
+
+
+def named_root(result: Replay | Timeline) -> Iterator[str]:
+    """The line naming the log and root a result was computed from, and how far it was checked."""
+    if not result.root_hash:
+        return
+    unchecked = (
+        " (the recorded tree head, unchecked: only the entries read through the index were "
+        "checked; give --verify or run 'ledger verify')"
+        if result.root_checked is False
+        else ""
+    )
+    yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}{unchecked}"
 
 
 def source_text(source) -> str:
@@ -55,8 +100,7 @@ def wrapped(head: str, codes: list[str]) -> list[str]:
 def timeline_lines(result: Timeline) -> Iterator[str]:
     """Yield the timeline as text: one block per act, with its id and sources."""
     yield f"As known at {result.known_at} (log position {result.position})"
-    if result.root_hash:
-        yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}"
+    yield from named_root(result)
     if not result.acts:
         yield "No acts in that range."
     for act in result.acts:
@@ -96,6 +140,10 @@ def history_lines(result: History) -> Iterator[str]:
             yield f"    reason: {item.reason}"
         for source in item.sources:
             yield "    source: " + source_text(source)
+        if item.action == "record":  # what was recorded; a correction shows what it changed
+            for name, value in item.record.items():
+                if name not in ("record", "id", "sources") and value not in (None, [], ""):
+                    yield f"    {name}: {_value(value)}"
         for name in item.changed:
             before, after = item.previous.get(name), item.record.get(name)
             yield f"    {name}: {_value(before)} -> {_value(after)}"

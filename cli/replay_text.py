@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from treaty_ledger.cli.render import wrapped
+from treaty_ledger.cli.render import named_root, wrapped
 
 if TYPE_CHECKING:
     from treaty_ledger.projections.models import ActorState, Replay
@@ -26,8 +26,7 @@ def header_lines(result: Replay) -> Iterator[str]:
         f"As of {result.as_of} (close of {result.as_of_day}), "
         f"as known at {result.known_at} (log position {result.position})"
     )
-    if result.root_hash:
-        yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}"
+    yield from named_root(result)
     if result.position == 0:
         yield "Nothing had been recorded by then."
     if not result.instruments:
@@ -75,8 +74,7 @@ def replay_lines(result: Replay) -> Iterator[str]:
         f"As of {result.as_of} (close of {result.as_of_day}), "
         f"as known at {result.known_at} (log position {result.position})"
     )
-    if result.root_hash:
-        yield f"Computed from {result.log_size} entries, Merkle root {result.root_hash}"
+    yield from named_root(result)
     if result.position == 0:
         yield "Nothing had been recorded by then."
     if not result.instruments:

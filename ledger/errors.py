@@ -12,6 +12,26 @@ class LedgerError(Exception):
     """Base class of every error the ledger raises on purpose."""
 
 
+QUOTE_LIMIT = 200
+"""At most this many characters of a value given by a user are quoted in an error line."""
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """The value's repr, cut to ``limit`` characters, saying how long it was when cut."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    length = f" ({len(value)} characters)" if isinstance(value, (str, bytes)) else ""
+    return text[: limit - 3] + "..." + length
+
+
+def _case_hint(value: str) -> str:
+    """Ids are case-sensitive and lower-case: suggest the lower-case id for one that is not."""
+    if isinstance(value, str) and value != value.lower():
+        return f"; ids are case-sensitive and lower-case: did you mean {quoted(value.lower())}?"
+    return ""
+
+
 class InvalidDate(LedgerError, ValueError):
     """A valid-time or as-of value is not a date the ledger accepts.
 
@@ -23,7 +43,7 @@ class InvalidDate(LedgerError, ValueError):
     def __init__(self, value: object, reason: str) -> None:
         self.value = value
         self.reason = reason
-        super().__init__(f"{value!r} is not a valid date: {reason}")
+        super().__init__(f"{quoted(value)} is not a valid date: {reason}")
 
 
 class InvalidMoment(InvalidDate):
@@ -61,10 +81,18 @@ class InvalidRecord(LedgerError):
         self.detail = detail
         parts = [where]
         if record_id:
-            parts.append(f"{kind} {record_id!r}")
+            parts.append(f"{kind} {quoted(record_id)}")
         if field:
-            parts.append(f"field {field!r}")
+            parts.append(f"field {quoted(field)}")
         super().__init__(", ".join(parts) + f": {detail}; nothing was written")
+
+
+class NoRecords(LedgerError):
+    """A record file or standard input holds no record; nothing was written."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__(f"no records in {quoted(source)}; nothing was written")
 
 
 class RecordConflict(LedgerError):
@@ -111,7 +139,8 @@ class UnknownInstrument(LedgerError, LookupError):
         prefix = f"{where}: " if where else ""
         suffix = "; nothing was written" if where else ""
         super().__init__(
-            f"{prefix}no instrument {instrument_id!r} in the ledger; "
+            f"{prefix}no instrument {quoted(instrument_id)} in the ledger"
+            f"{_case_hint(instrument_id)}; "
             f'list the known ones with "ledger instruments"{suffix}'
         )
 
@@ -145,7 +174,7 @@ class InvalidActorCode(LedgerError, ValueError):
     def __init__(self, code: object) -> None:
         self.code = code
         super().__init__(
-            f"{code!r} is not an actor code: use an ISO 3166-1 alpha-3 code "
+            f"{quoted(code)} is not an actor code: use an ISO 3166-1 alpha-3 code "
             "(RUS, USA), an ISO 3166-3 code for a former state (SUN), or one of "
             "the organisations NATO, OSCE, CSCE, UN, EU, CSTO, EAEU, SCO, BRICS"
         )
@@ -163,9 +192,13 @@ class EmptyStore(StoreError):
 
         location = redact(location)
         self.location = location
+        import os
+
+        folder = os.path.dirname(location) if "://" not in location else ""
+        make = f"mkdir -p {folder} && " if folder and not os.path.isdir(folder) else ""
         super().__init__(
             f"no ledger records in {location}; load the shipped record with: "
-            f"ledger import --shipped --store {location}"
+            f"{make}ledger import --shipped --store {location}"
         )
 
 
@@ -174,7 +207,10 @@ class UnknownAct(LedgerError, LookupError):
 
     def __init__(self, act_id: str) -> None:
         self.act_id = act_id
-        super().__init__(f'no act {act_id!r} in the ledger; find act ids with "ledger timeline"')
+        super().__init__(
+            f"no act {quoted(act_id)} in the ledger{_case_hint(act_id)}; "
+            'find act ids with "ledger timeline"'
+        )
 
 
 class InvalidRevision(LedgerError, ValueError):

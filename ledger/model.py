@@ -10,6 +10,7 @@ invalid EDTF dates and unknown actor codes. Nothing here does I/O.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -68,7 +69,7 @@ def _check_edtf(value: str) -> str:
     return value
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")  # line separators break lines too
 
 
 def _one_line(value: str) -> str:
@@ -80,6 +81,9 @@ def _one_line(value: str) -> str:
         raise ValueError("must be one line with no control characters (no newlines or tabs)")
     return value
 
+
+MAX_PROVISIONS = 10_000
+"""At most this many provisions in one instrument (the largest real treaty has a few hundred)."""
 
 Text = Annotated[StrictStr, Field(max_length=4000), AfterValidator(_one_line)]
 """One line of text: not blank, no control characters (no newlines), at most 4,000 characters."""
@@ -99,7 +103,7 @@ ActorCode = Annotated[StrictStr, AfterValidator(_actor_code)]
 
 def _no_repeats(codes: list[str]) -> list[str]:
     if not _TRUSTING.get() and len(set(codes)) != len(codes):
-        repeated = sorted({code for code in codes if codes.count(code) > 1})
+        repeated = sorted(code for code, count in Counter(codes).items() if count > 1)
         raise ValueError(f"{', '.join(repeated)} listed twice")
     return codes
 
@@ -205,7 +209,7 @@ class Instrument(_Frozen):
     id: RecordId
     title: Text
     legal_nature: LegalNature
-    provisions: list[Provision] = Field(default_factory=list)
+    provisions: list[Provision] = Field(default_factory=list, max_length=MAX_PROVISIONS)
     final_clauses: FinalClauses | None = None
     organisation: ActorCode | None = None
     note: Text | None = None
@@ -213,8 +217,8 @@ class Instrument(_Frozen):
 
     @model_validator(mode="after")
     def _unique_provisions(self) -> Instrument:
-        ids = [provision.id for provision in self.provisions]
-        duplicates = sorted({pid for pid in ids if ids.count(pid) > 1})
+        counts = Counter(provision.id for provision in self.provisions)  # linear, not quadratic
+        duplicates = sorted(pid for pid, count in counts.items() if count > 1)
         if duplicates:
             raise ValueError(f"provision ids repeat: {', '.join(duplicates)}")
         return self

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from treaty_ledger.ledger.errors import InvalidDate
+from treaty_ledger.ledger.errors import InvalidDate, InvalidMoment
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _POSITION = re.compile(r"@([0-9]+)")
@@ -47,6 +47,8 @@ def parse_known_at(value: object) -> KnownAt:
     if not isinstance(value, str) or not value:
         raise InvalidDate(value, "give a UTC instant (2025-01-01T12:00:00Z), a day or @POSITION")
     match = _POSITION.fullmatch(value)
+    if match and len(match.group(1)) > 18:
+        raise InvalidDate(value, "a log position has at most 18 digits")
     if match:
         if int(match.group(1)) < 1:
             raise InvalidDate(value, "log positions start at @1")
@@ -90,4 +92,27 @@ def check_not_future(known_at: KnownAt, now: datetime) -> None:
             known_at.text,
             f"it is in the future (now {format_instant(now)}); what the ledger knows then "
             "could still change: give a past instant or @POSITION",
+        )
+
+
+def check_settled(known_at: KnownAt, last_recorded: datetime | None) -> None:
+    """Refuse an instant later than the last committed record time.
+
+    A writer stamps its entries' record time before it commits (and may wait
+    for the write lock in between), so entries recorded "at" a moment after
+    the last committed one may still appear: an answer as known then could
+    change later. Up to the last committed record time it never does.
+
+    Raises:
+        InvalidMoment: the instant is later than ``last_recorded`` (or the
+            log is empty).
+    """
+    if known_at.instant is None:
+        return
+    if last_recorded is None or known_at.instant > last_recorded:
+        last = format_instant(last_recorded) if last_recorded else "none yet"
+        raise InvalidMoment(
+            known_at.text,
+            f"it is later than the last record time ({last}), so the answer could still "
+            "change; ask as known at that time or earlier, or by position (@N)",
         )

@@ -8,13 +8,15 @@ and the offending value.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from pydantic import ValidationError
 
-from treaty_ledger.ledger.errors import InvalidRecord, LedgerError
-from treaty_ledger.ledger.model import RECORD_ADAPTER, AnyRecord
+from treaty_ledger.ledger.errors import InvalidRecord, LedgerError, NoRecords, quoted
+from treaty_ledger.ledger.model import MAX_PROVISIONS, RECORD_ADAPTER, AnyRecord
 
 _KINDS = ("act", "instrument", "relation")
 
@@ -37,6 +39,7 @@ def parse_record(data: bytes | str | dict, where: str) -> Submitted:
     """
     if isinstance(data, (bytes, str)):
         data = _strict_json(data, where)
+    data = _nfc(data)
     if not isinstance(data, dict):
         raise InvalidRecord(where, None, None, "a record must be a JSON object")
     record_id = data.get("id") if isinstance(data.get("id"), str) else None
@@ -48,6 +51,12 @@ def parse_record(data: bytes | str | dict, where: str) -> Submitted:
             "record",
             f"must be 'act', 'instrument' or 'relation', got {data.get('record')!r}",
         )
+    provisions = data.get("provisions")
+    if isinstance(provisions, list) and len(provisions) > MAX_PROVISIONS:  # before validating
+        raise InvalidRecord(
+            where, record_id, "provisions",
+            f"{len(provisions)} provisions; an instrument has at most {MAX_PROVISIONS:,}", kind,
+        )  # fmt: skip
     try:
         record = RECORD_ADAPTER.validate_python(data)
     except ValidationError as err:
@@ -57,8 +66,29 @@ def parse_record(data: bytes | str | dict, where: str) -> Submitted:
     return Submitted(where, record)
 
 
+def _nfc(value: object) -> object:
+    """Every string in parsed JSON (keys too) in Unicode normalisation form NFC.
+
+    The same text typed with a combining accent or a precomposed letter is
+    then one record, with one hash.
+    """
+    if isinstance(value, str):
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(item) for item in value]
+    if isinstance(value, dict):
+        return {_nfc(key): _nfc(item) for key, item in value.items()}
+    return value
+
+
 def _strict_json(data: bytes | str, where: str) -> object:
     """Parse one JSON text (RFC 8259, UTF-8) refusing duplicate keys and NaN or Infinity."""
+    if isinstance(data, bytes) and data.startswith(_BOM):
+        raise InvalidRecord(
+            where, None, None,
+            "starts with a UTF-8 byte order mark (BOM, bytes EF BB BF); save the file as UTF-8 "
+            "without one",
+        )  # fmt: skip
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -78,7 +108,14 @@ def _strict_json(data: bytes | str, where: str) -> object:
         raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err
 
 
+MAX_KEYS = 1_000
+"""At most this many keys in one JSON object of a record (a valid one has at most a dozen)."""
+
+
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    if len(pairs) > MAX_KEYS:
+        raise ValueError(f"an object has {len(pairs)} keys; a record's objects have at most "
+                         f"{MAX_KEYS:,}")  # fmt: skip
     found = dict(pairs)
     if len(found) != len(pairs):
         keys = [key for key, _ in pairs]
@@ -90,6 +127,8 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
 def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON number")
 
+
+_BOM = b"\xef\xbb\xbf"
 
 # One decoder for every line: making one per call costs as much as parsing a record.
 _DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant)
@@ -116,10 +155,39 @@ def iter_lines(lines: Iterable[bytes], source: str) -> Iterator[Submitted]:
 
     Raises:
         InvalidRecord: when the first line that is not a valid record is reached.
+        NoRecords: the lines hold no record at all (an empty file is a mistake).
     """
+    found = False
     for number, line in enumerate(lines, start=1):
         if line.strip():
+            found = True
             yield parse_record(line, f"{source} line {number}")
+    if not found:
+        raise NoRecords(source)
+
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""The longest line read: far above the largest valid record (10,000 provisions take ~1 MB)."""
+
+
+def bounded_lines(handle: BinaryIO, source: str) -> Iterator[bytes]:
+    """Yield the lines of a binary file, never holding more than one bounded line.
+
+    A file without newlines (``/dev/zero``) or with one huge line is refused
+    after :data:`MAX_LINE_BYTES`, not read into memory.
+
+    Raises:
+        InvalidRecord: a line is longer than :data:`MAX_LINE_BYTES`.
+    """
+    number = 0
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            raise InvalidRecord(
+                f"{source} line {number}", None, None,
+                f"the line is longer than {MAX_LINE_BYTES:,} bytes; no record is that large",
+            )  # fmt: skip
+        yield line
 
 
 def _explain(err: ValidationError, where: str, record_id: str | None, kind: str) -> InvalidRecord:
@@ -138,5 +206,5 @@ def _explain(err: ValidationError, where: str, record_id: str | None, kind: str)
     elif isinstance(value, dict) or field is None:
         detail = message
     else:
-        detail = f"{message} (given {value!r})" if repr(value) not in message else message
+        detail = f"{message} (given {quoted(value)})" if repr(value) not in message else message
     return InvalidRecord(where, record_id, field, detail, kind)

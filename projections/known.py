@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from treaty_ledger.ledger.entries import Action, Entry
 from treaty_ledger.ledger.errors import InvalidMoment
 from treaty_ledger.ledger.model import Act, Instrument
-from treaty_ledger.ledger.record_time import KnownAt, format_instant
+from treaty_ledger.ledger.record_time import KnownAt, check_settled, format_instant
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ def known(entries: Iterable[Entry], known_at: KnownAt | None = None) -> Knowledg
     """Keep the entries recorded at or before ``known_at`` (all when None).
 
     Raises:
-        InvalidMoment: a position beyond the end of the log.
+        InvalidMoment: a position beyond the end of the log, or an instant
+            later than the last record time (``check_settled``).
     """
     entries = list(entries)
     if known_at is None:
@@ -65,6 +66,7 @@ def known(entries: Iterable[Entry], known_at: KnownAt | None = None) -> Knowledg
         moment = format_instant(chosen[-1].recorded_at) if chosen else ""
     else:
         assert known_at.instant is not None
+        check_settled(known_at, entries[-1].recorded_at if entries else None)
         chosen = [entry for entry in entries if entry.recorded_at <= known_at.instant]
         moment = format_instant(known_at.instant)
     position = max((entry.position for entry in chosen), default=0)

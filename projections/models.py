@@ -137,6 +137,12 @@ class Replay(_ReadModel):
     root_hash: str | None = Field(
         None, description="RFC 9162 Merkle root (hex) of those entries, set by the store"
     )
+    root_checked: bool | None = Field(
+        None,
+        description="true: the whole log passed every check of 'ledger verify' before this "
+        "root was named; false: the root is the tree head recorded with the log, and only the "
+        "entries read through the index were checked",
+    )
     instruments: list[InstrumentState]
     claims: list[Claim]
     indeterminate: list[Indeterminate]
@@ -175,6 +181,7 @@ class Timeline(_ReadModel):
     position: int
     log_size: int | None = None
     root_hash: str | None = None
+    root_checked: bool | None = Field(None, description="as in a replay")
     acts: list[TimelineAct]
 
 

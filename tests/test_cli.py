@@ -92,7 +92,7 @@ def test_import_reports_added_then_already_recorded(runner, tmp_path):
     (tmp_path / "record.jsonl").write_text(lines(TREATY, SIGNED))
     first = runner.invoke(main, ["import", "record.jsonl"])
     assert first.exit_code == 0
-    assert first.output.startswith("Added 2 records (1 instruments, 1 acts); 0 already recorded.")
+    assert first.output.startswith("Added 2 records (1 instrument, 1 act); 0 already recorded.")
     second = runner.invoke(main, ["import", "record.jsonl", "--json"])
     assert json.loads(second.output) == {
         "added": [],
@@ -170,7 +170,7 @@ def test_import_of_a_changed_act_is_a_conflict(loaded, tmp_path):
         (b'{"record": "act", "id": "a", "id": "b"}\n', "key 'id' appears twice in one object"),
         (b'{"record": "act", "sequence": NaN}\n', "NaN is not a JSON number"),
         (b'{"record": "act", "summary": "caf\xe9"}\n', "not UTF-8 (byte 34 is 0xe9)"),
-        (b"\xef\xbb\xbf{}\n", "not valid JSON"),
+        (b"\xef\xbb\xbf{}\n", "byte order mark (BOM"),
     ],
 )
 def test_import_refuses_ambiguous_json(runner, tmp_path, content, message):
@@ -208,7 +208,7 @@ def test_record_from_stdin_and_from_options(loaded):
         main, ["record"], input=json.dumps(dict(SIGNED, id="t.deu", actors=["DEU"]))
     )
     assert piped.exit_code == 0, piped.output
-    assert piped.output.startswith("Added 1 records (0 instruments, 1 acts)")
+    assert piped.output.startswith("Added 1 record (0 instruments, 1 act)")
     options = loaded.invoke(
         main,
         [
@@ -546,8 +546,8 @@ def test_export_log_and_import_log_round_trip(loaded, tmp_path):
         copy = loaded.invoke(main, ["replay", "--as-of", as_of, "--json", "--store", "copy.db"])
         assert copy.output == original
     again = loaded.invoke(main, ["import-log", "log.jsonl", "--store", "copy.db"])
-    assert again.exit_code == 1
-    assert "already holds 4 entries; the log to load starts at position 1" in again.output
+    assert again.exit_code == 0  # the store holds the whole log already: nothing to add
+    assert again.output.startswith("Loaded 0 entries into copy.db (4 already there)")
     (tmp_path / "bad.jsonl").write_text('{"position": 1}\n')
     bad = loaded.invoke(main, ["import-log", "bad.jsonl", "--store", "other.db"])
     assert bad.exit_code == 1
@@ -601,8 +601,8 @@ def test_verify_reports_a_tampered_store(loaded, tmp_path):
     result = loaded.invoke(main, ["verify", "--checkpoint", "cp.json"])
     assert result.exit_code == 1
     assert last_line(result) == (
-        "Error: verification failed at position 2: altered: "
-        "the entry does not hash to what was recorded"
+        "Error: the log of 'ledger.db' fails verification at position 2 (altered: "
+        "the entry does not hash to what was recorded)"
     )
 
 
@@ -789,3 +789,20 @@ def test_shipped_and_files_in_one_import_are_refused_before_anything_is_written(
         assert result.exit_code == 2
         assert "not both" in result.output
         assert not Path("ledger.db").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["replay", "--as-of", "2014-13"],
+        ["replay"],
+        ["nosuch"],
+        ["export", "nothing", "--as-of", "2014"],
+    ],
+    ids=["bad-date", "missing-option", "unknown-command", "bad-choice"],
+)
+def test_bad_arguments_are_one_error_line_and_exit_2(runner, args):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "--help" in lines[0]

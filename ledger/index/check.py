@@ -9,19 +9,41 @@ stored side tables differ. Pure functions over rows; the store reads them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from treaty_ledger.ledger.errors import LedgerError
 from treaty_ledger.ledger.index.rows import IndexRow, index_row
 from treaty_ledger.ledger.integrity.codec import loads
-from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, StoredRow
-from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root
+from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, StoredRow, verify_rows
+from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root, root
 
 _INDEX_COLUMNS = (
     "record_key", "action", "recorded_at", "earliest", "latest", "effective_earliest",
     "effective_latest", "sequence",
 )  # fmt: skip
+
+
+def check_log(
+    rows: Sequence[StoredRow],
+    recorded: Mapping[int, bytes],
+    side_tables: tuple[Sequence[Any], Sequence[Any], Sequence[Any]] | None,
+) -> tuple[list[bytes], Failure | None]:
+    """Run every check ``ledger verify`` runs on a log, short of checkpoints.
+
+    One rule for every command that names a root, signs, exports, copies or
+    answers from the whole log: the entries against their recorded hashes
+    (``integrity.hashes.verify_rows``), then the side tables, where the store
+    keeps them, against the entries (:func:`check_side_tables`).
+
+    Returns:
+        The recomputed leaf hashes in log order (as far as they verified)
+        and the first failure, or None.
+    """
+    leaves, failure = verify_rows(rows, recorded)
+    if failure is None and side_tables is not None:
+        failure = check_side_tables(rows, leaves, *side_tables)
+    return leaves, failure
 
 
 def check_side_tables(
@@ -53,7 +75,24 @@ def check_side_tables(
         except (ValueError, KeyError, TypeError, LedgerError):
             return Failure(position, FailureKind.INDEX, "the entry cannot be indexed")
     failure = _check_index(rows, derived, index) or _check_subjects(rows, derived, subjects)
-    failure = failure or check_tree_heads(leaves, heads)
+    diverging = check_tree_heads(leaves, heads)
+    span = divergence(leaves, heads) if diverging is not None else None
+    if diverging is not None and diverging.kind is FailureKind.TREE_HEAD and span is not None:
+        first, last = span
+        if failure is not None and failure.kind is FailureKind.INDEX and (
+            first <= failure.position <= last
+        ):  # the entry changed, not its index row: the row still describes what was appended
+            return Failure(
+                failure.position, FailureKind.ALTERED,
+                "the entry changed after it was appended and its recorded hash was rewritten: "
+                "its index row and the recorded tree heads still describe the original",
+            )  # fmt: skip
+        return Failure(
+            first, FailureKind.TREE_HEAD,
+            f"the recorded tree heads and the leaves diverge within positions {first} to {last}: "
+            f"{diverging.detail}",
+        )  # fmt: skip
+    failure = failure or diverging
     if failure is None and rows and (not heads or heads[-1]["size"] != len(rows)):
         return Failure(
             len(rows), FailureKind.TREE_HEAD, "no recorded tree head covers the whole log"
@@ -128,3 +167,40 @@ def check_tree_heads(leaves: Sequence[bytes], heads: Sequence[Any]) -> Failure |
                 f"the tree head of size {size} is not the root of the first {size} entries",
             )  # fmt: skip
     return None
+
+
+def divergence(leaves: Sequence[bytes], heads: Sequence[Any]) -> tuple[int, int] | None:
+    """The narrowest range of positions (first, last; inclusive) where heads and leaves diverge.
+
+    Each recorded head's frontier holds the roots of complete subtrees
+    (RFC 9162 section 2.1.1 splits); a subtree whose root the leaves give
+    holds no changed leaf, one they do not give holds at least one. The
+    range is that of the smallest differing subtree, less any leaves a
+    matching subtree vouches for at its start. None when every subtree
+    matches (a head's root itself was changed, not the leaves under it).
+    """
+    bad: list[tuple[int, int]] = []
+    good: list[tuple[int, int]] = []
+    for head in heads:
+        size = min(head["size"], len(leaves))
+        frontier = bytes(head["frontier"])
+        start = 0
+        for number, width in enumerate(_widths(head["size"])):
+            if start + width > size:
+                break
+            stored = frontier[32 * number : 32 * number + 32]
+            span = (start + 1, start + width)
+            (good if root(leaves[start : start + width]) == stored else bad).append(span)
+            start += width
+    if not bad:
+        return None
+    first, last = min(bad, key=lambda span: span[1] - span[0])
+    for low, high in sorted(good):
+        if low <= first <= high < last:
+            first = high + 1
+    return first, last
+
+
+def _widths(size: int) -> list[int]:
+    """The sizes of the complete subtrees of a tree of ``size`` leaves, left to right."""
+    return [1 << bit for bit in range(size.bit_length() - 1, -1, -1) if size >> bit & 1]

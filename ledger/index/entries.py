@@ -18,7 +18,7 @@ from treaty_ledger.ledger.entries import Action, Entry
 from treaty_ledger.ledger.errors import LedgerError, StoreError
 from treaty_ledger.ledger.index.rows import index_row
 from treaty_ledger.ledger.integrity.codec import loads
-from treaty_ledger.ledger.integrity.hashes import StoredRow, checked_hash
+from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, StoredRow, checked_hash
 from treaty_ledger.ledger.model import RECORD_ADAPTER, Source, trusted_content
 
 _INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
@@ -38,9 +38,8 @@ def checked_entry(row: Any, store: str) -> Entry:
     """
     position = row["position"]
     if row["originator_id"] is None:
-        raise StoreError(
-            f"the log of {store} fails verification at position {position} "
-            "(missing: the index names an entry that is gone); run 'ledger verify'"
+        raise _refused(
+            store, position, FailureKind.MISSING, "an entry was recorded here and is gone"
         )
     state = row["state"]
     state = bytes(state) if isinstance(state, memoryview) else state
@@ -53,16 +52,14 @@ def checked_entry(row: Any, store: str) -> Entry:
         matches = recorded is not None and checked_hash(stored, recorded) == recorded
     except ValueError:
         matches = False
+    if recorded is None:
+        raise _refused(
+            store, position, FailureKind.INSERTED,
+            "no hash was recorded for this entry: the ledger did not append it",
+        )  # fmt: skip
     if not matches:
-        why = (
-            "inserted: no hash was recorded for this entry"
-            if recorded is None
-            else "altered: the entry does not hash to what was recorded when it was appended"
-        )
-        raise StoreError(
-            f"the log of {store} fails verification at position {position} "
-            f"({why}); run 'ledger verify'"
-        )
+        raise _refused(store, position, FailureKind.ALTERED,
+                       "the entry does not hash to what was recorded")  # fmt: skip
     try:
         decoded = loads(state)
         derived = index_row(stored.topic, decoded)
@@ -75,11 +72,14 @@ def checked_entry(row: Any, store: str) -> Entry:
             "written by something else"
         ) from err
     if derived.columns() != tuple(row[name] for name in _INDEX_COLUMNS):
-        raise StoreError(
-            f"the log of {store} fails verification at position {position} "
-            "(index: its valid-time index row does not match the entry); run 'ledger verify'"
-        )
+        raise _refused(store, position, FailureKind.INDEX,
+                       "its valid-time index row does not match the entry")  # fmt: skip
     return entry
+
+
+def _refused(store: str, position: int, kind: FailureKind, detail: str) -> StoreError:
+    """The error of an entry that fails a check: the line ``ledger verify`` prints for it."""
+    return StoreError(Failure(position, kind, detail).line(store))
 
 
 def _trusted_entry(position: int, action: Action, state: dict) -> Entry:

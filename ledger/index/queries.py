@@ -24,6 +24,8 @@ class Dialect:
 
     Attributes:
         mark: the parameter marker (``?`` for SQLite, ``%s`` for psycopg).
+        byte_order: the collation clause that compares text byte by byte
+            ("" for SQLite, whose default is; ``COLLATE "C"`` for PostgreSQL).
         events: the events table; ``event_id`` its notification id column.
         index, subjects, hashes, heads: the side tables (qualified names).
     """
@@ -35,10 +37,18 @@ class Dialect:
     subjects: str
     hashes: str
     heads: str
+    byte_order: str = ""
 
     def sql(self, template: str) -> str:
-        """Fill in table names and parameter markers (``{p}``)."""
+        """Fill in table names, parameter markers (``{p}``) and byte-order collations (``{c}``).
+
+        Key ranges (``record_key >= 'instrument:' AND record_key < 'instrument;'``)
+        and ISO days and instants compare in byte order; a PostgreSQL database
+        whose default collation is not C (``en_US.UTF-8``, ICU) ignores
+        punctuation, so its dialect sets ``byte_order`` to ``COLLATE "C"``.
+        """
         return template.format(
+            c=self.byte_order,
             p=self.mark,
             events=self.events,
             id=self.event_id,
@@ -92,11 +102,11 @@ WITH latest AS (
     FROM latest l JOIN {index} v ON v.position = l.last
     WHERE v.action <> 'retract' AND v.earliest IS NOT NULL
 )
-SELECT nid, first, 0 AS effect, earliest AS a, latest AS b, sequence FROM standing
-WHERE earliest <= {p}
+SELECT nid, first, 0 AS effect, earliest{c} AS a, latest{c} AS b, sequence FROM standing
+WHERE earliest{c} <= {p}
 UNION ALL
-SELECT nid, first, 1 AS effect, effective_earliest AS a, effective_latest AS b, sequence
-FROM standing WHERE effective_earliest IS NOT NULL AND effective_earliest <= {p}
+SELECT nid, first, 1 AS effect, effective_earliest{c} AS a, effective_latest{c} AS b, sequence
+FROM standing WHERE effective_earliest IS NOT NULL AND effective_earliest{c} <= {p}
 ORDER BY a, b, sequence, first, effect
 """
 
@@ -139,8 +149,8 @@ class IndexReader:
     def position_at(self, instant: str) -> int:
         """The last position recorded at or before ``instant`` (0 if none)."""
         found = self._rows(
-            "SELECT position FROM {index} WHERE recorded_at <= {p} "
-            "ORDER BY recorded_at DESC, position DESC LIMIT 1",
+            "SELECT position FROM {index} WHERE recorded_at{c} <= {p} "
+            "ORDER BY recorded_at{c} DESC, position DESC LIMIT 1",
             (instant,),
         )
         return found[0]["position"] if found else 0
@@ -168,7 +178,8 @@ class IndexReader:
         template = (
             f"{_ENTRIES} "
             "WHERE v.position <= {p} AND v.record_key IN (SELECT s.record_key FROM {subjects} s "
-            f"WHERE s.subject IN ({marks}) AND s.first_day <= {{p}} AND s.last_day >= {{p}}) "
+            f"WHERE s.subject IN ({marks}) AND s.first_day{{c}} <= {{p}} "
+            "AND s.last_day{c} >= {p}) "
             "ORDER BY v.position"
         )
         params = [
@@ -183,7 +194,7 @@ class IndexReader:
         """Every entry up to ``upto`` of the records of one kind (``instrument``), in log order."""
         template = (
             f"{_ENTRIES} "
-            "WHERE v.record_key >= {p} AND v.record_key < {p} AND v.position <= {p} "
+            "WHERE v.record_key{c} >= {p} AND v.record_key{c} < {p} AND v.position <= {p} "
             "ORDER BY v.position"
         )
         return self._rows(template, (f"{kind}:", f"{kind};", upto))

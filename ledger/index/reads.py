@@ -26,7 +26,7 @@ from treaty_ledger.ledger.errors import InvalidMoment, StoreError
 from treaty_ledger.ledger.index.entries import checked_entry
 from treaty_ledger.ledger.index.queries import IndexReader
 from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root, root
-from treaty_ledger.ledger.record_time import KnownAt, format_instant
+from treaty_ledger.ledger.record_time import KnownAt, check_settled, format_instant
 
 _BATCH = 2000
 
@@ -85,7 +85,9 @@ class IndexedReads:
         that the position does not rest on index rows alone.
 
         Raises:
-            InvalidMoment: a position beyond the end of the log.
+            InvalidMoment: a position beyond the end of the log, or an instant
+                later than the last committed record time (the answer could
+                still change: ``record_time.check_settled``).
             StoreError: the entries at the boundary fail their checks, or
                 their record times do not fall either side of the moment.
         """
@@ -98,6 +100,8 @@ class IndexedReads:
             position = known_at.position
         else:
             assert known_at.instant is not None
+            last = self._boundary([size]) if size else []
+            check_settled(known_at, last[0].recorded_at if last else None)
             moment = format_instant(known_at.instant)
             position = self._reader.position_at(moment)
             after = self._boundary([position + 1]) if position < size else []

@@ -38,7 +38,9 @@ class InvalidCheckpoint(LedgerError, ValueError):
 class Checkpoint(BaseModel):
     """The log's size and Merkle root (RFC 9162) at a moment, optionally signed."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Strict: a field of the wrong JSON type ("140" for 140) is refused before any
+    # signature is checked, never coerced into bytes the signer did not sign.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     format: Literal["treaty-ledger-checkpoint/1"] = FORMAT
     tree_size: int = Field(ge=0)

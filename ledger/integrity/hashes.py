@@ -66,6 +66,15 @@ class Failure:
     kind: FailureKind
     detail: str
 
+    def line(self, where: str) -> str:
+        """The one line every command refuses with, naming the store and the failing position.
+
+        ``ledger verify`` and every command that reads the whole log (replay,
+        export, diff, checkpoint, migrate...) print exactly this line.
+        """
+        at = f"position {self.position}" if self.position else "a checkpoint"
+        return f"the log of {where} fails verification at {at} ({self.kind}: {self.detail})"
+
 
 def leaf_data(row: StoredRow) -> bytes:
     """Return the canonical (RFC 8785) bytes of a stored entry, without its position.

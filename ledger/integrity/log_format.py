@@ -4,7 +4,11 @@ One JSON object per line, in log order::
 
     {"position": 1, "recorded_at": "2026-11-29T23:43:28.123456Z",
      "recorded_by": "analyst", "action": "record", "record": {...},
-     "changed": [], "reason": null, "sources": []}
+     "changed": [], "reason": null, "sources": [], "leaf_hash": "<64 hex digits>"}
+
+``leaf_hash`` is the entry's RFC 9162 leaf hash as the ledger recorded it;
+loading checks each entry against it before anything is written, so a line
+edited after export is refused (a log of an older version has none).
 
 Loading such a file into an empty ledger (``ledger import-log``) gives back
 the same entries at the same positions, so every replay is byte-identical.
@@ -38,6 +42,24 @@ def entry_data(entry: Entry) -> dict:
 
 _KEYS = {"position", "recorded_at", "recorded_by", "action", "record", "changed", "reason",
          "sources"}  # fmt: skip
+_OPTIONAL = {"leaf_hash"}  # written by this version: the entry's RFC 9162 leaf hash, hex
+
+
+def leaf_hash_of(data: dict, where: str) -> bytes | None:
+    """The ``leaf_hash`` an exported line carries (None for a log of an older version).
+
+    Raises:
+        InvalidRecord: it is not 64 hex digits.
+    """
+    value = data.get("leaf_hash")
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) != 64:
+        raise InvalidRecord(where, None, "leaf_hash", "must be 64 hex digits")
+    try:
+        return bytes.fromhex(value)
+    except ValueError as err:
+        raise InvalidRecord(where, None, "leaf_hash", "must be 64 hex digits") from err
 
 
 def entry_from_data(data: object, where: str) -> Entry:
@@ -49,7 +71,7 @@ def entry_from_data(data: object, where: str) -> Entry:
     """
     if not isinstance(data, dict):
         raise InvalidRecord(where, None, None, "a log entry must be a JSON object")
-    for key in sorted(set(data) - _KEYS):
+    for key in sorted(set(data) - _KEYS - _OPTIONAL):
         raise InvalidRecord(where, None, key, "is not a field of a log entry")
     for key in sorted(_KEYS - set(data)):
         raise InvalidRecord(where, None, key, "is required in a log entry")

@@ -39,10 +39,11 @@ class VerifiedLog:
         """The Merkle root (hex) of the first ``upto`` entries (all when None).
 
         Raises:
-            StoreError: an entry among them fails verification: a root is
-                never named for altered data.
+            StoreError: the log fails any check of ``ledger verify``, at
+                any position: a root is never named for altered data, nor
+                for a prefix of a log whose tail was cut or forged.
         """
         limit = len(self.entries) if upto is None else upto
-        if self.failed_at is not None and self.failed_at <= limit:
+        if self.failed_at is not None:  # anywhere: a cut or forged tail hides behind a prefix
             raise StoreError(self.failure)
         return root(self.leaves[:limit]).hex()

@@ -19,9 +19,10 @@ import base64
 from pydantic import BaseModel, ConfigDict
 
 from treaty_ledger.ledger.errors import StoreError, UnknownAct
+from treaty_ledger.ledger.index.check import check_log
 from treaty_ledger.ledger.integrity.checkpoints import Checkpoint, signature_status
 from treaty_ledger.ledger.integrity.codec import loads
-from treaty_ledger.ledger.integrity.hashes import leaf_data, verify_rows
+from treaty_ledger.ledger.integrity.hashes import leaf_data
 from treaty_ledger.ledger.integrity.merkle import inclusion_path, leaf_hash, root, verify_inclusion
 from treaty_ledger.ledger.store.application import Ledger
 
@@ -56,6 +57,7 @@ class ProofCheck(BaseModel):
     act: str
     tree_size: int
     signature: str
+    authenticated: bool = False
     entries: dict[int, bool]
 
 
@@ -66,14 +68,12 @@ def prove(ledger: Ledger, act_id: str, checkpoint: Checkpoint) -> ProofBundle:
         UnknownAct: the act has no entry within the checkpoint's tree.
         StoreError: the log does not verify, or does not have the checkpoint's root.
     """
-    rows = list(ledger.rows())[: checkpoint.tree_size]
-    hashes = ledger.recorded_hashes()
-    leaves, failure = verify_rows(rows, {row.position: hashes[row.position] for row in rows
-                                         if row.position in hashes})  # fmt: skip
+    every = list(ledger.rows())
+    leaves, failure = check_log(every, ledger.recorded_hashes(), ledger.side_tables())
     if failure is not None:
-        raise StoreError(
-            f"the log fails verification at position {failure.position} ({failure.kind})"
-        )
+        raise StoreError(failure.line(ledger.where))
+    rows = every[: checkpoint.tree_size]
+    leaves = leaves[: checkpoint.tree_size]
     if len(leaves) < checkpoint.tree_size or root(leaves).hex() != checkpoint.root_hash:
         raise StoreError("the log does not match the checkpoint; run 'ledger verify --checkpoint'")
     wanted = f"act:{act_id}"
@@ -122,5 +122,6 @@ def check_proof(bundle: ProofBundle, trusted_key: str | None = None) -> ProofChe
         status = "untrusted"
     ok = bool(results) and all(results.values()) and status in ("valid", "absent")
     return ProofCheck(
-        ok=ok, act=bundle.act, tree_size=checkpoint.tree_size, signature=status, entries=results
-    )
+        ok=ok, act=bundle.act, tree_size=checkpoint.tree_size, signature=status,
+        authenticated=ok and trusted_key is not None and status == "valid", entries=results,
+    )  # fmt: skip

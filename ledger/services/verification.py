@@ -22,9 +22,9 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from treaty_ledger.ledger.index.check import check_side_tables
+from treaty_ledger.ledger.index.check import check_log
 from treaty_ledger.ledger.integrity.checkpoints import Checkpoint, signature_status
-from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, verify_rows
+from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind
 from treaty_ledger.ledger.integrity.merkle import (
     EMPTY_ROOT,
     consistency_proof,
@@ -80,10 +80,7 @@ def verify(
             and unsigned checkpoints, count as bad.
     """
     rows = list(ledger.rows())
-    leaves, failure = verify_rows(rows, ledger.recorded_hashes())
-    side_tables = ledger.side_tables()
-    if failure is None and side_tables is not None:
-        failure = check_side_tables(rows, leaves, *side_tables)
+    leaves, failure = check_log(rows, ledger.recorded_hashes(), ledger.side_tables())
     results = []
     current_root = root(leaves) if failure is None else EMPTY_ROOT
     for source, checkpoint in checkpoints:

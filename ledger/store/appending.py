@@ -26,6 +26,7 @@ from treaty_ledger.ledger.entries import Action, Entry
 from treaty_ledger.ledger.errors import StoreBusy, StoreError, WriteConflict
 from treaty_ledger.ledger.events import Corrected, Recorded, Retracted
 from treaty_ledger.ledger.integrity.codec import dumps
+from treaty_ledger.ledger.integrity.hashes import StoredRow, checked_hash
 from treaty_ledger.ledger.model import Act, Instrument, Source, record_content
 from treaty_ledger.ledger.store.opening import (
     CHUNK,
@@ -146,8 +147,14 @@ class Appending:
 
         return self._save_stamped(build)[0]
 
-    def append_log(self, entries: Sequence[Entry]) -> list[int]:
+    def append_log(
+        self, entries: Sequence[Entry], hashes: Sequence[bytes | None] | None = None
+    ) -> list[int]:
         """Append exported entries after the last one, keeping record times and authors.
+
+        ``hashes``: the leaf hash each entry's exported line carries (None
+        where it carries none); an entry that does not give its hash is
+        refused before anything is written.
 
         The entries must continue the log: their positions run on from the
         ledger's last position (1, 2, 3... for an empty ledger). They are
@@ -190,6 +197,8 @@ class Appending:
                 events.append(Corrected(changed=list(entry.changed), **common, **revision))
             else:
                 events.append(Retracted(**common, **revision))
+        if hashes is not None:
+            self._check_hashes(entries, events, hashes)
         try:
             positions = self._save(events) if events else []
         except RecordTimeBehind as err:
@@ -203,6 +212,21 @@ class Appending:
                 f"{entries[0].position}...; the copy is not position-for-position"
             )
         return positions
+
+    def _check_hashes(self, entries, events: list, hashes: Sequence[bytes | None]) -> None:
+        """Refuse entries that do not give the leaf hashes their exported log carries."""
+        for entry, event, expected in zip(entries, events, hashes, strict=True):
+            if expected is None:
+                continue
+            stored = self._stored(event)
+            row = StoredRow(0, str(stored.originator_id), stored.originator_version,
+                            stored.topic, stored.state)  # fmt: skip
+            if checked_hash(row, expected) != expected:
+                raise StoreError(
+                    f"the log's entry at position {entry.position} does not hash to the "
+                    "leaf_hash it carries: it was changed after it was exported; nothing was "
+                    "written"
+                )
 
     def _next_instant(self) -> str:
         now = self._clock()

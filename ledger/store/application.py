@@ -24,9 +24,10 @@ from eventsourcing.utils import TopicError
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import EmptyStore, StoreError
 from treaty_ledger.ledger.events import Corrected, Recorded, Retracted
+from treaty_ledger.ledger.index.check import check_log
 from treaty_ledger.ledger.index.queries import IndexReader
 from treaty_ledger.ledger.index.reads import IndexedReads
-from treaty_ledger.ledger.integrity.hashes import StoredRow, entry_hash, verify_rows
+from treaty_ledger.ledger.integrity.hashes import StoredRow, entry_hash
 from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
 from treaty_ledger.ledger.model import RECORD_ADAPTER, Source, trusted_content
 from treaty_ledger.ledger.store.appending import Appending
@@ -276,23 +277,21 @@ class Ledger(Appending):
         return {row.position: entry_hash(row) for row in self.rows()}
 
     def verified(self) -> VerifiedLog:
-        """Read the log once: every entry, checked against the hash recorded when appended.
+        """Read the log once and run on it every check ``ledger verify`` runs.
 
-        Use its ``root_hash(upto)`` to name the Merkle root of what a result
-        was computed from; it refuses a log whose entries fail verification.
+        The entries against the hashes recorded when they were appended, and
+        the side tables (index rows, tree heads) against the entries
+        (``index.check.check_log``). The log refuses to name a root or give
+        its entries when any check fails, with the line ``ledger verify``
+        prints.
         """
         notifications = list(self._notifications())
         rows = [
             StoredRow(n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
             for n in notifications
         ]
-        leaves, failure = verify_rows(rows, self.recorded_hashes())
-        message = ""
-        if failure is not None:
-            message = (
-                f"the log of {shown(self.location)} fails verification at position "
-                f"{failure.position} ({failure.kind}: {failure.detail}); run 'ledger verify'"
-            )
+        leaves, failure = check_log(rows, self.recorded_hashes(), self.side_tables())
+        message = "" if failure is None else failure.line(self.where)
         # Entries before the first failure hash to what the ledger wrote after validating
         # them: only their types are checked again. From the failure on, everything is.
         trusted_until = failure.position if failure is not None else len(rows) + 1
@@ -301,6 +300,11 @@ class Ledger(Appending):
             for rank, n in enumerate(notifications, start=1)
         ]
         return VerifiedLog(entries, leaves, message, failure.position if failure else None)
+
+    @property
+    def where(self) -> str:
+        """The store as messages name it (a path, or a location without its password)."""
+        return shown(self.location)
 
     def root_hash(self, upto: int | None = None) -> str:
         """The RFC 9162 Merkle root (hex) of the first ``upto`` entries, from their content.

@@ -10,6 +10,7 @@ ledger's events, and how a location is named in messages (passwords redacted).
 from __future__ import annotations
 
 import getpass
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ POSTGRES_SCHEME = ("postgresql://", "postgres://")
 
 SQLITE_RECORDER = "treaty_ledger.ledger.store.sqlite:HashingSQLiteRecorder"
 POSTGRES = "treaty_ledger.ledger.store.postgres"  # imported by the library only when used
+POSTGRES_FACTORY = "treaty_ledger.ledger.store.pg_factory"
 PAGE = 1000
 CHUNK = 5000
 RESTAMPS = 20
@@ -116,14 +118,17 @@ def postgres_env(location: str, *, create: bool, read_only: bool):
     creating = check_postgres(where, create=create)
     env = {
         "PERSISTENCE_MODULE": (
-            f"{POSTGRES}:ReadOnlyPostgresFactory" if read_only else "eventsourcing.postgres"
+            f"{POSTGRES_FACTORY}:ReadOnlyOptionsPostgresFactory"
+            if read_only
+            else f"{POSTGRES_FACTORY}:OptionsPostgresFactory"
         ),
+        "LEDGER_LIBPQ_OPTIONS": json.dumps(dict(where.options)),
         "POSTGRES_DBNAME": where.dbname,
         "POSTGRES_HOST": where.host,
         "POSTGRES_PORT": str(where.port),
         "POSTGRES_USER": where.user,
         "POSTGRES_SCHEMA": where.schema,
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_CONNECT_TIMEOUT": dict(where.options).get("connect_timeout", "5"),
         "POSTGRES_POOL_SIZE": "2",
         "ORIGINATOR_ID_TYPE": "text",
         "CREATE_TABLE": "y" if create else "n",

@@ -36,20 +36,25 @@ class PostgresLocation:
     password: str | None
     dbname: str
     schema: str
+    options: tuple[tuple[str, str], ...] = ()
 
     @property
     def shown(self) -> str:
         """The location for messages, without the password."""
+        host = self.host if not self.host.startswith("/") else ""
+        socket = f"&host={self.host}" if not host else ""
         return (
-            f"postgresql://{self.user}@{self.host}:{self.port}/{self.dbname}?schema={self.schema}"
+            f"postgresql://{self.user}@{host}:{self.port}/{self.dbname}?schema={self.schema}"
+            f"{socket}"
         )
 
     def connect(self, timeout: int = 5) -> psycopg.Connection:
         """Open one connection (autocommit), or raise :class:`StoreError` saying why not."""
         try:
+            settings: dict = {"connect_timeout": timeout, **dict(self.options)}
             return psycopg.connect(
                 host=self.host, port=self.port, user=self.user, password=self.password,
-                dbname=self.dbname, connect_timeout=timeout, autocommit=True,
+                dbname=self.dbname, autocommit=True, **settings,
             )  # fmt: skip
         except psycopg.OperationalError as err:
             raise StoreError(f"cannot open the store {self.shown}: {_why(err)}") from err
@@ -68,28 +73,73 @@ def parse_postgres(location: str) -> PostgresLocation:
     except ValueError as err:
         raise StoreError(f"{shown!r} is not a postgresql:// location ({err})") from err
     query = parse_qs(parts.query, keep_blank_values=True)
-    unknown = sorted(set(query) - {"schema"})
+    unknown = sorted(set(query) - {"schema", "host", "port", *LIBPQ_PARAMETERS})
     if unknown:
-        raise StoreError(f"unsupported parameter {unknown[0]!r} in {shown!r}; only schema")
-    if len(query.get("schema", [])) > 1:
-        raise StoreError(f"schema is given twice in {shown!r}")
+        raise StoreError(
+            f"unsupported parameter {unknown[0][:60]!r} in {shown!r}; give schema, host, port "
+            f"or {', '.join(sorted(LIBPQ_PARAMETERS))}"
+        )
+    for name, values in query.items():
+        if len(values) > 1:
+            raise StoreError(f"{name} is given twice in {shown!r}")
     schema = query.get("schema", ["public"])[-1]
     if not _SCHEMA.fullmatch(schema):
         raise StoreError(f"schema {schema!r} must be lower-case letters, digits and _")
+    if schema.startswith("pg_") or schema == "information_schema":
+        raise StoreError(
+            f"schema {schema!r} is reserved by PostgreSQL (pg_... and information_schema); "
+            "choose another ?schema="
+        )
     try:
         port = parts.port if parts.port is not None else 5432
+        if "port" in query:
+            port = int(query["port"][0])
     except ValueError as err:
         raise StoreError(f"bad port in {shown!r}") from err
     if not 0 < port < 65536:
         raise StoreError(f"bad port in {shown!r}")
     dbname = unquote(parts.path.lstrip("/"))
-    if not parts.hostname or not dbname:
-        raise StoreError(f"give host and database: postgresql://USER@HOST:PORT/DB, not {shown!r}")
+    host = query["host"][0] if "host" in query else parts.hostname
+    if not host or not dbname:
+        raise StoreError(
+            f"give host and database: postgresql://USER@HOST:PORT/DB or "
+            f"postgresql://USER@/DB?host=/SOCKET/DIR, not {shown!r}"
+        )
     return PostgresLocation(
-        host=parts.hostname, port=port, user=unquote(parts.username or _os_user()),
+        host=host, port=port, user=unquote(parts.username or _os_user()),
         password=unquote(parts.password) if parts.password else None, dbname=dbname,
-        schema=schema,
+        schema=schema, options=_libpq_options(query, shown),
     )  # fmt: skip
+
+
+LIBPQ_PARAMETERS = {
+    "sslmode": ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
+    "sslrootcert": None, "connect_timeout": None, "application_name": None, "options": None,
+}  # fmt: skip
+"""The libpq URI parameters a location may carry beside ``schema``, ``host`` and ``port``
+(PostgreSQL documentation, 34.1.2 Parameter Key Words), with their allowed values."""
+
+
+def _libpq_options(query: dict, shown: str) -> tuple[tuple[str, str], ...]:
+    """The libpq parameters of a location's query, checked; ``(name, value)`` pairs, sorted.
+
+    Raises:
+        StoreError: an sslmode libpq does not know, or a connect_timeout that
+            is not a whole number of seconds.
+    """
+    options = []
+    for name, allowed in sorted(LIBPQ_PARAMETERS.items()):
+        if name not in query:
+            continue
+        value = query[name][0]
+        if allowed is not None and value not in allowed:
+            raise StoreError(
+                f"{name} {value[:60]!r} in {shown!r} is not one of {', '.join(allowed)}"
+            )
+        if name == "connect_timeout" and not value.isdigit():
+            raise StoreError(f"connect_timeout in {shown!r} must be whole seconds")
+        options.append((name, value))
+    return tuple(options)
 
 
 def check_postgres(location: PostgresLocation, *, create: bool) -> psycopg.Connection | None:

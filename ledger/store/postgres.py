@@ -216,6 +216,7 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
             "notification_id",
             *(f'{schema}."{name}"' for name in (INDEX_TABLE, SUBJECTS_TABLE, HASHES_TABLE)),
             f'{schema}."{HEADS_TABLE}"',
+            ' COLLATE "C"',  # keys and days compare byte by byte, whatever the database's default
         )
 
         def run(sql: str, params: Sequence[Any]) -> list[Any]:
