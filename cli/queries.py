@@ -25,7 +25,12 @@ from treaty_ledger.ledger.store.application import Ledger
 from treaty_ledger.projections.known import Knowledge, standing
 from treaty_ledger.projections.models import Replay, Timeline
 from treaty_ledger.projections.order import happening
-from treaty_ledger.projections.replay import replay, replay_known, replay_ordered
+from treaty_ledger.projections.replay import (
+    GROUP_TREATIES,
+    replay,
+    replay_known,
+    replay_ordered,
+)
 from treaty_ledger.projections.timeline import timeline, timeline_known
 
 _Result = TypeVar("_Result", Replay, Timeline)
@@ -58,8 +63,11 @@ def replay_query(
         result = replay(log.entries, as_of, known_at=known_at, instrument=instrument, actor=actor)
         return _named(result, log.root_hash(result.position), checked=True)
     if instrument is not None:
+        # The founding treaties of groups (NATO) come too: a group's pledge binds its members
+        # of the day through it, and they are the parties of that treaty (projections.replay).
+        groups = [f"instrument:{treaty}" for treaty in GROUP_TREATIES.values()]
         excerpt = reads.excerpt(
-            known_at, [f"instrument:{instrument}", SUCCESSION], on_or_before=as_of.day
+            known_at, [f"instrument:{instrument}", *groups, SUCCESSION], on_or_before=as_of.day
         )
         knowledge = Knowledge(excerpt.entries, excerpt.known_at, excerpt.position)
         result = replay_known(knowledge, as_of, instrument=instrument, actor=actor)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from treaty_ledger.cli.render import named_root, wrapped
 
 if TYPE_CHECKING:
-    from treaty_ledger.projections.models import ActorState, Replay
+    from treaty_ledger.projections.models import ActorState, ProvisionState, Replay
 
 NAMED_UP_TO = 4
 """In the summary, a status group of at most this many actors is named, a larger one counted."""
@@ -43,7 +43,10 @@ def summary_lines(result: Replay) -> Iterator[str]:
     for inst in result.instruments:
         groups: dict[str, list[str]] = {}
         for row in inst.actors:
-            groups.setdefault(row.status.value, []).append(_marked(row))
+            label = row.status.value
+            if row.toward:  # a suspension toward named parties only is not one toward all
+                label += f" toward {'/'.join(row.toward)}"
+            groups.setdefault(label, []).append(_marked(row, toward=False))
         parts = [
             f"{status} {', '.join(codes)}" if len(codes) <= NAMED_UP_TO
             else f"{status} {len(codes)}"
@@ -90,21 +93,7 @@ def replay_lines(result: Replay) -> Iterator[str]:
         for (status, since), codes in sorted(groups.items(), key=_chronological):
             yield from wrapped(f"    {status} since {since}: ", codes)
         for prov in inst.provisions:
-            if not prov.bound:
-                yield f"  provision {prov.id} ({prov.type}) binds nobody"
-                continue
-            line = f"  provision {prov.id} ({prov.type}) binds {', '.join(prov.bound)}"
-            if len(line) <= 100:
-                yield line
-                continue
-            yield f"  provision {prov.id} ({prov.type}) binds {len(prov.bound)}:"
-            yield from wrapped("      ", prov.bound)
-        for prov in inst.provisions:
-            for group, members in prov.through.items():
-                yield from wrapped(f"    through {group} ({len(members)}): ", members)
-            if prov.addressees or prov.addressee_class:
-                whom = ", ".join(prov.addressees) or prov.addressee_class
-                yield f"  provision {prov.id} demands of {whom} (binds them to nothing)"
+            yield from _provision_lines(prov)
     if result.claims:
         yield ""
         yield "Territorial claims by annexation:"
@@ -124,10 +113,33 @@ def replay_lines(result: Replay) -> Iterator[str]:
 
 
 
-def _marked(row: ActorState) -> str:
+def _provision_lines(prov: ProvisionState) -> Iterator[str]:
+    """Whom a provision binds (and through which group), or of whom it demands."""
+    if prov.addressees or prov.addressee_class:
+        whom = ", ".join(prov.addressees) or prov.addressee_class
+        yield f"  provision {prov.id} ({prov.type}) demands of {whom} (binds them to nothing)"
+        if not prov.bound:
+            return
+    if not prov.bound:
+        yield f"  provision {prov.id} ({prov.type}) binds nobody"
+        return
+    line = f"  provision {prov.id} ({prov.type}) binds {', '.join(prov.bound)}"
+    if len(line) <= 100:
+        yield line
+    else:
+        yield f"  provision {prov.id} ({prov.type}) binds {len(prov.bound)}:"
+        yield from wrapped("      ", prov.bound)
+    for group, members in prov.through.items():
+        yield from wrapped(f"      through {group} ({len(members)}): ", members)
+
+
+def _marked(row: ActorState, toward: bool = True) -> str:
     """An actor's code with what qualifies its status: toward whom, contested."""
     notes = []
-    if row.toward:
+    shown = next((role for role in row.roles if role.status == row.status), None)
+    if shown is not None and shown.provision:
+        notes.append(f"in part: {shown.provision}")
+    if row.toward and toward:
         notes.append(f"toward {'/'.join(row.toward)}")
     if row.contested_by:
         notes.append("contested")

@@ -247,5 +247,5 @@ class MissingExtra(LedgerError, ImportError):
         self.needed_for = needed_for
         super().__init__(
             f"{needed_for} needs the '{extra}' extra, which is not installed: "
-            f"pip install 'treaty-ledger[{extra}]'"
+            f"pip install 'treaty-ledger[{extra}]' (from a checkout: pip install '.[{extra}]')"
         )

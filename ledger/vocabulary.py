@@ -19,6 +19,7 @@ class LegalNature(StrEnum):
     POLITICAL = "political"  # politically binding (Helsinki Final Act, Vienna Document)
     DRAFT = "draft"  # proposed text, binds nobody
     UNILATERAL = "unilateral"  # one actor's declaration or set of demands
+    JUDICIAL = "judicial"  # a court's decision: binds the parties to the case (ICJ Statute 59)
 
 
 class ProvisionType(StrEnum):

@@ -89,7 +89,10 @@ def contrast(
         {code for act in acts if act.instrument == proposal and act.type in PROPOSING
          for code in act.actors}
     )  # fmt: skip
-    allegations = [act for act in acts if act.type is ActType.ALLEGED_VIOLATION]
+    allegations = sorted(
+        (act for act in acts if act.type is ActType.ALLEGED_VIOLATION),
+        key=lambda act: (act.valid_time.earliest, act.valid_time.latest, act.id),
+    )  # in valid-time order
     then = BoundThen(knowledge)
     provisions = [
         _provision(

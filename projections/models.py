@@ -53,6 +53,9 @@ class RoleState:
         description="a suspension toward these parties only (VCLT art. 60); empty: all"
     )
     contested_by: list[str] = Field(description="who rejects the act that gave it; empty: none")
+    provision: str | None = Field(
+        None, description="a suspension of this provision only (VCLT art. 60: in part)"
+    )
 
 
 @dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid", defer_build=True))

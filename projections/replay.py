@@ -49,7 +49,7 @@ from treaty_ledger.projections.state import InstrumentProgress, LedgerState
 _BINDING = frozenset(
     {ActorStatus.PARTY, ActorStatus.PARTICIPATING, ActorStatus.PROVISIONALLY_APPLYING}
 )
-GROUP_TREATIES = {"NATO": "north-atlantic-treaty-1949", "CSTO": "csto-treaty-1992"}
+GROUP_TREATIES = {"NATO": "north-atlantic-treaty-1949", "CSTO": "collective-security-treaty-1992"}
 """Groups whose members are the parties of a founding treaty, as of the day."""
 
 
@@ -218,7 +218,7 @@ def _actor_state(code: str, roles: ActorRoles) -> ActorState:
         roles=[
             RoleState(
                 status=status, since=role.since, act=role.act, toward=list(role.toward),
-                contested_by=list(role.contested_by),
+                contested_by=list(role.contested_by), provision=role.provision,
             )
             for status, role in sorted(roles.roles.items(), key=lambda item: item[0].rank)
         ],
@@ -262,16 +262,22 @@ def _bound(
     if not operative(instrument, progress) or provision.obligors is None:
         return set()
 
+    consenting = {code for code, roles in progress.actors.items() if roles.consented()}
+
     def bound(code: str) -> bool:
         roles = progress.actors.get(code)
-        return (
-            roles is not None
-            and any(roles.holds(status) for status in _BINDING)
-            and not roles.suspended_toward_all()
-        )
+        if roles is None or not any(roles.holds(status) for status in _BINDING):
+            return False
+        held = roles.roles.get(ActorStatus.SUSPENDED)
+        if held is None or held.provision not in (None, provision.id):
+            return True  # not suspended, or suspended in another provision only
+        # Suspended toward every party, or toward every other party there is: released.
+        return bool(held.toward) and not consenting - {code} <= set(held.toward)
 
     if provision.obligors == "parties":
         return {code for code in progress.actors if bound(code)}
+    if instrument.legal_nature is LegalNature.JUDICIAL:  # the parties to the case
+        return {state.current_code(code) for code in provision.obligors}
     return {code for code in {state.current_code(c) for c in provision.obligors} if bound(code)}
 
 

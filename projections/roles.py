@@ -36,12 +36,15 @@ class Role:
             parties; empty means toward every party.
         contested_by: the actors that reject the validity of the act that gave
             it (``Act.contested``), sorted; empty when uncontested.
+        provision: for a suspension in part (VCLT art. 60(1): "in whole or in
+            part"), the one provision suspended; None for the whole instrument.
     """
 
     since: str
     act: str
     toward: tuple[str, ...] = ()
     contested_by: tuple[str, ...] = ()
+    provision: str | None = None
 
 
 @dataclass(slots=True)
@@ -74,10 +77,39 @@ class ActorRoles:
         return status in self.roles
 
     def suspended_toward_all(self) -> bool:
-        """Whether a suspension toward every party holds (not toward named ones only)."""
+        """Whether a suspension of the whole instrument toward every party holds."""
         role = self.roles.get(ActorStatus.SUSPENDED)
-        return role is not None and not role.toward
+        return role is not None and not role.toward and role.provision is None
 
     def consented(self) -> bool:
         """Whether the actor holds a role of consent it has not left."""
         return any(status in CONSENTING for status in self.roles)
+
+
+def lapse_suspensions_toward(actors: dict[str, ActorRoles], gone: str) -> None:
+    """A suspension toward a party that has left lapses: no relations with it remain (art. 60)."""
+    for roles in actors.values():
+        held = roles.roles.get(ActorStatus.SUSPENDED)
+        if held is not None and held.toward and set(held.toward) <= {gone}:
+            roles.drop(ActorStatus.SUSPENDED)
+
+
+def suspend(roles: ActorRoles, new: Role) -> None:
+    """Suspend toward the new role's parties: a wider suspension widens the one held (art. 60).
+
+    A suspension toward every party replaces one toward named parties (from its
+    own day), and one of the whole instrument replaces one of a single provision;
+    two toward named parties add up, keeping the first since.
+    """
+    held = roles.roles.get(ActorStatus.SUSPENDED)
+    if held is None:
+        roles.add(ActorStatus.SUSPENDED, new)
+    elif held.provision is not None and new.provision is None:
+        roles.roles[ActorStatus.SUSPENDED] = new  # the whole instrument now, not one provision
+    elif held.toward and not new.toward and (new.provision is None or held.provision):
+        roles.roles[ActorStatus.SUSPENDED] = new
+    elif held.toward and new.toward and held.provision == new.provision:
+        toward = tuple(sorted(set(held.toward) | set(new.toward)))
+        roles.roles[ActorStatus.SUSPENDED] = Role(
+            held.since, held.act, toward, held.contested_by, held.provision
+        )

@@ -33,7 +33,10 @@ are in ``ledger.vocabulary``, roles in ``projections.roles``.
   final clauses set (``withdrawal_takes_effect_after``), else on notice.
 * Suspension (VCLT art. 60): from its effect (its notice when it has no
   effective date), toward its recipients only, or toward every party when
-  it names none. ``readmission`` lifts it.
+  it names none (or names every other party). A wider suspension widens
+  one held; one toward a party that has left lapses; ``readmission`` lifts
+  it. ``proposal`` and ``demands`` acts on an instrument already adopted or
+  in force (demands made under it) change no role.
 * Termination and supersession (VCLT art. 70(1)(a)) release every actor that
   had consented and not left: each becomes a ``former-party``; nothing
   pending for the instrument takes effect afterwards.
@@ -41,6 +44,8 @@ are in ``ledger.vocabulary``, roles in ``projections.roles``.
   every role the predecessor holds (or, with an ``instrument``, its roles
   toward that instrument) to the successor from that day; the Russian
   Federation continues the USSR from 1991-12-26.
+* A court's decision (``judicial``) is adopted by the court and binds the
+  parties to the case it names as obligors (ICJ Statute arts. 41, 59).
 * Acts in ``CHANGES_NO_STATUS`` (rejections, allegations, recognitions,
   domestic acts, ...) belong to the timeline.
 * ``annexation`` records a claim to a territory by each actor from that day.
@@ -65,7 +70,13 @@ from treaty_ledger.ledger.vocabulary import (
     LegalNature,
 )
 from treaty_ledger.projections.order import Happening, Phase
-from treaty_ledger.projections.roles import CONSENTING, ActorRoles, Role
+from treaty_ledger.projections.roles import (
+    CONSENTING,
+    ActorRoles,
+    Role,
+    lapse_suspensions_toward,
+    suspend,
+)
 
 FINAL = frozenset({InstrumentStatus.TERMINATED, InstrumentStatus.SUPERSEDED})
 _ADOPTING = frozenset({ActType.ADOPTION, ActType.SIGNATURE})
@@ -191,6 +202,10 @@ class LedgerState:
         nature = self._nature(act.instrument or "")
         if progress.ended and kind is not ActType.SUPERSESSION:
             return  # nothing changes a terminated or superseded instrument (VCLT art. 70)
+        if kind in (ActType.PROPOSAL, ActType.DEMANDS) and progress.status in (
+            InstrumentStatus.ADOPTED, InstrumentStatus.IN_FORCE
+        ):
+            return  # demands made under an instrument in effect: its timeline, not its roles
         if kind in (ActType.PROPOSAL, ActType.DEMANDS):
             for actor in act.actors:
                 progress.roles(actor).add(ActorStatus.PROPOSER, role)
@@ -199,6 +214,11 @@ class LedgerState:
             if kind is ActType.PROPOSAL and progress.status is None:
                 progress.set_status(InstrumentStatus.DRAFT, when)
             elif kind is ActType.DEMANDS and progress.status in (None, InstrumentStatus.DRAFT):
+                progress.set_status(InstrumentStatus.ADOPTED, when)
+        elif kind in _ADOPTING and nature is LegalNature.JUDICIAL:
+            # A court's decision binds the parties to the case by their acceptance of its
+            # jurisdiction (ICJ Statute arts. 41, 59; UN Charter art. 94(1)), not by joining it.
+            if progress.status in (None, InstrumentStatus.DRAFT):
                 progress.set_status(InstrumentStatus.ADOPTED, when)
         elif kind in _ADOPTING:
             if progress.status in (None, InstrumentStatus.DRAFT):
@@ -331,10 +351,12 @@ class LedgerState:
         for actor in act.actors:
             roles = progress.roles(actor)
             if act.type is ActType.SUSPENSION:
-                _suspend(roles, Role(when, act.id, tuple(act.recipients), _contested_by(act)))
+                suspend(roles, Role(when, act.id, tuple(act.recipients), _contested_by(act),
+                                     act.provision))  # fmt: skip
             else:
                 roles.drop(*CONSENTING)
                 roles.add(ActorStatus.WITHDRAWN, role)
+                lapse_suspensions_toward(progress.actors, actor)
 
     def _succeed(self, act: Act, when: str) -> None:
         predecessor = act.predecessor
@@ -355,26 +377,11 @@ class LedgerState:
             for successor in act.actors:
                 roles = progress.roles(successor)
                 for status, held in inherited.roles.items():
-                    roles.add(status, Role(when, act.id, held.toward, held.contested_by))
+                    roles.add(status, Role(when, act.id, held.toward, held.contested_by,
+                                           held.provision))  # fmt: skip
         if act.instrument is None:
             for successor in act.actors:
                 self.successors[predecessor] = successor
-
-
-def _suspend(roles: ActorRoles, new: Role) -> None:
-    """Suspend toward the new role's parties: a wider suspension widens the one held (art. 60).
-
-    A suspension toward every party replaces one toward named parties (from its
-    own day); two toward named parties add up, keeping the first since.
-    """
-    held = roles.roles.get(ActorStatus.SUSPENDED)
-    if held is None:
-        roles.add(ActorStatus.SUSPENDED, new)
-    elif held.toward and not new.toward:
-        roles.roles[ActorStatus.SUSPENDED] = new
-    elif held.toward and new.toward:
-        toward = tuple(sorted(set(held.toward) | set(new.toward)))
-        roles.roles[ActorStatus.SUSPENDED] = Role(held.since, held.act, toward, held.contested_by)
 
 
 def _contested_by(act: Act) -> tuple[str, ...]:

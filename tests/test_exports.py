@@ -33,9 +33,10 @@ def test_open_skies_parties_as_of_december_2021(runner):
     table = rows(runner, "status", "2021-12")
     open_skies = {r["actor"]: r["status"] for r in table if r["instrument"] == "open-skies-1992"}
     assert open_skies["USA"] == "withdrawn" and open_skies["RUS"] == "withdrawn"
-    # 34 states parties less the two withdrawn and Georgia, suspended toward Russia since 2012
-    assert open_skies["GEO"] == "suspended"
-    assert sum(status == "party" for status in open_skies.values()) == 31
+    # 34 states parties less the two withdrawn: 32. Georgia's suspension toward Russia (2012)
+    # lapsed when Russia's withdrawal took effect on 2021-12-18 (VCLT art. 60).
+    assert open_skies["GEO"] == "party"
+    assert sum(status == "party" for status in open_skies.values()) == 32
     assert {"FIN", "SWE", "DEU", "UKR", "BLR"} <= {a for a, s in open_skies.items() if s == "party"}
 
 

@@ -323,3 +323,57 @@ def test_suspension_toward_all_widens_one_toward_named_parties_vclt_60():
     assert (row.status.value, row.since, row.toward) == ("suspended", "2023-12-07", [])
     assert "USA" not in bound(records, "2023-12")
     assert "USA" in bound(records, "2023-11")  # toward Russia only until then
+
+
+def test_demands_under_an_instrument_in_force_give_no_roles_vclt_34():
+    records = [*BASE, act("t.nato.demands", "demands", "2014-03-02", ["NATO"], "t",
+                          recipients=["RUS"])]  # fmt: skip
+    item = state_of(records, "2014-04")
+    assert {r.actor: r.status.value for r in item.actors} == {"RUS": "party", "USA": "party"}
+
+
+def test_suspension_toward_the_only_other_party_releases_vclt_60():
+    records = [*BASE, act("t.rus.susp", "suspension", "2023-02-21", ["RUS"], "t",
+                          recipients=["USA"], effective="2023-02-28")]  # fmt: skip
+    assert bound(records, "2023-02-27") == ["RUS", "USA"]
+    assert bound(records, "2023-03") == ["USA"]
+
+
+def test_a_suspension_toward_a_party_that_has_left_lapses_vclt_60():
+    records = [
+        *BASE,
+        act("t.deu", "accession", "1995", ["DEU"], "t"),
+        act("t.usa.cm", "suspension", "2011-11-22", ["USA"], "t", recipients=["RUS"]),
+        act("t.rus.wd", "withdrawal", "2023-06-09", ["RUS"], "t", effective="2023-11-07"),
+    ]
+    assert status(records, "2023-11-06", "USA")[0] == "suspended"
+    assert status(records, "2023-11-07", "USA") == ("party", "1991-01-01")
+
+
+def test_a_courts_order_binds_the_parties_to_the_case_icj_statute_41_59():
+    order = build_instrument(
+        "o", "judicial",
+        [{"id": "halt", "type": "restraint", "summary": "suspend operations",
+          "obligors": ["RUS"]}],
+    )  # fmt: skip
+    issued = act("o.adoption", "adoption", "2022-03-16", ["UN"], "o", recipients=["RUS", "UKR"])
+    item = state_of([order, issued], "2022-04", "o")
+    assert item.status.value == "adopted" and item.actors == []  # the court is no participant
+    assert item.provisions[0].bound == ["RUS"]
+
+
+def test_a_suspension_in_part_releases_only_that_provision_vclt_60():
+    two = treaty(provisions=[LIMIT, {"id": "inspect", "type": "verification",
+                                     "summary": "inspections", "obligors": "parties"}])
+    records = [
+        two, *BASE[1:],
+        act("t.rus.insp", "suspension", "2022-08-08", ["RUS"], "t", recipients=["USA"],
+            provision="inspect"),
+        act("t.rus.all", "suspension", "2023-02-21", ["RUS"], "t", recipients=["USA"],
+            effective="2023-02-28"),
+    ]  # fmt: skip
+    assert bound(records, "2022-09", "inspect") == ["USA"]
+    assert bound(records, "2022-09", "limit") == ["RUS", "USA"]  # the rest still binds
+    assert bound(records, "2023-03", "limit") == ["USA"]
+    row = next(r for r in state_of(records, "2023-03").actors if r.actor == "RUS")
+    assert (row.since, row.roles[-1].provision) == ("2023-02-28", None)

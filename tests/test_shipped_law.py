@@ -226,3 +226,14 @@ def test_a_suspension_toward_every_party_releases_the_suspending_state_vclt_art_
     assert status(shipped, "2024-06-30", "cfe-1990", "RUS")[:2] == ("withdrawn", "2023-11-07")
     assert status(shipped, "2024-06-30", "cfe-1990", "USA") == ("suspended", "2023-12-07", [])
     assert "USA" not in bound(shipped, "2024-06-30", "cfe-1990")["ceilings"]
+
+
+def test_russia_is_bound_by_the_un_charter_as_the_ussrs_continuation_art_2_4(shipped):
+    """The Charter entered into force on 1945-10-24 (art. 110(3)); Russia continues the USSR."""
+    assert "RUS" in bound(shipped, "2022-02-24", "un-charter-1945")["art2-4-non-use-of-force"]
+
+
+def test_the_icj_order_of_march_2022_binds_both_parties_to_the_case(shipped):
+    measures = bound(shipped, "2022-06", "icj-provisional-measures-ukr-rus-2022")
+    assert measures["suspend-military-operations"] == {"RUS"}
+    assert measures["non-aggravation"] == {"RUS", "UKR"}

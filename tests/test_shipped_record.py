@@ -50,7 +50,9 @@ def actor_status(entries, as_of, instrument_id, actor):
         ("2014-03", "cfe-1990", "RUS", ("suspended", "2007-12-12")),
         ("2023-11-07", "cfe-1990", "RUS", ("withdrawn", "2023-11-07")),
         ("2011-11-21", "cfe-1990", "USA", "party"),
-        ("2023-12-06", "cfe-1990", "USA", ("suspended", "2011-11-22")),  # toward Russia only
+        # The 2011 suspension toward Russia lapsed with Russia's withdrawal (2023-11-07);
+        # the suspension toward every party takes effect on 2023-12-07.
+        ("2023-12-06", "cfe-1990", "USA", ("party", "1992-11-09")),
         ("2023-12-07", "cfe-1990", "USA", ("suspended", "2023-12-07")),
         ("2019-06", "inf-1987", "USA", ("withdrawing", "2019-02-02")),
         ("1990", "inf-1987", "SUN", ("party", "1988-06-01")),
