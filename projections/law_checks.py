@@ -17,9 +17,15 @@
   those who consent (VCLT arts. 34-35); name them in ``addressees``.
 * ``source-without-url`` (warning): a source from 1996 on, by a publisher
   that publishes its texts online, without a URL.
+* ``bidi-control-in-text`` (warning): text holding a bidirectional embedding,
+  override or isolate character (U+202A-U+202E, U+2066-U+2069), which can
+  make text display in another order than it is stored (the "Trojan Source"
+  attack, CVE-2021-42574).
 """
 
 from __future__ import annotations
+
+import re
 
 from treaty_ledger.ledger.dates import parse_period, parse_valid_time
 from treaty_ledger.ledger.model import Act, Instrument
@@ -33,6 +39,7 @@ ONLINE_PUBLISHERS = (
 """Publishers whose texts from 1996 on are online at their own addresses."""
 
 _EXITS = frozenset({ActType.WITHDRAWAL, ActType.DENUNCIATION})
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def law_findings(acts: list[Act], instruments: dict[str, Instrument], make) -> list:
@@ -42,6 +49,7 @@ def law_findings(acts: list[Act], instruments: dict[str, Instrument], make) -> l
         *_domestic_notices(acts, make),
         *_demands(instruments, make),
         *_urls(acts, instruments, make),
+        *_bidi(acts, instruments, make),
     ]
 
 
@@ -119,4 +127,13 @@ def _urls(acts: list[Act], instruments: dict[str, Instrument], make) -> list:
         make("warning", "source-without-url", sorted(set(ids)),
              f"{title!r} ({publisher}) has no URL")
         for (title, publisher), ids in sorted(citing.items())
+    ]
+
+
+def _bidi(acts: list[Act], instruments: dict[str, Instrument], make) -> list:
+    return [
+        make("warning", "bidi-control-in-text", [record.id],
+             "a text field holds a bidirectional control character")
+        for record in [*instruments.values(), *acts]
+        if _BIDI.search(record.model_dump_json())  # pydantic writes the characters unescaped
     ]

@@ -105,3 +105,9 @@ def test_source_without_url_names_every_record_citing_it():
                       recipients=["RUS"], sources=[cited]),
                act("t.b", "doctrinal-statement", "2014-04-02", ["NATO"], "t", sources=[cited])]
     assert rules(*records) == [("warning", "source-without-url", ("t.a", "t.b"))]
+
+
+def test_bidi_control_characters_in_text_are_flagged():
+    hidden = act("t.x", "doctrinal-statement", "2014", ["RUS"], "t",
+                 summary="statement \u202eevil\u202c text")  # fmt: skip
+    assert rules(T, SIGNED, FORCE, hidden) == [("warning", "bidi-control-in-text", ("t.x",))]
