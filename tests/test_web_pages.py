@@ -271,3 +271,23 @@ def test_a_corrected_act_shows_each_version_with_who_when_why_and_sources(store,
     moment = {"known_at": f"@{SHIPPED + 1}"}
     before = client.get("/view/act/cfe-1990.rus.suspension", params=moment).text
     assert "Every version, in record order (1)" in before
+
+
+def test_a_proposal_is_set_against_the_regime_of_the_day(client):
+    page = client.get("/view/contrast/russia-nato-security-measures-draft-2021",
+                      params={"as_of": "2021-12"})  # fmt: skip
+    assert page.status_code == 200
+    section = page.text[page.text.index('id="p-no-deployments-in-post-1997-members"'):]
+    section = section[: section.index("</section>")]
+    for code in ("CZE", "HUN", "POL", "MNE", "MKD"):
+        assert f">{code}</a> (" in section
+    assert ">FIN</a>" not in section  # joined in 2023
+    assert "nato-force-posture" in section and "would-replace" in section
+    instrument = client.get("/view/instrument/russia-nato-security-measures-draft-2021").text
+    assert "/view/contrast/russia-nato-security-measures-draft-2021?" in instrument
+
+
+@pytest.mark.parametrize(("proposal", "status"), [("nope", 404), ("cfe-1990", 400)])
+def test_a_contrast_page_refuses_what_is_not_a_proposal(client, proposal, status):
+    page = client.get(f"/view/contrast/{proposal}", params={"as_of": "2021-12"})
+    assert page.status_code == status and "Traceback" not in page.text

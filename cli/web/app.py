@@ -51,6 +51,11 @@ def mount_pages(app: FastAPI, store: str, checkpoint: str | None = None) -> None
     def actor_page(request: Request, code: str) -> HTMLResponse:
         return render(request, "actor.html", lambda read: records.actor_context(store, read, code))
 
+    @page("/view/contrast/{proposal}", include_in_schema=False)
+    def contrast_page(request: Request, proposal: str) -> HTMLResponse:
+        return render(request, "contrast.html",
+                      lambda read: records.contrast_context(store, read, proposal))  # fmt: skip
+
     @page("/view/act/{act_id}", include_in_schema=False)
     def act_page(request: Request, act_id: str) -> HTMLResponse:
         return render(

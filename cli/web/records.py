@@ -189,3 +189,16 @@ class _Span:
 
     def __init__(self, row: str, status: str, start: date, end: date) -> None:
         self.row, self.status, self.start, self.end = row, status, start, end
+
+
+def contrast_context(store: str, read: Reading, proposal: str) -> dict:
+    """A proposal set against the commitments of the day (``projections.contrast``).
+
+    Raises:
+        UnknownInstrument: no such instrument (404); NotAProposal: not a proposal (400).
+    """
+    from treaty_ledger.projections.contrast import contrast
+
+    log = read_log(store)
+    found = contrast(log.entries, proposal, read.as_of, read.known_at)
+    return {"contrast": found, **named(log, found.known_at, found.position)}
