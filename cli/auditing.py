@@ -136,7 +136,10 @@ def import_log_command(file, store) -> None:
     The store may be empty, or hold the log's first entries (an earlier
     export, or an interrupted load): those must be the same, and only the
     rest is appended. Each line's leaf_hash (written by export-log) is
-    checked before anything is written, so an edited log is refused.
+    checked before anything is written, so an edited log is refused; a line
+    without one among lines with theirs is refused too. (A leaf hash anyone
+    can recompute: to know the log is the one a ledger signed, check it
+    afterwards with 'ledger verify --checkpoint FILE --public-key KEY'.)
 
     \b
     Examples:
@@ -167,6 +170,11 @@ def import_log_command(file, store) -> None:
             hashes.append(leaf_hash_of(data, where))
     if not entries:
         raise click.UsageError(f"{file} holds no log entries")
+    missing = [where for (where, _), leaf in zip(entries, hashes, strict=True) if leaf is None]
+    if missing and len(missing) < len(entries):
+        # A log this version exported carries every leaf hash: one without it was edited.
+        raise InvalidRecord(missing[0], None, "leaf_hash", "is missing, though other lines "
+                            "carry theirs: the log was edited; nothing was written")  # fmt: skip
     with Ledger(store, create=True) as ledger:
         size = ledger.log_size
         held = ledger.verified().checked().entries if size else []

@@ -18,6 +18,7 @@ from datetime import date
 from typing import TypeVar
 
 from treaty_ledger.ledger.dates import AsOf
+from treaty_ledger.ledger.index.reads import IndexedReads
 from treaty_ledger.ledger.index.rows import SUCCESSION
 from treaty_ledger.ledger.model import Instrument
 from treaty_ledger.ledger.record_time import KnownAt
@@ -57,7 +58,7 @@ def replay_query(
             with ``verify`` (or without an index), the log fails any check of
             ``ledger verify``.
     """
-    reads = None if verify else ledger.indexed()
+    reads = _index_reads(ledger, verify)
     if reads is None:
         log = ledger.verified()
         result = replay(log.entries, as_of, known_at=known_at, instrument=instrument, actor=actor)
@@ -107,7 +108,7 @@ def timeline_query(
             reading the whole log (``verify``, or neither actor nor
             instrument), the log fails any check of ``ledger verify``.
     """
-    reads = None if verify else ledger.indexed()
+    reads = _index_reads(ledger, verify)
     if reads is None or (actor is None and instrument is None):
         log = ledger.verified()
         result = timeline(
@@ -131,3 +132,15 @@ def _named(result: _Result, root_hash: str, *, checked: bool) -> _Result:
     """
     update = {"log_size": result.position, "root_hash": root_hash, "root_checked": checked}
     return result.model_copy(update=update)
+
+
+def _index_reads(ledger: Ledger, verify: bool) -> IndexedReads | None:
+    """The index reads of the ledger, or None to read the whole log (``verify``, or no index).
+
+    Before reading through the index, the stored entries are counted against the
+    recorded tree head (``Ledger.check_entry_count``).
+    """
+    reads = None if verify else ledger.indexed()
+    if reads is not None:
+        ledger.check_entry_count(reads.log_size())
+    return reads

@@ -59,3 +59,17 @@ def test_the_missing_store_hint_works_when_the_folder_is_missing(runner):
     assert result.exit_code == 1
     hint = last_line(result).split("load the shipped record with: ")[1]
     assert hint == "mkdir -p nodir && ledger import --shipped --store nodir/x.db"
+
+
+def test_import_log_refuses_a_line_whose_leaf_hash_was_removed(runner, tmp_path):
+    import json
+
+    lines = (tmp_path / "log.jsonl").read_text().splitlines()
+    edited = json.loads(lines[82])
+    del edited["leaf_hash"]
+    edited["record"]["summary"] = "Edited."
+    lines[82] = json.dumps(edited)
+    (tmp_path / "edited.jsonl").write_text("\n".join(lines) + "\n")
+    result = runner.invoke(main, ["import-log", "edited.jsonl", "--store", "copy2.db"])
+    assert result.exit_code == 1 and "leaf_hash" in result.output and "line 83" in result.output
+    assert not (tmp_path / "copy2.db").exists()

@@ -111,6 +111,8 @@ def _offline_docs(app: FastAPI) -> None:
             swagger_js_url="/static-docs/swagger-ui-bundle.js",
             swagger_css_url="/static-docs/swagger-ui.css",
             swagger_favicon_url="/static-docs/favicon.png",
+            # No badge from validator.swagger.io: nothing is loaded from another host.
+            swagger_ui_parameters={"validatorUrl": None},
         )  # fmt: skip
 
     @app.get("/redoc", include_in_schema=False)

@@ -48,6 +48,7 @@ def regime_context(store: str, read: Reading, today: date) -> dict[str, Any]:
         "slider": {"first": f"{first.year:04d}-{first.month:02d}", "max": months,
                    "value": min(max(chosen, 0), months)},
         "log_size": result.log_size, "root_hash": result.root_hash,
+        "root_checked": result.root_checked,
         "known_at": result.known_at, "position": result.position,
     }  # fmt: skip
 

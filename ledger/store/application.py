@@ -191,6 +191,24 @@ class Ledger(Appending):
         reads = self.indexed()
         return reads.log_size() if reads is not None else self._count()
 
+    def check_entry_count(self, recorded: int) -> None:
+        """Refuse a log whose stored entries are not as many as its index and tree head record.
+
+        A cheap guard for answers read through the index, which read only some
+        entries: an entry deleted (or inserted) with its side rows changes the
+        count, though no entry that is read fails its hash.
+
+        Raises:
+            StoreError: the counts differ (naming both); ``ledger verify`` finds where.
+        """
+        stored = self._count()
+        if stored != recorded:
+            raise StoreError(
+                f"the log of {self.where} fails verification: it holds {stored} entries where "
+                f"its valid-time index and tree head record {recorded} (missing or inserted "
+                "entries); run 'ledger verify'"
+            )
+
     def _count(self, upto_id: int | None = None) -> int:
         """Entries whose notification id is at most ``upto_id`` (all when None)."""
         recorder = self._app.recorder
