@@ -73,16 +73,7 @@ def summary_lines(result: Replay) -> Iterator[str]:
 
 def replay_lines(result: Replay) -> Iterator[str]:
     """Yield the full replay as text: instruments, every actor and provision, claims, doubts."""
-    yield (
-        f"As of {result.as_of} (close of {result.as_of_day}), "
-        f"as known at {result.known_at} (log position {result.position})"
-    )
-    yield from named_root(result)
-    if result.position == 0:
-        yield "Nothing had been recorded by then."
-    if not result.instruments:
-        yield ""
-        yield "No instrument has a status as of that day."
+    yield from header_lines(result)
     for inst in result.instruments:
         yield ""
         yield f"{inst.id}: {inst.title} [{inst.legal_nature}]"
