@@ -34,16 +34,21 @@ from pydantic import BaseModel, ConfigDict
 
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Act, Instrument, Relation
-from treaty_ledger.ledger.vocabulary import ActorStatus, ActType, InstrumentStatus, LegalNature
+from treaty_ledger.ledger.vocabulary import (
+    CHANGES_NO_STATUS,
+    ActorStatus,
+    ActType,
+    InstrumentStatus,
+    LegalNature,
+)
 from treaty_ledger.projections.known import known, standing
 from treaty_ledger.projections.law_checks import law_findings
 from treaty_ledger.projections.order import Phase, happenings
 from treaty_ledger.projections.relation_checks import relation_findings
-from treaty_ledger.projections.state import TIMELINE_ONLY, LedgerState
+from treaty_ledger.projections.state import LedgerState
 
 _EXITS = frozenset({ActType.SUSPENSION, ActType.WITHDRAWAL, ActType.DENUNCIATION})
 _AFTER_SIGNATURE = frozenset({ActType.RATIFICATION, ActType.ACCEPTANCE, ActType.APPROVAL})
-_ENDED = frozenset({InstrumentStatus.TERMINATED, InstrumentStatus.SUPERSEDED})
 
 
 class Finding(BaseModel):
@@ -151,7 +156,7 @@ def _in_order(records, instruments: dict[str, Instrument]) -> list[Finding]:
         act = happening.act
         progress = state.instruments.get(act.instrument) if act.instrument else None
         if happening.phase is Phase.NOTICE and act.instrument is not None:
-            if progress is not None and progress.status in _ENDED and act.type not in TIMELINE_ONLY:
+            if progress is not None and progress.ended and act.type not in CHANGES_NO_STATUS:
                 found.append(
                     Finding(
                         severity="error",

@@ -17,12 +17,9 @@ from datetime import date
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Instrument
 from treaty_ledger.ledger.record_time import KnownAt
-from treaty_ledger.ledger.vocabulary import InstrumentStatus
 from treaty_ledger.projections.known import known, standing
 from treaty_ledger.projections.order import happenings
 from treaty_ledger.projections.state import LedgerState
-
-_ENDED = (InstrumentStatus.TERMINATED, InstrumentStatus.SUPERSEDED)
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,7 @@ def memberships(
         for instrument_id, progress in state.instruments.items():
             roles = progress.actors.get(actor)
             if roles is not None and roles.roles:
-                ended = progress.status in _ENDED
+                ended = progress.ended
                 now[instrument_id] = "ended" if ended else roles.status.value
         for instrument_id in set(current) | set(now):
             before, status = current.get(instrument_id), now.get(instrument_id)

@@ -31,7 +31,12 @@ from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import UnknownInstrument
 from treaty_ledger.ledger.model import Act, Instrument, Provision
 from treaty_ledger.ledger.record_time import KnownAt
-from treaty_ledger.ledger.vocabulary import ActorStatus, InstrumentStatus, LegalNature
+from treaty_ledger.ledger.vocabulary import (
+    BOUND_STATUSES,
+    ActorStatus,
+    InstrumentStatus,
+    LegalNature,
+)
 from treaty_ledger.projections.known import Knowledge, known, standing
 from treaty_ledger.projections.models import (
     ActorState,
@@ -46,9 +51,6 @@ from treaty_ledger.projections.order import Happening, happenings
 from treaty_ledger.projections.roles import ActorRoles
 from treaty_ledger.projections.state import InstrumentProgress, LedgerState
 
-_BINDING = frozenset(
-    {ActorStatus.PARTY, ActorStatus.PARTICIPATING, ActorStatus.PROVISIONALLY_APPLYING}
-)
 GROUP_TREATIES = {"NATO": "north-atlantic-treaty-1949", "CSTO": "collective-security-treaty-1992"}
 """Groups whose members are the parties of a founding treaty, as of the day."""
 
@@ -266,7 +268,7 @@ def _bound(
 
     def bound(code: str) -> bool:
         roles = progress.actors.get(code)
-        if roles is None or not any(roles.holds(status) for status in _BINDING):
+        if roles is None or not any(roles.holds(status) for status in BOUND_STATUSES):
             return False
         held = roles.roles.get(ActorStatus.SUSPENDED)
         if held is None or held.provision not in (None, provision.id):

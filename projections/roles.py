@@ -76,11 +76,6 @@ class ActorRoles:
         """Whether the actor holds the role."""
         return status in self.roles
 
-    def suspended_toward_all(self) -> bool:
-        """Whether a suspension of the whole instrument toward every party holds."""
-        role = self.roles.get(ActorStatus.SUSPENDED)
-        return role is not None and not role.toward and role.provision is None
-
     def consented(self) -> bool:
         """Whether the actor holds a role of consent it has not left."""
         return any(status in CONSENTING for status in self.roles)

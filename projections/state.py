@@ -81,7 +81,6 @@ from treaty_ledger.projections.roles import (
 FINAL = frozenset({InstrumentStatus.TERMINATED, InstrumentStatus.SUPERSEDED})
 _ADOPTING = frozenset({ActType.ADOPTION, ActType.SIGNATURE})
 _EXITS = frozenset({ActType.WITHDRAWAL, ActType.DENUNCIATION})
-TIMELINE_ONLY = CHANGES_NO_STATUS  # the name older callers use
 
 
 @dataclass(slots=True)

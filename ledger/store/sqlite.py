@@ -29,7 +29,6 @@ from treaty_ledger.ledger.store.recording import (
     check_record_time,
     checked_frontier,
     rebuilt_rows,
-    split_frontier,
 )
 
 _SQLITE_SIDE_TABLES = [
@@ -109,12 +108,6 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
         c.execute(f"SELECT MAX(rowid) AS last FROM {self.events_table_name}")
         last = c.fetchone()["last"]
         return list(range(last - len(stored_events) + 1, last + 1))
-
-    def _head(self, c: SQLiteCursor) -> tuple[int, list[bytes]]:
-        """The log size and frontier of the last tree head ((0, []) for an empty log)."""
-        c.execute(f"SELECT size, frontier FROM {HEADS_TABLE} ORDER BY size DESC LIMIT 1")
-        head = c.fetchone()
-        return (head["size"], split_frontier(head["frontier"])) if head else (0, [])
 
     def _write_rows(self, c: SQLiteCursor, ids: list[int], pending: SideRows, before: int) -> None:
         """Write hashes and index rows of entries at positions ``before + 1``..."""
