@@ -75,3 +75,20 @@ def shipped_size() -> int:
     from treaty_ledger.fixtures import shipped_files
 
     return sum(1 for path in shipped_files() for line in path.open("rb") if line.strip())
+
+
+def shipped_entries() -> list[Entry]:
+    """The shipped record imported into an in-memory ledger (all of it), as its entries."""
+    from treaty_ledger.fixtures import shipped_files
+    from treaty_ledger.ledger.records import parse_lines
+    from treaty_ledger.ledger.services.importer import append_records
+    from treaty_ledger.ledger.store.application import MEMORY, Ledger
+
+    submitted = []
+    for path in shipped_files():
+        with open(path, "rb") as handle:
+            submitted.extend(parse_lines(handle, path.name))
+    with Ledger(MEMORY, create=True) as ledger:
+        report = append_records(ledger, submitted)
+        assert len(report.added) == len(submitted)
+        return list(ledger.entries())

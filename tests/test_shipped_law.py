@@ -12,13 +12,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from builders import shipped_entries
 
-from treaty_ledger.fixtures import shipped_files
 from treaty_ledger.ledger.dates import parse_as_of
 from treaty_ledger.ledger.model import Act
-from treaty_ledger.ledger.records import parse_lines
-from treaty_ledger.ledger.services.importer import append_records
-from treaty_ledger.ledger.store.application import MEMORY, Ledger
 from treaty_ledger.ledger.vocabulary import ActType
 from treaty_ledger.projections.profile import profile
 from treaty_ledger.projections.replay import replay
@@ -26,14 +23,7 @@ from treaty_ledger.projections.replay import replay
 
 @pytest.fixture(scope="module")
 def shipped():
-    submitted = []
-    for path in shipped_files():
-        with open(path, "rb") as handle:
-            submitted.extend(parse_lines(handle, path.name))
-    with Ledger(MEMORY, create=True) as ledger:
-        report = append_records(ledger, submitted)
-        assert len(report.added) == len(submitted)
-        yield list(ledger.entries())
+    return shipped_entries()
 
 
 @pytest.fixture(scope="module")

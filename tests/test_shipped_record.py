@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from builders import shipped_entries
 
 from treaty_ledger.fixtures import shipped_files
 from treaty_ledger.ledger.dates import parse_as_of
-from treaty_ledger.ledger.records import parse_lines
-from treaty_ledger.ledger.services.importer import append_records
-from treaty_ledger.ledger.store.application import MEMORY, Ledger
 from treaty_ledger.projections.replay import replay
 from treaty_ledger.projections.timeline import timeline
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    submitted = []
-    for path in shipped_files():
-        with open(path, "rb") as handle:
-            submitted.extend(parse_lines(handle, path.name))
-    with Ledger(MEMORY, create=True) as ledger:
-        report = append_records(ledger, submitted)
-        assert len(report.added) == len(submitted)
-        yield list(ledger.entries())
+    return shipped_entries()
 
 
 def state(entries, as_of, instrument_id):
