@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from treaty_ledger.cli.params import ACTOR_CODE, by_option, json_option, store_option
+from treaty_ledger.cli.params import (
+    ACTOR_CODE,
+    by_option,
+    json_option,
+    store_option,
+    wait_notice,
+    wait_option,
+)
 from treaty_ledger.ledger.redaction import redact
 
 if TYPE_CHECKING:
@@ -20,9 +27,10 @@ if TYPE_CHECKING:
 @click.option("--shipped", is_flag=True, help="Import the record shipped with the package.")
 @store_option
 @by_option
+@wait_option
 @json_option
 def import_command(
-    files: tuple[str, ...], shipped: bool, store: str, by: str | None, as_json: bool
+    files: tuple[str, ...], shipped: bool, store: str, by: str | None, wait: float, as_json: bool
 ) -> None:
     """Validate record files (JSON Lines), then append them all in one transaction.
 
@@ -56,7 +64,7 @@ def import_command(
         batches.extend([str(path)] for path in shipped_files())
     if files:
         batches.append(list(files))
-    _append([_FileBatch(paths) for paths in batches], store, by, as_json)
+    _append([_FileBatch(paths) for paths in batches], store, by, as_json, wait)
 
 
 class _FileBatch:
@@ -134,8 +142,11 @@ def _lines_of(path: str, handle=None) -> Iterator[bytes]:
 @click.option("--source-url", help="URL of the source, where public.")
 @store_option
 @by_option
+@wait_option
 @json_option
-def record_command(source, store: str, by: str | None, as_json: bool, **options: object) -> None:
+def record_command(
+    source, store: str, by: str | None, wait: float, as_json: bool, **options: object
+) -> None:
     """Append one record, given as JSON (in FILE or on standard input) or as options.
 
     Validation and errors are those of ``ledger import``. The JSON is one
@@ -168,7 +179,7 @@ def record_command(source, store: str, by: str | None, as_json: bool, **options:
         if not data.strip():
             raise click.UsageError(f"{where} is empty: give one record as JSON")
         submitted = parse_record(data, where)
-    _append([[submitted]], store, by, as_json)
+    _append([[submitted]], store, by, as_json, wait)
 
 
 def _stdin_is_a_file() -> bool:
@@ -217,7 +228,7 @@ def _act_from_options(given: dict) -> dict:
     return act
 
 
-def _append(batches: list, store: str, by: str | None, as_json: bool) -> None:
+def _append(batches: list, store: str, by: str | None, as_json: bool, wait: float) -> None:
     """Append each batch in its own transaction, in order; report the whole."""
     from treaty_ledger.cli.progress import progress_bar
     from treaty_ledger.cli.render import emit_json
@@ -225,7 +236,7 @@ def _append(batches: list, store: str, by: str | None, as_json: bool) -> None:
     from treaty_ledger.ledger.store.application import Ledger
 
     report = AppendReport()
-    with Ledger(store, create=True, user=by) as ledger:
+    with Ledger(store, create=True, user=by, wait=wait, on_wait=wait_notice(store, wait)) as ledger:
         for batch in batches:
             with (
                 progress_bar("Validating", 1 << 20) as validating,

@@ -52,6 +52,29 @@ store_option = click.option(
     "(env LEDGER_STORE).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+wait_option = click.option(
+    "--wait",
+    metavar="SECONDS",
+    type=click.FloatRange(min=0),
+    envvar="LEDGER_WAIT",
+    default=120,
+    show_default=True,
+    help="How long a write waits for another writer's lock on the store (a long import) "
+    "before giving up; nothing is written then (env LEDGER_WAIT).",
+)
+
+
+def wait_notice(store: str, wait: float):
+    """A callback saying on standard error that a write waits for another writer."""
+    from treaty_ledger.ledger.redaction import redact
+
+    def notice() -> None:
+        click.echo(
+            f"Waiting up to {wait:g} s for another writer to finish with {redact(store)}...",
+            err=True,
+        )
+
+    return notice
 
 
 class KnownAtMoment(click.ParamType):

@@ -10,6 +10,8 @@ from treaty_ledger.cli.params import (
     source_from_options,
     source_options,
     store_option,
+    wait_notice,
+    wait_option,
 )
 from treaty_ledger.ledger.redaction import redact
 
@@ -70,6 +72,7 @@ def _report(position: int, action: str, act_id: str, store: str, as_json: bool) 
 @source_options
 @store_option
 @by_option
+@wait_option
 @json_option
 def correct_command(
     act_id,
@@ -82,6 +85,7 @@ def correct_command(
     source_url,
     store,
     by,
+    wait,
     as_json,
 ) -> None:
     """Append a correction of an act: the earlier entry stays as it was.
@@ -112,7 +116,7 @@ def correct_command(
             raise click.BadParameter(f"{name.strip()!r} is set twice", param_hint="--set")
         changes[name.strip()] = value
     source = _source(source_title, source_publisher, source_date, source_url)
-    with Ledger(store, user=by) as ledger:
+    with Ledger(store, user=by, wait=wait, on_wait=wait_notice(store, wait)) as ledger:
         position = correct(
             ledger,
             act_id,
@@ -130,9 +134,11 @@ def correct_command(
 @source_options
 @store_option
 @by_option
+@wait_option
 @json_option
 def retract_command(
-    act_id, reason, source_title, source_publisher, source_date, source_url, store, by, as_json
+    act_id, reason, source_title, source_publisher, source_date, source_url, store, by, wait,
+    as_json,
 ) -> None:
     """Append a retraction of an act: replay no longer applies it.
 
@@ -148,6 +154,6 @@ def retract_command(
     from treaty_ledger.ledger.store.application import Ledger
 
     source = _source(source_title, source_publisher, source_date, source_url)
-    with Ledger(store, user=by) as ledger:
+    with Ledger(store, user=by, wait=wait, on_wait=wait_notice(store, wait)) as ledger:
         position = retract(ledger, act_id, reason=reason, sources=[source])
     _report(position, "retract", act_id, store, as_json)

@@ -83,7 +83,7 @@ def append_records(
         In every case nothing is written.
     """
     read = submitted if callable(submitted) else lambda: submitted
-    return retrying(lambda: _append_once(ledger, read(), progress))
+    return retrying(lambda: _append_once(ledger, read(), progress), ledger.wait)
 
 
 def _append_once(ledger: Ledger, items: Iterable[Submitted], progress: Progress) -> AppendReport:

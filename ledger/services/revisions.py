@@ -53,7 +53,8 @@ def correct(
             would be invalid.
     """
     return retrying(
-        lambda: _correct_once(ledger, act_id, set_fields, unset_fields, reason, sources)
+        lambda: _correct_once(ledger, act_id, set_fields, unset_fields, reason, sources),
+        ledger.wait,
     )
 
 
@@ -102,7 +103,7 @@ def retract(ledger: Ledger, act_id: str, *, reason: str, sources: Sequence[Sourc
             current, version=version, action=Action.RETRACT, reason=reason, sources=sources
         )
 
-    return retrying(once)
+    return retrying(once, ledger.wait)
 
 
 def _standing(ledger: Ledger, act_id: str) -> tuple[Act | Relation, int]:

@@ -11,13 +11,13 @@ entry's record time, and a write that finds a later one restamps and retries.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
 from eventsourcing.persistence import (
     IntegrityError,
-    OperationalError,
     PersistenceError,
     StoredEvent,
 )
@@ -28,6 +28,7 @@ from treaty_ledger.ledger.events import Corrected, Recorded, Retracted
 from treaty_ledger.ledger.integrity.codec import dumps
 from treaty_ledger.ledger.integrity.hashes import StoredRow, checked_hash
 from treaty_ledger.ledger.model import Act, Instrument, Source, record_content
+from treaty_ledger.ledger.store.locks import is_busy
 from treaty_ledger.ledger.store.opening import (
     CHUNK,
     RESTAMPS,
@@ -48,6 +49,8 @@ from treaty_ledger.ledger.store.recording import (
 
 class Appending:
     """The write methods of a ledger (mixed into ``Ledger``)."""
+
+    wait: float  # seconds a write waits for another writer's lock (set by ``Ledger``)
 
     def append_contents(
         self, contents: Sequence[tuple[str, bytes]], progress: Progress = lambda done, total: None
@@ -284,16 +287,12 @@ class Appending:
                 f"another writer appended to the same record in {shown(self.location)} "
                 "at the same time; nothing was written"
             ) from err
-        except OperationalError as err:
-            if "locked" in str(err) or "busy" in str(err):
+        except (PersistenceError, sqlite3.Error) as err:
+            if is_busy(err):
                 raise StoreBusy(
-                    f"the store {shown(self.location)} is locked by another writer; "
-                    "nothing was written"
+                    f"the store {shown(self.location)} stayed locked by another writer for "
+                    f"{self.wait:g} s (--wait); nothing was written"
                 ) from err
-            raise StoreError(
-                f"the store {shown(self.location)} refused the write ({err}); nothing was written"
-            ) from err
-        except PersistenceError as err:
             raise StoreError(
                 f"the store {shown(self.location)} refused the write ({err}); nothing was written"
             ) from err

@@ -11,7 +11,9 @@ entry a position in one total order. Entries are encoded by
 
 from __future__ import annotations
 
+import math
 import os
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,7 +24,7 @@ from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import TopicError
 
 from treaty_ledger.ledger.entries import Entry
-from treaty_ledger.ledger.errors import EmptyStore, StoreError
+from treaty_ledger.ledger.errors import EmptyStore, StoreBusy, StoreError
 from treaty_ledger.ledger.events import Corrected, Recorded, Retracted
 from treaty_ledger.ledger.index.check import check_log
 from treaty_ledger.ledger.index.queries import IndexReader
@@ -32,19 +34,21 @@ from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
 from treaty_ledger.ledger.model import RECORD_ADAPTER, Source, trusted_content
 from treaty_ledger.ledger.store.appending import Appending
 from treaty_ledger.ledger.store.locations import MEMORY, check_sqlite_file, mark_as_ledger
+from treaty_ledger.ledger.store.locks import is_busy
 from treaty_ledger.ledger.store.opening import (
     ACTIONS,
     PAGE,
-    SQLITE_RECORDER,
     LedgerApplication,
     Versions,
     is_postgres,
     os_user,
     postgres_env,
     shown,
+    sqlite_env,
     utc_now,
 )
 from treaty_ledger.ledger.store.recording import SideTablesDamaged, SideTablesRecorder
+from treaty_ledger.ledger.store.retry import DEFAULT_WAIT, retrying
 
 
 class Ledger(Appending):
@@ -63,10 +67,16 @@ class Ledger(Appending):
         user: who records (default ``$LEDGER_USER``, else the OS user).
         read_only: open the SQLite file read-only (``mode=ro``); every write
             is refused with a :class:`StoreError`.
+        wait: seconds a write (or the opening of a store being created) waits
+            for another process's lock before giving up with
+            :class:`StoreBusy` (``ledger.store.retry``; default 120).
+        on_wait: called once when a write on SQLite starts waiting for another
+            writer's lock, so a command can say that it waits.
 
     Raises:
         StoreError: the location is not a SQLite file the ledger can use;
             nothing is written.
+        StoreBusy: the store stayed locked by another process for ``wait`` seconds.
         EmptyStore: ``create`` is False and the store holds no entries.
     """
 
@@ -78,9 +88,14 @@ class Ledger(Appending):
         clock: Callable[[], datetime] = utc_now,
         user: str | None = None,
         read_only: bool = False,
+        wait: float = DEFAULT_WAIT,
+        on_wait: Callable[[], None] | None = None,
     ) -> None:
+        if not wait >= 0:
+            raise ValueError(f"wait must be a number of seconds, 0 or more, not {wait!r}")
         self.location = location
         self.read_only = read_only
+        self.wait = float(wait)
         self._clock = clock
         self.user = (user or os.environ.get("LEDGER_USER") or os_user()).strip()
         if not self.user or not self.user.isprintable():
@@ -88,39 +103,42 @@ class Ledger(Appending):
                 f"{self.user!r} is not a name for the record (--by or LEDGER_USER): "
                 "give one line of text"
             )
-        env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         self._new_file: Path | None = None
+        retrying(lambda: self._open(location, create, read_only), self.wait)
+        recorder = self._app.recorder
+        if isinstance(recorder, SideTablesRecorder):
+            recorder.lock_wait, recorder.on_wait = self.wait, on_wait
+        if not create and self._is_empty():
+            self.close()
+            raise EmptyStore(location)
+        if create and isinstance(recorder, SideTablesRecorder):
+            self._complete_index()
+
+    def _open(self, location: str, create: bool, read_only: bool) -> None:
+        """Make the library's application over the store; a busy store raises StoreBusy."""
+        env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         creating = None
+        lock_seconds = str(max(1, math.ceil(self.wait)))
         if is_postgres(location):
             env, creating = postgres_env(location, create=create, read_only=read_only)
+            env["POSTGRES_LOCK_TIMEOUT"] = lock_seconds
         elif location != MEMORY:
             if create and not Path(location).exists():
                 self._new_file = Path(location)
             if read_only and create:
                 raise ValueError("a ledger opened read-only cannot create its store")
             if not check_sqlite_file(location, create=create):
-                mark_as_ledger(location)
-            env = {
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                "SQLITE_DBNAME": (
-                    Path(location).resolve().as_uri() + "?mode=ro" if read_only else location
-                ),
-                "ORIGINATOR_ID_TYPE": "text",
-                "CREATE_TABLE": "y" if create else "n",
-                "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER,
-            }
+                mark_as_ledger(location, self.wait)
+            env = sqlite_env(location, create=create, read_only=read_only, wait=lock_seconds)
         try:
             self._app = LedgerApplication(env=env)
-        except (PersistenceError, OSError) as err:
+        except (PersistenceError, OSError, sqlite3.Error) as err:
+            if is_busy(err):
+                raise StoreBusy(f"the store {shown(location)} is locked by another writer") from err
             raise StoreError(f"cannot open the store {shown(location)}: {err}") from err
         finally:
             if creating is not None:
                 creating.close()  # releases the creation lock
-        if not create and self._is_empty():
-            self.close()
-            raise EmptyStore(location)
-        if create and isinstance(self._app.recorder, SideTablesRecorder):
-            self._complete_index()
 
     def _complete_index(self) -> None:
         """Write the side tables of a ledger made before they existed (once, on a write open)."""
@@ -373,8 +391,10 @@ class Ledger(Appending):
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
-        """Turn the library's persistence errors into :class:`StoreError` while reading."""
+        """Turn the store's errors into :class:`StoreError` (:class:`StoreBusy` if locked)."""
         try:
             yield
-        except PersistenceError as err:
+        except (PersistenceError, sqlite3.Error) as err:
+            if is_busy(err):
+                raise StoreBusy(f"the store {shown(self.location)} is locked ({err})") from err
             raise StoreError(f"cannot read the store {shown(self.location)}: {err}") from err

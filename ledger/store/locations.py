@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from treaty_ledger.ledger.errors import EmptyStore, StoreError
+from treaty_ledger.ledger.errors import EmptyStore, StoreBusy, StoreError
+from treaty_ledger.ledger.store.locks import is_busy
 
 MEMORY = ":memory:"
 MARKER_TABLE = "treaty_ledger"
@@ -75,19 +76,33 @@ def check_sqlite_file(location: str, *, create: bool) -> bool:
     return True
 
 
-def mark_as_ledger(location: str) -> None:
-    """Write the ``treaty_ledger`` marker table into a new or empty SQLite file."""
-    conn = sqlite3.connect(location)
+def mark_as_ledger(location: str, wait: float = 5.0) -> None:
+    """Write the ``treaty_ledger`` marker table into a new or empty SQLite file.
+
+    Also puts the file in WAL mode, so that the processes creating one store at
+    once do not each switch it (a switch needs every other connection gone).
+
+    Args:
+        wait: seconds to wait for another process's lock on the file.
+
+    Raises:
+        StoreBusy: another process kept the file locked for ``wait`` seconds.
+        StoreError: the file cannot be written.
+    """
+    conn = sqlite3.connect(location, timeout=wait, isolation_level=None)
     try:
-        with conn:
-            conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (key TEXT PRIMARY KEY, value TEXT)"
-            )
-            conn.execute(
-                f"INSERT OR REPLACE INTO {MARKER_TABLE} (key, value) VALUES ('format', ?)",
-                (FORMAT,),
-            )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("BEGIN IMMEDIATE")  # the table and its row appear together
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (key TEXT PRIMARY KEY, value TEXT)"
+        )
+        conn.execute(
+            f"INSERT OR REPLACE INTO {MARKER_TABLE} (key, value) VALUES ('format', ?)", (FORMAT,)
+        )
+        conn.execute("COMMIT")
     except sqlite3.Error as err:
+        if is_busy(err):
+            raise StoreBusy(f"the store {location!r} is locked by another writer") from err
         raise StoreError(f"cannot write the store {location!r}: {err}") from err
     finally:
         conn.close()

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Transcoder
@@ -96,6 +97,23 @@ def shown(location: str) -> str:
 def is_postgres(location: str) -> bool:
     """Whether a location names a PostgreSQL database (scheme in any case)."""
     return location.lower().startswith(POSTGRES_SCHEME)
+
+
+def sqlite_env(location: str, *, create: bool, read_only: bool, wait: str) -> dict:
+    """The library's environment for a SQLite ledger file (already vetted and marked).
+
+    ``wait``: whole seconds a connection waits for another's lock, as text.
+    """
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": (
+            Path(location).resolve().as_uri() + "?mode=ro" if read_only else location
+        ),
+        "SQLITE_LOCK_TIMEOUT": wait,
+        "ORIGINATOR_ID_TYPE": "text",
+        "CREATE_TABLE": "y" if create else "n",
+        "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER,
+    }
 
 
 def postgres_env(location: str, *, create: bool, read_only: bool):

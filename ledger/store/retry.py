@@ -1,12 +1,21 @@
-"""Bounded retries of a whole write operation when other writers get in the way.
+"""Bounded waiting and retrying when other writers get in the way.
 
 A write operation (an import, a correction, a retraction) reads the ledger,
-decides, and appends in one transaction. When another process appends to the
-same record meanwhile (``WriteConflict``) or holds SQLite's write lock
-longer than the lock timeout (``StoreBusy``), nothing was written and the
-whole operation is run again from its reads, with exponential backoff and
-jitter (the ``tenacity`` package): at most 8 attempts within about 20
-seconds. Then the last error reaches the user, saying so.
+decides, and appends in one transaction. Two things can stop it without
+anything being written:
+
+* another process appended to the same record meanwhile (``WriteConflict``);
+* another process holds the store's write lock (``StoreBusy``): SQLite's
+  "database is locked" or "database is busy", PostgreSQL's lock timeout.
+
+A writer first waits for the lock inside the store, up to the ledger's
+``wait`` (seconds, ``DEFAULT_WAIT`` unless the caller gives another; the
+``--wait`` option of the writing commands), so a writer queued behind a long
+import waits for it rather than failing. What still fails is run again from
+its reads, with exponential backoff and jitter (the ``tenacity`` package),
+at most ``ATTEMPTS`` times and never after ``wait`` seconds have passed
+since the first attempt began (so ``wait=0`` makes one attempt). Then the
+last error reaches the user, saying so.
 """
 
 from __future__ import annotations
@@ -27,10 +36,15 @@ from treaty_ledger.ledger.errors import StoreBusy, StoreError, WriteConflict
 
 T = TypeVar("T")
 ATTEMPTS = 8
+DEFAULT_WAIT = 120.0  # seconds a writer waits for another's write lock
 
-
-def retrying(operation: Callable[[], T]) -> T:
+def retrying(operation: Callable[[], T], wait: float = DEFAULT_WAIT) -> T:
     """Run ``operation``, running it again after a write conflict or a busy store.
+
+    Args:
+        operation: the whole operation, from its reads to its write.
+        wait: seconds after the first attempt's start beyond which no new
+            attempt begins.
 
     Raises:
         StoreError: the conflict or lock persisted through every attempt;
@@ -39,11 +53,13 @@ def retrying(operation: Callable[[], T]) -> T:
     """
     policy = Retrying(
         retry=retry_if_exception_type((WriteConflict, StoreBusy)),
-        stop=stop_after_attempt(ATTEMPTS) | stop_after_delay(20),
+        stop=stop_after_attempt(ATTEMPTS) | stop_after_delay(wait),
         wait=wait_random_exponential(multiplier=0.05, max=2),
     )
     try:
         return policy(operation)
     except RetryError as err:
-        last = err.last_attempt.exception()
-        raise StoreError(f"{last} (gave up after {ATTEMPTS} attempts)") from last
+        last, attempts = err.last_attempt.exception(), err.last_attempt.attempt_number
+        tried = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        kind = StoreBusy if isinstance(last, StoreBusy) else StoreError
+        raise kind(f"{last} (gave up after {tried})") from last

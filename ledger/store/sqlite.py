@@ -2,17 +2,23 @@
 
 The SQLite dialect of ``store.recording.SideTablesRecorder`` (whose docstring
 says what the side tables hold): ``executemany`` inserts, the write lock taken
-by a first write, and the index queries over SQLite.
+when a write transaction begins (``BEGIN IMMEDIATE``), waiting for other
+writers, and the index queries over SQLite.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import PersistenceError, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    OperationalError,
+    PersistenceError,
+    StoredEvent,
+)
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from treaty_ledger.ledger.errors import StoreError
@@ -30,6 +36,8 @@ from treaty_ledger.ledger.store.recording import (
     checked_frontier,
     rebuilt_rows,
 )
+
+_FIRST_TRY = 1.0  # seconds to wait for the write lock before saying that a write waits
 
 _SQLITE_SIDE_TABLES = [
     f"CREATE TABLE IF NOT EXISTS {HASHES_TABLE} "
@@ -56,17 +64,64 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *_SQLITE_SIDE_TABLES]
 
+    lock_wait: float = 0.0
+    """Seconds a write waits for another connection's write lock (set by the ledger)."""
+    on_wait: Callable[[], None] | None = None
+    """Called once when a write starts waiting for another writer (set by the ledger)."""
+
     @contextmanager
     def _write_transaction(self) -> Iterator[SQLiteCursor]:
-        with self.datastore.transaction(commit=True) as c:
-            yield c
+        """A cursor in a transaction holding SQLite's write lock from its start.
+
+        ``BEGIN IMMEDIATE`` takes the lock at once, waiting up to
+        ``lock_wait`` seconds for another writer (calling ``on_wait`` when it
+        starts to wait). A deferred ``BEGIN`` would read first and upgrade
+        later, and in WAL mode an upgrade after another writer's commit fails
+        at once (``SQLITE_BUSY_SNAPSHOT``) instead of waiting.
+
+        Raises:
+            eventsourcing.persistence.OperationalError: the lock stayed taken
+                ("database is locked") or the store refused a statement.
+            eventsourcing.persistence.IntegrityError: a unique key was taken.
+        """
+        with self.datastore.get_connection(commit=True) as conn:
+            cursor = conn.cursor()
+            try:
+                self._take_write_lock(cursor)
+                try:
+                    yield cursor
+                except BaseException:
+                    conn.rollback()
+                    raise
+                conn.commit()
+            except sqlite3.IntegrityError as err:
+                raise IntegrityError(err) from err
+            except sqlite3.OperationalError as err:
+                raise OperationalError(err) from err
+            except sqlite3.Error as err:
+                raise PersistenceError(err) from err
+            finally:
+                cursor.sqlite_cursor.close()
+
+    def _take_write_lock(self, cursor: SQLiteCursor) -> None:
+        first = min(self.lock_wait, _FIRST_TRY)
+        cursor.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            if self.lock_wait <= first:
+                raise
+            if self.on_wait is not None:
+                self.on_wait()
+            cursor.execute(f"PRAGMA busy_timeout = {int((self.lock_wait - first) * 1000)}")
+            cursor.execute("BEGIN IMMEDIATE")
 
     def _begin(self, c: SQLiteCursor, rows: SideRows) -> tuple[int, list[bytes]]:
-        """Take the write lock, then check record time and the side tables; return the head.
+        """Check record time and the side tables under the write lock; return the head.
 
-        SQLite's ``BEGIN`` defers the lock to the first write; a write that
-        changes nothing takes it, so no other writer can append between the
-        checks and the insert.
+        The transaction holds the write lock from its start
+        (:meth:`_write_transaction`), so no other writer can append between
+        the checks and the insert.
 
         Raises:
             IndexBehind: the side tables are missing or do not cover every entry.
@@ -75,7 +130,6 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
         """
         if not _tables_present(c):
             raise IndexBehind()
-        c.execute(f"DELETE FROM {HEADS_TABLE} WHERE size < 0")  # takes the write lock
         c.execute(
             f"SELECT rowid AS id, state FROM {self.events_table_name} "
             "ORDER BY rowid DESC LIMIT 1"
@@ -181,10 +235,9 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
         under the write lock. Entries keep their recorded hashes; the tree
         head is that of the whole log.
         """
-        with self.datastore.transaction(commit=True) as c:
+        with self._write_transaction() as c:
             for statement in _SQLITE_SIDE_TABLES:
                 c.execute(statement)
-            c.execute(f"DELETE FROM {HEADS_TABLE} WHERE size < 0")  # takes the write lock
             if _complete(c, self.events_table_name):
                 return  # another writer rebuilt it meanwhile
             c.execute(f"SELECT size, root, frontier FROM {HEADS_TABLE} ORDER BY size")
