@@ -259,16 +259,29 @@ def verify_proof_command(proof_file, public_key, as_json) -> None:
             f"{proof_file}: not a proof file (field {field!r}: {message})"
         ) from err
     result = check_proof(bundle, _trusted(public_key))
+    signed = result.signature in ("valid", "absent")
     if as_json:
         emit_json(result)
     else:
-        held = "proved" if result.authenticated else "holds (unauthenticated)"
+        if result.authenticated:
+            held = "proved"
+        elif signed:
+            held = "holds (unauthenticated)"
+        else:  # the paths reach the root, but the root's signature fails
+            held = "path holds, signature does not"
         for position, holds in result.entries.items():
             state = held if holds else "NOT proved"
             click.echo(f"act {result.act!r}, position {position}: {state}")
         click.echo(f"checkpoint of {result.tree_size} entries, signature {result.signature}")
     if not result.ok:
-        raise click.ClickException(f"the proof of {result.act!r} does not hold")
+        failing = [position for position, holds in result.entries.items() if not holds]
+        if failing:
+            why = f"the entry at position {failing[0]} does not prove against the checkpoint's root"
+        elif not result.entries:
+            why = "it proves no entry"
+        else:
+            why = f"the checkpoint's signature is {result.signature}"
+        raise click.ClickException(f"the proof of {result.act!r} does not hold: {why}")
     if not result.authenticated:
         _unauthenticated("the audit paths")
 

@@ -585,7 +585,35 @@ def test_keygen_checkpoint_verify_prove_and_verify_proof(loaded, tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps(proof))
     broken = loaded.invoke(main, ["verify-proof", "bad.json"])
     assert broken.exit_code == 1
-    assert last_line(broken) == "Error: the proof of 't.sig' does not hold"
+    assert last_line(broken) == (
+        "Error: the proof of 't.sig' does not hold: the checkpoint's signature is invalid"
+    )
+    assert "unauthenticated" not in broken.output
+    proof = json.loads((tmp_path / "p.json").read_text())
+    proof["entries"][0]["leaf_hash"] = "00" * 32
+    (tmp_path / "leaf.json").write_text(json.dumps(proof))
+    leaf = loaded.invoke(main, ["verify-proof", "leaf.json", "--public-key", "key.pem.pub"])
+    assert "position 2: NOT proved" in leaf.output
+    assert last_line(leaf) == (
+        "Error: the proof of 't.sig' does not hold: the entry at position 2 does not prove "
+        "against the checkpoint's root"
+    )
+    loaded.invoke(main, ["keygen", "--out", "other.pem"])
+    foreign = loaded.invoke(main, ["verify-proof", "p.json", "--public-key", "other.pem.pub"])
+    assert foreign.exit_code == 1
+    assert "position 2: path holds, signature does not" in foreign.output
+    assert "unauthenticated" not in foreign.output
+    assert last_line(foreign) == (
+        "Error: the proof of 't.sig' does not hold: the checkpoint's signature is untrusted"
+    )
+    proof = json.loads((tmp_path / "p.json").read_text())
+    proof["entries"][0]["position"] = str(proof["entries"][0]["position"])
+    (tmp_path / "text.json").write_text(json.dumps(proof))
+    text = loaded.invoke(main, ["verify-proof", "text.json", "--public-key", "key.pem.pub"])
+    assert text.exit_code != 0 and "Traceback" not in text.output
+    assert last_line(text).startswith(
+        "Error: text.json: not a proof file (field 'entries.0.position'"
+    )
 
 
 def test_verify_reports_a_tampered_store(loaded, tmp_path):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from treaty_ledger.ledger.errors import StoreError, UnknownAct
 from treaty_ledger.ledger.index.check import check_log
@@ -28,11 +28,12 @@ from treaty_ledger.ledger.store.application import Ledger
 
 
 class EntryProof(BaseModel):
-    """The inclusion proof of one entry."""
+    """The inclusion proof of one entry (position: 1-based, in the checkpoint's tree)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Strict, like the checkpoint: "5" for 5 is a malformed proof, not a position.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    position: int
+    position: int = Field(ge=1)
     leaf: str  # base64 of the canonical leaf bytes
     leaf_hash: str
     audit_path: list[str]
@@ -41,7 +42,7 @@ class EntryProof(BaseModel):
 class ProofBundle(BaseModel):
     """Every entry of one act, proved against one checkpoint."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     act: str
     checkpoint: Checkpoint
