@@ -39,16 +39,23 @@ def _source(title, publisher, date, url):
         raise InvalidRecord("--source", None, f"source_{field}", message) from err
 
 
-def _report(position: int, action: str, act_id: str, store: str, as_json: bool) -> None:
+def _report(
+    position: int, action: str, act_id: str, kind: str, store: str, as_json: bool
+) -> None:
     from treaty_ledger.cli.render import emit_json
 
     if as_json:
-        emit_json({"action": action, "id": act_id, "position": position})
+        emit_json({"action": action, "id": act_id, "record": kind, "position": position})
     else:
         noun = {"correct": "correction", "retract": "retraction"}[action]
         click.echo(
-            f"Appended the {noun} of act {act_id!r} at position {position} in {redact(store)}."
+            f"Appended the {noun} of {kind} {act_id!r} at position {position} in {redact(store)}."
         )
+
+
+def _kind(ledger, record_id: str) -> str:
+    """``relation`` when the id names a relation, else ``act``."""
+    return "relation" if ledger.versions("relation", record_id) is not None else "act"
 
 
 @click.command("correct")
@@ -125,7 +132,8 @@ def correct_command(
             reason=reason,
             sources=[source],
         )
-    _report(position, "correct", act_id, store, as_json)
+        kind = _kind(ledger, act_id)
+    _report(position, "correct", act_id, kind, store, as_json)
 
 
 @click.command("retract")
@@ -156,4 +164,5 @@ def retract_command(
     source = _source(source_title, source_publisher, source_date, source_url)
     with Ledger(store, user=by, wait=wait, on_wait=wait_notice(store, wait)) as ledger:
         position = retract(ledger, act_id, reason=reason, sources=[source])
-    _report(position, "retract", act_id, store, as_json)
+        kind = _kind(ledger, act_id)
+    _report(position, "retract", act_id, kind, store, as_json)

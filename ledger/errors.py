@@ -205,10 +205,10 @@ class EmptyStore(StoreError):
 class UnknownAct(LedgerError, LookupError):
     """No act with that id is in the ledger."""
 
-    def __init__(self, act_id: str) -> None:
+    def __init__(self, act_id: str, kinds: str = "act") -> None:
         self.act_id = act_id
         super().__init__(
-            f"no act {quoted(act_id)} in the ledger{_case_hint(act_id)}; "
+            f"no {kinds} {quoted(act_id)} in the ledger{_case_hint(act_id)}; "
             'find act ids with "ledger timeline"'
         )
 
@@ -216,9 +216,9 @@ class UnknownAct(LedgerError, LookupError):
 class InvalidRevision(LedgerError, ValueError):
     """A correction or retraction cannot be appended; nothing was written."""
 
-    def __init__(self, act_id: str, detail: str) -> None:
+    def __init__(self, act_id: str, detail: str, kind: str = "act") -> None:
         self.act_id = act_id
-        super().__init__(f"act {act_id!r}: {detail}; nothing was written")
+        super().__init__(f"{kind} {act_id!r}: {detail}; nothing was written")
 
 
 class WriteConflict(StoreError):

@@ -457,7 +457,7 @@ def test_retract_then_history(loaded):
         (
             ["correct", "t.none", "--set", "date=1992", "--reason", "r", *SOURCE_OPTIONS],
             1,
-            "Error: no act 't.none' in the ledger",
+            "Error: no act or relation 't.none' in the ledger",
         ),
         (["correct", "t.eif", "--set", "date=1992"], 2, "Missing option '--reason'"),
         (["correct", "t.eif", "--set", "date=1992", "--reason", "r"], 2, "give the source"),
@@ -466,7 +466,7 @@ def test_retract_then_history(loaded):
             2,
             "give the source: --source-title, --source-publisher and --source-date",
         ),
-        (["retract", "t.none", "--reason", "r", *SOURCE_OPTIONS], 1, "no act 't.none'"),
+        (["retract", "t.none", "--reason", "r", *SOURCE_OPTIONS], 1, "no act or relation 't.none'"),
         (
             ["retract", "t", "--reason", "r", *SOURCE_OPTIONS],
             1,

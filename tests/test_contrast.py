@@ -353,7 +353,13 @@ def test_a_relation_is_retracted_and_corrected_like_an_act(tmp_path, shipped):
            "--source-date", "2026", "--store", store]  # fmt: skip
     relation_id = ("rus-nato-draft-2021.no-deployments-in-post-1997-members.would-replace."
                    "cfe-adapted-1999.national-and-territorial-ceilings")  # fmt: skip
-    assert runner.invoke(main, ["retract", relation_id, *why]).exit_code == 0
+    retracted = runner.invoke(main, ["retract", relation_id, *why])
+    assert retracted.exit_code == 0
+    assert retracted.output.startswith(f"Appended the retraction of relation '{relation_id}'")
+    again = runner.invoke(main, ["retract", relation_id, *why])
+    assert again.exit_code == 1
+    assert f"Error: relation '{relation_id}': was retracted" in again.output
+    assert "record a new relation" in again.output
     bad = runner.invoke(
         main,
         [

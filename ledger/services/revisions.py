@@ -60,13 +60,15 @@ def correct(
 
 def _correct_once(ledger, act_id, set_fields, unset_fields, reason, sources) -> int:
     current, version = _standing(ledger, act_id)
-    _check_why(act_id, reason, sources)
+    kind = current.record
+    _check_why(act_id, reason, sources, kind)
     content = record_content(current)
     for name in [*set_fields, *unset_fields]:
         if name in _FIXED:
-            raise InvalidRevision(act_id, f"field {name!r} cannot be corrected")
+            raise InvalidRevision(act_id, f"field {name!r} cannot be corrected", kind)
         if name not in _fields(current):
-            raise InvalidRevision(act_id, f"{name!r} is not a field of an {current.record}")
+            article = "an" if kind == "act" else "a"
+            raise InvalidRevision(act_id, f"{name!r} is not a field of {article} {kind}", kind)
     for name, text in set_fields.items():
         content[name] = _value(act_id, name, text)
     for name in unset_fields:
@@ -76,7 +78,7 @@ def _correct_once(ledger, act_id, set_fields, unset_fields, reason, sources) -> 
     old, new = record_content(current), record_content(corrected)
     changed = sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
     if not changed:
-        raise InvalidRevision(act_id, "the correction changes nothing")
+        raise InvalidRevision(act_id, "the correction changes nothing", kind)
     check_references(ledger, [corrected])
     return ledger.append_revision(
         corrected,
@@ -98,7 +100,7 @@ def retract(ledger: Ledger, act_id: str, *, reason: str, sources: Sequence[Sourc
 
     def once() -> int:
         current, version = _standing(ledger, act_id)
-        _check_why(act_id, reason, sources)
+        _check_why(act_id, reason, sources, current.record)
         return ledger.append_revision(
             current, version=version, action=Action.RETRACT, reason=reason, sources=sources
         )
@@ -113,10 +115,13 @@ def _standing(ledger: Ledger, act_id: str) -> tuple[Act | Relation, int]:
             raise InvalidRevision(
                 act_id, "is an instrument; only acts can be corrected or retracted"
             )
-        raise UnknownAct(act_id)
+        raise UnknownAct(act_id, "act or relation")
     if versions.current is None:
+        kind = versions.first.record
         raise InvalidRevision(
-            act_id, 'was retracted and no longer counts; see "ledger history"; record a new act'
+            act_id,
+            f'was retracted and no longer counts; see "ledger history"; record a new {kind}',
+            kind,
         )
     current = versions.current
     assert isinstance(current, Act | Relation)
@@ -128,15 +133,15 @@ def _fields(record: Act | Relation) -> set[str]:
     return {info.alias or name for name, info in type(record).model_fields.items()}
 
 
-def _check_why(act_id: str, reason: str, sources: Sequence[Source]) -> None:
+def _check_why(act_id: str, reason: str, sources: Sequence[Source], kind: str) -> None:
     if not reason.strip():
-        raise InvalidRevision(act_id, "give a reason")
+        raise InvalidRevision(act_id, "give a reason", kind)
     if not reason.isprintable():
         raise InvalidRevision(
-            act_id, "give the reason as one line of text, without control characters"
+            act_id, "give the reason as one line of text, without control characters", kind
         )
     if not sources:
-        raise InvalidRevision(act_id, "give at least one source")
+        raise InvalidRevision(act_id, "give at least one source", kind)
 
 
 def _value(act_id: str, name: str, text: str) -> object:
