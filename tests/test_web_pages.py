@@ -150,6 +150,10 @@ def test_text_from_the_record_is_escaped(client):
         ("/view/compare?from=2022&to=2023&instrument=cfe-1991", 404, "no instrument"),
         ("/view/act/cfe-1990.rus.suspension/proof.json", 404, "no checkpoint is configured"),
         ("/view/nothing/here", 404, "no page /view/nothing/here"),
+        ("/?as_of=2014&asof=2015", 400, "unknown query parameter &#39;asof&#39;; this page takes"),
+        ("/?as_of=2014&as_of=2015", 400, "&#39;as_of&#39; is given 2 times; give it once"),
+        ("/view/actor/RUS?q=x", 400, "unknown query parameter &#39;q&#39;"),
+        ("/view/compare?from=2021&to=2022&to=2023", 400, "&#39;to&#39; is given 2 times"),
     ],
 )
 def test_bad_parameters_get_an_error_page_never_a_traceback(client, path, status, message):

@@ -82,13 +82,15 @@ def mount_pages(app: FastAPI, store: str, checkpoint: str | None = None) -> None
             instrument = request.query_params.get("instrument") or None
             return records.compare_context(store, read, start, end, instrument)
 
-        return render(request, "compare.html", build)
+        return render(request, "compare.html", build, takes=("from", "to", "instrument"))
 
     @page("/view/search", include_in_schema=False)
     def search_page(request: Request) -> HTMLResponse:
         text = request.query_params.get("q", "")
-        return render(request, "search.html",
-                      lambda read: records.search_context(store, read, text))  # fmt: skip
+        def build(read):
+            return records.search_context(store, read, text)
+
+        return render(request, "search.html", build, takes=("q",))
 
     @page("/view/{rest:path}", include_in_schema=False)
     def no_such_page(request: Request, rest: str) -> HTMLResponse:

@@ -84,13 +84,28 @@ class Reading:
         return self.link("", as_of=self.as_of.text)[1:]
 
 
-def reading(request: Request, *, today: date | None = None) -> Reading:
+def reading(
+    request: Request, *, today: date | None = None, takes: tuple[str, ...] = ()
+) -> Reading:
     """Parse ``as_of`` and ``known_at`` from the request's query string.
 
+    Args:
+        takes: the page's parameters besides ``as_of`` and ``known_at``.
+
     Raises:
-        PageError: 400, naming the parameter and why its value is refused.
+        PageError: 400, naming the parameter and why its value is refused,
+            or a parameter the page does not take or that is given twice
+            (as the JSON API refuses them, ``cli.http_guard``).
     """
     params = request.query_params
+    allowed = ("as_of", "known_at", *takes)
+    for name in dict.fromkeys(params.keys()):
+        if name not in allowed:
+            raise PageError(400, f"unknown query parameter {name[:100]!r}; this page takes "
+                            f"{', '.join(sorted(allowed))}")  # fmt: skip
+        if len(params.getlist(name)) > 1:
+            raise PageError(400, f"query parameter {name!r} is given "
+                            f"{len(params.getlist(name))} times; give it once")  # fmt: skip
     as_of_text = (params.get("as_of") or "").strip() or (today or date.today()).isoformat()
     known_text = (params.get("known_at") or "").strip() or None
     as_of = _parameter("as_of", lambda: parse_as_of(as_of_text))
@@ -125,16 +140,20 @@ def _parameter(name: str, parse: Callable[[], Any]) -> Any:
 
 
 def render(
-    request: Request, template: str, build: Callable[[Reading], dict[str, Any]]
+    request: Request,
+    template: str,
+    build: Callable[[Reading], dict[str, Any]],
+    takes: tuple[str, ...] = (),
 ) -> HTMLResponse:
     """Answer a page: parse the reading, build the context, render ``template``.
 
     ``build`` returns the template's context and must include ``log_size``,
     ``root_hash``, ``known_at`` (an instant) and ``position`` where the page
-    answers from the log. Errors become an error page (see the module).
+    answers from the log; ``takes`` names the page's own query parameters.
+    Errors become an error page (see the module).
     """
     try:
-        read = reading(request)
+        read = reading(request, takes=takes)
         context = build(read)
     except LedgerError as err:
         return error_page(request, _status(err), str(err))
