@@ -227,3 +227,16 @@ def test_the_icj_order_of_march_2022_binds_both_parties_to_the_case(shipped):
     measures = bound(shipped, "2022-06", "icj-provisional-measures-ukr-rus-2022")
     assert measures["suspend-military-operations"] == {"RUS"}
     assert measures["non-aggravation"] == {"RUS", "UKR"}
+
+
+def test_a_partial_suspension_runs_from_the_day_of_the_notice_vclt_art_60(shipped):
+    """Russia's New START inspection exemption: notified to the United States on 8 August 2022."""
+    assert status(shipped, "2022-08-07", "new-start-2010", "RUS") == ("party", "2011-02-05", [])
+    assert status(shipped, "2022-08-08", "new-start-2010", "RUS") == (
+        "suspended",
+        "2022-08-08",
+        ["USA"],
+    )
+    provisions = bound(shipped, "2022-08-08", "new-start-2010")
+    assert "RUS" not in provisions["inspections"]
+    assert "RUS" in provisions["notifications-and-data"]
