@@ -240,3 +240,17 @@ def test_a_partial_suspension_runs_from_the_day_of_the_notice_vclt_art_60(shippe
     provisions = bound(shipped, "2022-08-08", "new-start-2010")
     assert "RUS" not in provisions["inspections"]
     assert "RUS" in provisions["notifications-and-data"]
+
+
+def test_a_political_instrument_binds_its_participants_from_the_day_it_is_signed(shipped):
+    """The Minsk Memorandum is dated 19 September 2014, the day the OSCE says it was signed."""
+    before = replay(shipped, parse_as_of("2014-09-18")).instruments
+    assert "minsk-memorandum-2014" not in {i.id for i in before}
+    for actor in ("UKR", "RUS", "OSCE"):
+        assert status(shipped, "2014-09-19", "minsk-memorandum-2014", actor) == (
+            "participating",
+            "2014-09-19",
+            [],
+        )
+    undecided = replay(shipped, parse_as_of("2014-09-19")).indeterminate
+    assert "minsk-memorandum-2014.signature" not in {i.id for i in undecided}
