@@ -286,3 +286,12 @@ def test_a_law_authorising_a_suspension_is_not_the_suspension_vclt_art_67(shippe
     """Hungary's parliament voted the CFE suspension on 10 April 2024; no notice was found."""
     assert status(shipped, "2024-06", "cfe-1990", "HUN") == ("party", "1992-11-09", [])
     assert "HUN" in bound(shipped, "2024-06", "cfe-1990")["ceilings"]
+
+
+def test_a_suspension_known_only_to_fall_between_two_days_is_undecided_between_them(shipped):
+    """The Dutch 2011 step toward Russia: after 22 November, by the letter of 15 December 2011."""
+    assert status(shipped, "2011-11-21", "cfe-1990", "NLD") == ("party", "1992-11-09", [])
+    undecided = replay(shipped, parse_as_of("2011-12-01")).indeterminate
+    assert "cfe-1990.nld.suspension.2011" in {i.id for i in undecided}
+    assert status(shipped, "2011-12-15", "cfe-1990", "NLD")[::2] == ("suspended", ["RUS"])
+    assert status(shipped, "2011-12-01", "cfe-1990", "BEL")[::2] == ("suspended", ["RUS"])
