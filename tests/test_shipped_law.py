@@ -9,7 +9,7 @@ rules are in ``test_law_of_treaties.py``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from builders import shipped_entries
@@ -227,3 +227,71 @@ def test_the_icj_order_of_march_2022_binds_both_parties_to_the_case(shipped):
     measures = bound(shipped, "2022-06", "icj-provisional-measures-ukr-rus-2022")
     assert measures["suspend-military-operations"] == {"RUS"}
     assert measures["non-aggravation"] == {"RUS", "UKR"}
+
+
+def test_a_partial_suspension_runs_from_the_day_of_the_notice_vclt_art_60(shipped):
+    """Russia's New START inspection exemption: notified to the United States on 8 August 2022."""
+    assert status(shipped, "2022-08-07", "new-start-2010", "RUS") == ("party", "2011-02-05", [])
+    assert status(shipped, "2022-08-08", "new-start-2010", "RUS") == (
+        "suspended",
+        "2022-08-08",
+        ["USA"],
+    )
+    provisions = bound(shipped, "2022-08-08", "new-start-2010")
+    assert "RUS" not in provisions["inspections"]
+    assert "RUS" in provisions["notifications-and-data"]
+
+
+def test_a_political_instrument_binds_its_participants_from_the_day_it_is_signed(shipped):
+    """The Minsk Memorandum is dated 19 September 2014, the day the OSCE says it was signed."""
+    before = replay(shipped, parse_as_of("2014-09-18")).instruments
+    assert "minsk-memorandum-2014" not in {i.id for i in before}
+    for actor in ("UKR", "RUS", "OSCE"):
+        assert status(shipped, "2014-09-19", "minsk-memorandum-2014", actor) == (
+            "participating",
+            "2014-09-19",
+            [],
+        )
+    undecided = replay(shipped, parse_as_of("2014-09-19")).indeterminate
+    assert "minsk-memorandum-2014.signature" not in {i.id for i in undecided}
+
+
+@pytest.mark.parametrize("state", ["BEL", "NLD", "LUX", "BGR", "ROU"])
+def test_the_allied_cfe_suspensions_of_2023_run_toward_every_party_vclt_art_62(shipped, state):
+    """The Benelux statement and the Bulgarian and Romanian decisions of 7 November 2023."""
+    before = status(shipped, "2023-11-06", "cfe-1990", state)
+    assert (before[0], before[2]) == ("suspended", ["RUS"])
+    assert status(shipped, "2024-01", "cfe-1990", state) == ("suspended", "2023-11-07", [])
+    assert state not in bound(shipped, "2024-01", "cfe-1990")["ceilings"]
+
+
+@pytest.mark.parametrize(
+    ("state", "notice", "effective"),
+    [
+        ("GBR", "2023-11-07", "2023-12-07"),  # Spain's Official Gazette, BOE-A-2024-7905
+        ("PRT", "2023-11-24", "2024-02-29"),  # Aviso n.º 25/2024
+    ],
+)
+def test_a_suspension_takes_effect_on_the_day_its_notice_sets_vclt_arts_65_72(
+    shipped, state, notice, effective
+):
+    """Until then it is a party: its 2011 suspension toward Russia lapsed with Russia's exit."""
+    day_before = (date.fromisoformat(effective) - timedelta(days=1)).isoformat()
+    assert status(shipped, notice, "cfe-1990", state) == ("party", "1992-11-09", [])
+    assert status(shipped, day_before, "cfe-1990", state) == ("party", "1992-11-09", [])
+    assert status(shipped, effective, "cfe-1990", state) == ("suspended", effective, [])
+
+
+def test_a_law_authorising_a_suspension_is_not_the_suspension_vclt_art_67(shipped):
+    """Hungary's parliament voted the CFE suspension on 10 April 2024; no notice was found."""
+    assert status(shipped, "2024-06", "cfe-1990", "HUN") == ("party", "1992-11-09", [])
+    assert "HUN" in bound(shipped, "2024-06", "cfe-1990")["ceilings"]
+
+
+def test_a_suspension_known_only_to_fall_between_two_days_is_undecided_between_them(shipped):
+    """The Dutch 2011 step toward Russia: after 22 November, by the letter of 15 December 2011."""
+    assert status(shipped, "2011-11-21", "cfe-1990", "NLD") == ("party", "1992-11-09", [])
+    undecided = replay(shipped, parse_as_of("2011-12-01")).indeterminate
+    assert "cfe-1990.nld.suspension.2011" in {i.id for i in undecided}
+    assert status(shipped, "2011-12-15", "cfe-1990", "NLD")[::2] == ("suspended", ["RUS"])
+    assert status(shipped, "2011-12-01", "cfe-1990", "BEL")[::2] == ("suspended", ["RUS"])
