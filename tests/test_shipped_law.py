@@ -295,3 +295,20 @@ def test_a_suspension_known_only_to_fall_between_two_days_is_undecided_between_t
     assert "cfe-1990.nld.suspension.2011" in {i.id for i in undecided}
     assert status(shipped, "2011-12-15", "cfe-1990", "NLD")[::2] == ("suspended", ["RUS"])
     assert status(shipped, "2011-12-01", "cfe-1990", "BEL")[::2] == ("suspended", ["RUS"])
+
+
+def test_a_decree_suspending_a_treaty_at_home_is_not_the_notice_vclt_arts_65_67(shipped, acts):
+    """Kazakhstan's presidential decree of 17 November 2025: no notice to the depositary found."""
+    decree = next(a for a in acts if a.id == "cfe-1990.kaz.domestic-act.2025")
+    assert (decree.type, decree.date, decree.actors) == (
+        ActType.DOMESTIC_ACT,
+        "2025-11-17",
+        ["KAZ"],
+    )
+    assert not [
+        a
+        for a in acts
+        if a.instrument == "cfe-1990" and "KAZ" in a.actors and a.type is ActType.SUSPENSION
+    ]
+    assert status(shipped, "2025-12", "cfe-1990", "KAZ") == ("party", "1992-11-09", [])
+    assert "KAZ" in bound(shipped, "2025-12", "cfe-1990")["ceilings"]
