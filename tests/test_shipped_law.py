@@ -19,6 +19,7 @@ from treaty_ledger.ledger.model import Act
 from treaty_ledger.ledger.vocabulary import ActType
 from treaty_ledger.projections.profile import profile
 from treaty_ledger.projections.replay import replay
+from treaty_ledger.projections.timeline import timeline
 
 
 @pytest.fixture(scope="module")
@@ -312,3 +313,26 @@ def test_a_decree_suspending_a_treaty_at_home_is_not_the_notice_vclt_arts_65_67(
     ]
     assert status(shipped, "2025-12", "cfe-1990", "KAZ") == ("party", "1992-11-09", [])
     assert "KAZ" in bound(shipped, "2025-12", "cfe-1990")["ceilings"]
+
+
+def test_a_restraint_declared_after_termination_revives_no_obligation_vclt_art_70(shipped, acts):
+    """New START expired on 5 February 2026; Washington declined Moscow's offer to keep its limits
+    that day, and on 11 February Lavrov said Russia would keep them while the United States did."""
+    after = timeline(shipped, instrument="new-start-2010", start=date(2026, 2, 5))
+    assert [(a.id, a.type) for a in after.acts] == [
+        ("new-start-2010.termination", ActType.TERMINATION),
+        ("new-start-2010.usa.rejection.2026", ActType.REJECTION),
+        ("new-start-2010.rus.self-restraint.2026", ActType.SELF_RESTRAINT),
+    ]
+    restraint = next(a for a in acts if a.id == "new-start-2010.rus.self-restraint.2026")
+    assert (restraint.date, restraint.provision) == ("2026-02-11", "central-limits")
+    ended = instrument_as_of(shipped, "2026-02-11", "new-start-2010")
+    assert (ended.status.value, ended.since) == ("terminated", "2026-02-05")
+    assert bound(shipped, "2026-02-11", "new-start-2010")["central-limits"] == set()
+    for actor in ("RUS", "USA"):
+        assert status(shipped, "2026-02-11", "new-start-2010", actor)[:2] == (
+            "former-party",
+            "2026-02-05",
+        )
+    russia = profile(shipped, "RUS", parse_as_of("2026-02-11"))
+    assert "new-start-2010" not in {p.instrument for p in russia.bound_by}
