@@ -29,7 +29,7 @@ from treaty_ledger.ledger.index.queries import IndexReader
 from treaty_ledger.ledger.index.reads import IndexedReads
 from treaty_ledger.ledger.integrity.hashes import StoredRow, entry_hash
 from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
-from treaty_ledger.ledger.model import RECORD_ADAPTER, Source, trusted_content
+from treaty_ledger.ledger.model import RECORD_ADAPTER, Source
 from treaty_ledger.ledger.store.appending import Appending
 from treaty_ledger.ledger.store.locations import MEMORY, check_sqlite_file, mark_as_ledger
 from treaty_ledger.ledger.store.opening import (
@@ -45,6 +45,7 @@ from treaty_ledger.ledger.store.opening import (
     utc_now,
 )
 from treaty_ledger.ledger.store.recording import SideTablesDamaged, SideTablesRecorder
+from treaty_ledger.ledger.trusted_records import trusted_record, trusted_sources
 
 
 class Ledger(Appending):
@@ -337,14 +338,11 @@ class Ledger(Appending):
 
         ``position`` is 0 when it is not known (the entry is then named by its record).
         ``trusted``: the entry's hash matched the one recorded when it was appended, so
-        its record is validated by type only (``ledger.model.trusted_content``).
+        its record is rebuilt with its JSON types checked (``ledger.trusted_records``).
         """
         try:
             event = self._app.mapper.to_domain_event(stored)
-            if not trusted:
-                return self._entry(position, event)
-            with trusted_content():
-                return self._entry(position, event)
+            return self._entry(position, event, trusted=trusted)
         except (ValueError, TypeError, KeyError, AttributeError, TopicError) as err:
             which = f"position {position}" if position else f"{stored.originator_id!s}"
             raise StoreError(
@@ -353,12 +351,20 @@ class Ledger(Appending):
                 "written by something else"
             ) from err
 
-    def _entry(self, position: int, event: Recorded | Corrected | Retracted) -> Entry:
-        record = RECORD_ADAPTER.validate_python(event.record)
+    def _entry(
+        self, position: int, event: Recorded | Corrected | Retracted, *, trusted: bool
+    ) -> Entry:
+        if trusted:
+            record = trusted_record(event.record)
+        else:
+            record = RECORD_ADAPTER.validate_python(event.record)
         recorded_at = datetime.fromisoformat(event.recorded_at)
         if isinstance(event, Recorded):
             return Entry(position, recorded_at, event.recorded_by, record)
-        sources = tuple(Source.model_validate(source) for source in event.sources)
+        if trusted:
+            sources = trusted_sources(event.sources)
+        else:
+            sources = tuple(Source.model_validate(source) for source in event.sources)
         changed = tuple(event.changed) if isinstance(event, Corrected) else ()
         return Entry(
             position,
