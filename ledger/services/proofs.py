@@ -30,7 +30,7 @@ from treaty_ledger.ledger.store.application import Ledger
 class EntryProof(BaseModel):
     """The inclusion proof of one entry."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     position: int
     leaf: str  # base64 of the canonical leaf bytes
@@ -41,7 +41,7 @@ class EntryProof(BaseModel):
 class ProofBundle(BaseModel):
     """Every entry of one act, proved against one checkpoint."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     act: str
     checkpoint: Checkpoint
@@ -51,7 +51,7 @@ class ProofBundle(BaseModel):
 class ProofCheck(BaseModel):
     """The outcome of ``ledger verify-proof``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     ok: bool
     act: str
