@@ -15,17 +15,20 @@ and type for type, the one the validators build from the same content
 (``tests/test_trusted_records.py`` holds this for every shipped record).
 
 Only for content whose hash matched; anything else goes through
-``ledger.model.RECORD_ADAPTER``. Pure: no I/O, no pydantic validator built.
+``ledger.model.RECORD_ADAPTER``. Pure: no I/O, and no pydantic validator built
+before a process has read ``BY_HAND`` records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
 
 from treaty_ledger.ledger.model import (
+    RECORD_ADAPTER,
     Act,
     AnyRecord,
     Contest,
@@ -35,6 +38,7 @@ from treaty_ledger.ledger.model import (
     ProvisionLink,
     Relation,
     Source,
+    trusted_content,
 )
 from treaty_ledger.ledger.vocabulary import ActType, LegalNature, ProvisionType, RelationKind
 
@@ -60,7 +64,10 @@ def _list(value: Any) -> list:
 
 
 def _texts(value: Any) -> list[str]:
-    return [_text(item) for item in _list(value)]
+    for item in _list(value):
+        if type(item) is not str:
+            raise TypeError(f"expected text, got {type(item).__name__}")
+    return list(value)
 
 
 def _parties_or_texts(value: Any) -> str | list[str]:
@@ -71,8 +78,16 @@ def _optional(check: Check) -> Check:
     return lambda value: None if value is None else check(value)
 
 
-def _member(vocabulary: Callable[[str], Any]) -> Check:
-    return lambda value: vocabulary(_text(value))
+def _member(vocabulary: type[StrEnum]) -> Check:
+    members = {member.value: member for member in vocabulary}
+
+    def check(value: Any) -> StrEnum:
+        member = members.get(value) if type(value) is str else None
+        if member is None:
+            raise ValueError(f"{value!r} is not a valid {vocabulary.__name__}")
+        return member
+
+    return check
 
 
 def _literal(expected: str) -> Check:
@@ -143,14 +158,17 @@ class _Shape:
             {info.alias: (name, checks[name]) for name, info in fields.items() if info.alias}
         )
         self.required = frozenset(name for name, info in fields.items() if info.is_required())
-        # In field order, as the validators fill a model's __dict__ (its repr follows it).
-        self.defaults: list[tuple[str, Callable[[], Any]]] = [
-            (name, info.default_factory or (lambda default=info.default: default))  # type: ignore[misc]
-            for name, info in fields.items()
-        ]
+        # Every field in field order, as the validators fill a model's __dict__ (its repr
+        # follows it), with its default; updating a copy keeps that order.
+        self.template = {name: info.default for name, info in fields.items()}
+        self.factories = [(n, info.default_factory) for n, info in fields.items()
+                          if info.default_factory is not None]  # fmt: skip
 
 
 _SHAPES: dict[type[BaseModel], _Shape] = {}
+
+
+_set = object.__setattr__  # a frozen model refuses its own __setattr__
 
 
 def _build(model: type[BaseModel], data: Any) -> Any:
@@ -159,31 +177,50 @@ def _build(model: type[BaseModel], data: Any) -> Any:
     shape = _SHAPES.get(model)
     if shape is None:
         shape = _SHAPES[model] = _Shape(model)
-    given: dict[str, Any] = {}
+    checks = shape.checks
+    values = shape.template.copy()  # every field, in field order, at its default
+    given = set()
     for key, value in data.items():
-        named = shape.checks.get(key)
+        named = checks.get(key)
         if named is None:
             raise ValueError(f"a {model.__name__} has no field {key!r}")
         name, check = named
-        given[name] = check(value)
-    missing = shape.required - given.keys()
-    if missing:
-        raise ValueError(f"a {model.__name__} needs {', '.join(sorted(missing))}")
-    values = {name: given[name] if name in given else default() for name, default in shape.defaults}
+        values[name] = check(value)
+        given.add(name)
+    if not shape.required <= given:
+        missing = ", ".join(sorted(shape.required - given))
+        raise ValueError(f"a {model.__name__} needs {missing}")
+    for name, factory in shape.factories:
+        if name not in given:
+            values[name] = factory()  # type: ignore[call-arg]
     built = model.__new__(model)
     # What BaseModel.model_construct sets: the fields, those given, no extra, no private.
-    object.__setattr__(built, "__dict__", values)
-    object.__setattr__(built, "__pydantic_fields_set__", set(given))
-    object.__setattr__(built, "__pydantic_extra__", None)
-    object.__setattr__(built, "__pydantic_private__", None)
+    _set(built, "__dict__", values)
+    _set(built, "__pydantic_fields_set__", given)
+    _set(built, "__pydantic_extra__", None)
+    _set(built, "__pydantic_private__", None)
     return built
 
 
 _KINDS: dict[Any, type[BaseModel]] = {"instrument": Instrument, "act": Act, "relation": Relation}
 
 
+BY_HAND = 1_000
+"""Records one process builds by hand before it builds pydantic's validators instead.
+
+Building the validators costs about as much CPU as building one or two thousand
+records by hand, and each record is then built a little faster: a small read never
+builds them, a large one (a whole-log command on a big ledger) pays once and
+gains on every record after.
+"""
+_by_hand = 0  # records built by hand in this process so far
+
+
 def trusted_record(data: Any) -> AnyRecord:
     """Build the instrument, act or relation of stored content whose hash matched.
+
+    The first ``BY_HAND`` records of a process are built by hand, the rest by
+    pydantic's validators in ``ledger.model.trusted_content`` (same result).
 
     Args:
         data: the decoded JSON object of the record (``"record"`` names its kind).
@@ -192,8 +229,14 @@ def trusted_record(data: Any) -> AnyRecord:
         TypeError: a field holds a JSON value of the wrong type (text where a
             list is due), or the record is not an object.
         ValueError: an unknown kind or key, a required key missing, or a
-            value outside its vocabulary.
+            value outside its vocabulary (``pydantic.ValidationError``, a
+            ValueError, for any of these once the validators are used).
     """
+    global _by_hand
+    if _by_hand >= BY_HAND:
+        with trusted_content():
+            return RECORD_ADAPTER.validate_python(data)
+    _by_hand += 1
     kind = data.get("record") if type(data) is dict else None
     model = _KINDS.get(kind)
     if model is None:
@@ -210,4 +253,7 @@ def trusted_sources(items: Any) -> tuple[Source, ...]:
     Raises:
         TypeError, ValueError: as :func:`trusted_record`.
     """
+    if _by_hand >= BY_HAND:
+        with trusted_content():
+            return tuple(Source.model_validate(item) for item in _list(items))
     return tuple(_build(Source, item) for item in _list(items))

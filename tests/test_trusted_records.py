@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pytest
 from builders import shipped_entries
+from pydantic import ValidationError
 
+from treaty_ledger.ledger import trusted_records
 from treaty_ledger.ledger.model import RECORD_ADAPTER, Source, record_content
 from treaty_ledger.ledger.trusted_records import FIELD_CHECKS, trusted_record, trusted_sources
 
@@ -103,3 +105,17 @@ def test_a_record_missing_a_required_key_is_refused():
 def test_not_an_object_is_refused():
     with pytest.raises(ValueError, match="None is not a kind of record"):
         trusted_record(["act"])
+
+
+def test_after_enough_records_the_validators_build_them(monkeypatch, contents):
+    monkeypatch.setattr(trusted_records, "BY_HAND", 2)
+    monkeypatch.setattr(trusted_records, "_by_hand", 0)
+    bad = {**ACT, "actors": "USA"}
+    with pytest.raises(TypeError):  # by hand: the first two
+        trusted_record(bad)
+    trusted_record(ACT)
+    with pytest.raises(ValidationError):  # then by pydantic's validators
+        trusted_record(bad)
+    for content in contents:  # the same records either way
+        _same(trusted_record(content), RECORD_ADAPTER.validate_python(content))
+    assert trusted_sources(ACT["sources"]) == (Source.model_validate(ACT["sources"][0]),)
