@@ -67,8 +67,8 @@ def chart_command(start, end, instruments, by, out, known_at, read_only, store) 
     from treaty_ledger.projections.chart_data import DEFAULT_INSTRUMENTS, status_spans
 
     # numpy (under matplotlib) starts an OpenBLAS thread per core, which spin while it
-    # loads: a tenth of the command's CPU, and a chart does no linear algebra that needs
-    # them. Set before the first import of numpy; a value the user gave is kept.
+    # loads (about 60 ms of CPU), and a chart does no linear algebra that needs them.
+    # Set before the first import of numpy; a value the user gave is kept.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     require_extra("chart", "'ledger chart'")
     if not out.lower().endswith((".png", ".svg")):
