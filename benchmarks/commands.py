@@ -1,24 +1,37 @@
 """Whole-process timings of the reading commands on the shipped record, and of the API.
 
 Each reading command runs as the installed ``ledger`` on a ledger holding
-the shipped record (168 entries), the median of 7 runs after one warm-up
-run, interleaved with the bare-import baseline
-``python -c "import click, orjson, pydantic"`` so that a busy spell of a
-shared machine hits both alike. Targets (issue 16): each command within 2
-times the baseline, ``chart`` under 1 s, and ``ledger serve`` answering
-``/replay?as_of=2014-03`` at least 10 times faster than the 37 requests/s
-of before. Run through ``python -m benchmarks.compare``.
+the shipped record as it is now (its size is counted and printed), the
+median of 7 runs after one warm-up run, interleaved with the bare-import
+baseline ``python -c "import click, orjson, pydantic"`` so that a busy spell
+of a shared machine hits both alike. Each run's wall time and CPU time (user
+plus system, from the kernel's accounting of the child) are taken; on a
+loaded machine the CPU seconds and their ratio to the baseline's move much
+less than wall time. The load average is printed before and after.
+Targets (issue 16): each command within 2 times the baseline, ``chart``
+under 1 s, and ``ledger serve`` answering ``/replay?as_of=2014-03`` at least
+10 times faster than the 37 requests/s of before.
+
+Run through ``python -m benchmarks.compare``, or alone as ``python -m
+benchmarks.commands [--before LEDGER]``, where ``LEDGER`` is the ``ledger``
+command of another installation (an earlier version in a venv of its own):
+its runs are interleaved with these, on the same store, and printed beside
+them.
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import os
+import re
+import resource
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,38 +68,77 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _whole_process(argv: list[str], env: dict[str, str]) -> float:
+def _whole_process(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run one process to its end: (wall seconds, CPU seconds of user and system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # only this child ended meanwhile
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
-def shipped_commands(command: str, folder: str) -> None:
-    """Time every reading command on the shipped record beside the bare-import baseline."""
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def shipped_commands(command: str, folder: str, before: str | None = None) -> None:
+    """Time every reading command on the shipped record beside the bare-import baseline.
+
+    ``before``: the ``ledger`` command of another installation, timed in the
+    same rounds on the same store, each of its figures printed beside these.
+    """
     env = _child_env()
     store = str(Path(folder, "shipped.db"))
-    subprocess.run([command, "import", "--shipped", "--store", store], check=True,
-                   capture_output=True, env=env)  # fmt: skip
-    runs = {name: [command, *[a.format(folder=folder) for a in args], "--store", store]
-            for name, args, _ in COMMANDS}  # fmt: skip
+    done = subprocess.run([command, "import", "--shipped", "--store", store], check=True,
+                          capture_output=True, text=True, env=env)  # fmt: skip
+    size = re.search(r"Log size (\d+)", done.stdout)
+    sides = {"": command} if before is None else {"": command, "before ": before}
+    runs = {
+        f"{side}{name}": [ledger, *[a.format(folder=folder) for a in args], "--store", store]
+        for side, ledger in sides.items()
+        for name, args, _ in COMMANDS
+    }  # fmt: skip
     runs["bare import"] = [sys.executable, *BASELINE]
+    print(f"\nshipped record ({size.group(1) if size else '?'} entries), whole processes, "
+          f"median of {RUNS}; load average {_load()} (1, 5, 15 min) at the start")  # fmt: skip
     for argv in runs.values():  # warm-up: bytecode cached, files in the page cache
         _whole_process(argv, env)
-    times: dict[str, list[float]] = {name: [] for name in runs}
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    cpus: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(RUNS):  # interleaved, so that a busy spell of the machine hits all alike
         for name, argv in runs.items():
-            times[name].append(_whole_process(argv, env))
-    base = statistics.median(times["bare import"])
-    print(f"\nshipped record, whole processes, median of {RUNS}:")
-    print(f"{'command':<16} {'seconds':>8} {'x bare':>7}  target")
-    print(f"{'bare import':<16} {base:>8.3f} {1:>7.2f}  python {' '.join(BASELINE)}")
+            wall, cpu = _whole_process(argv, env)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    wall_base, cpu_base = (
+        statistics.median(walls["bare import"]),
+        statistics.median(cpus["bare import"]),
+    )
+    heading = f"{'command':<16} {'wall s':>7} {'x bare':>7} {'CPU s':>7} {'x bare':>7}"
+    if before is not None:
+        heading += f" | {'before':>7} {'x bare':>7} {'CPU s':>7} {'x bare':>7}"
+    print(f"{heading}  target (wall)")
+    blank = f" | {'':>31}" if before is not None else ""
+    print(f"{'bare import':<16} {wall_base:>7.3f} {1:>7.2f} {cpu_base:>7.3f} {1:>7.2f}"
+          f"{blank}  python {' '.join(BASELINE)}")  # fmt: skip
     for name, _, limit in COMMANDS:
-        seconds = statistics.median(times[name])
+        wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
         if limit is None:
-            target = "<= 2 x bare: " + ("met" if seconds <= 2 * base else "missed")
+            target = "<= 2 x bare: " + ("met" if wall <= 2 * wall_base else "missed")
         else:
-            target = f"< {limit:g} s: " + ("met" if seconds < limit else "missed")
-        print(f"{name:<16} {seconds:>8.3f} {seconds / base:>7.2f}  {target}", flush=True)
+            target = f"< {limit:g} s: " + ("met" if wall < limit else "missed")
+        line = (
+            f"{name:<16} {wall:>7.3f} {wall / wall_base:>7.2f} {cpu:>7.3f} {cpu / cpu_base:>7.2f}"
+        )
+        if before is not None:
+            old_wall = statistics.median(walls[f"before {name}"])
+            old_cpu = statistics.median(cpus[f"before {name}"])
+            line += (f" | {old_wall:>7.3f} {old_wall / wall_base:>7.2f} {old_cpu:>7.3f} "
+                     f"{old_cpu / cpu_base:>7.2f}")  # fmt: skip
+        print(f"{line}  {target}", flush=True)
+    print(f"load average {_load()} at the end")
     rate = _api_rate(command, store, env)
     met = "met" if rate >= API_TARGET else "missed"
     print(f"ledger serve /replay?as_of={AS_OF}: {rate:,.0f} requests/s, 1 client "
@@ -124,3 +176,21 @@ def _api_rate(command: str, store: str, env: dict[str, str], seconds: float = 5.
     finally:
         server.terminate()
         server.wait()
+
+
+def main() -> None:
+    """Time the reading commands of the installed ledger, and optionally of another one."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--before", metavar="LEDGER", help="the ledger command of another installation"
+    )
+    args = parser.parse_args()
+    command = installed_command()
+    if command is None:
+        sys.exit("no installed 'ledger' command beside this interpreter or on PATH")
+    with tempfile.TemporaryDirectory() as folder:
+        shipped_commands(command, folder, before=args.before)
+
+
+if __name__ == "__main__":
+    main()

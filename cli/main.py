@@ -4,43 +4,45 @@ Every command parses its arguments, calls the library, and renders. Errors
 the library raises on purpose (``ledger.errors.LedgerError``) become one
 ``Error:`` line and exit status 1; bad arguments are usage errors (exit 2).
 Heavy modules are imported inside the commands so that ``ledger --help``
-starts fast.
+starts fast, and each command's module is imported only when that command
+runs (or ``--help`` lists them all).
 """
 
 from __future__ import annotations
 
 import click
 
-from treaty_ledger.cli.auditing import (
-    explain_command,
-    export_log_command,
-    history_command,
-    import_log_command,
-    migrate_command,
-)
-from treaty_ledger.cli.charting import chart_command
-from treaty_ledger.cli.contrasting import compliance_command, contrast_command
-from treaty_ledger.cli.exporting import export_command
-from treaty_ledger.cli.importing import import_command, record_command
-from treaty_ledger.cli.integrity import (
-    check_command,
-    checkpoint_command,
-    keygen_command,
-    prove_command,
-    verify_command,
-    verify_proof_command,
-)
-from treaty_ledger.cli.reading import (
-    actor_command,
-    diff_command,
-    instruments_command,
-    replay_command,
-    timeline_command,
-)
-from treaty_ledger.cli.revising import correct_command, retract_command
-from treaty_ledger.cli.schema import schema_command
-from treaty_ledger.cli.serving import serve_command
 from treaty_ledger.ledger.errors import LedgerError
+
+# Each command by name: the module under treaty_ledger.cli that defines it, and its function.
+COMMANDS = {
+    "import": ("importing", "import_command"),
+    "record": ("importing", "record_command"),
+    "replay": ("reading", "replay_command"),
+    "timeline": ("reading", "timeline_command"),
+    "instruments": ("reading", "instruments_command"),
+    "export": ("exporting", "export_command"),
+    "diff": ("reading", "diff_command"),
+    "actor": ("reading", "actor_command"),
+    "serve": ("serving", "serve_command"),
+    "chart": ("charting", "chart_command"),
+    "correct": ("revising", "correct_command"),
+    "retract": ("revising", "retract_command"),
+    "history": ("auditing", "history_command"),
+    "explain": ("auditing", "explain_command"),
+    "export-log": ("auditing", "export_log_command"),
+    "import-log": ("auditing", "import_log_command"),
+    "migrate": ("auditing", "migrate_command"),
+    "keygen": ("integrity", "keygen_command"),
+    "checkpoint": ("integrity", "checkpoint_command"),
+    "verify": ("integrity", "verify_command"),
+    "prove": ("integrity", "prove_command"),
+    "verify-proof": ("integrity", "verify_proof_command"),
+    "check": ("integrity", "check_command"),
+    "schema": ("schema", "schema_command"),
+    "contrast": ("contrasting", "contrast_command"),
+    "compliance": ("contrasting", "compliance_command"),
+}
 
 
 class LedgerGroup(click.Group):
@@ -48,8 +50,20 @@ class LedgerGroup(click.Group):
 
     Ledger errors exit 1; bad arguments (click's usage errors) exit 2 with the
     same one line, naming the command's ``--help`` instead of printing the
-    usage block above it.
+    usage block above it. Its commands are those of ``COMMANDS``, each loaded
+    from its module when first asked for.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        from importlib import import_module
+
+        module, name = COMMANDS[cmd_name]
+        return getattr(import_module(f"treaty_ledger.cli.{module}"), name)
 
     def main(self, *args, standalone_mode: bool = True, **extra):  # type: ignore[override]
         if not standalone_mode:
@@ -123,31 +137,3 @@ def main() -> None:
 
     The store is ./ledger.db unless --store or LEDGER_STORE says otherwise.
     """
-
-
-main.add_command(import_command)
-main.add_command(record_command)
-main.add_command(replay_command)
-main.add_command(timeline_command)
-main.add_command(instruments_command)
-main.add_command(export_command)
-main.add_command(diff_command)
-main.add_command(actor_command)
-main.add_command(serve_command)
-main.add_command(chart_command)
-main.add_command(correct_command)
-main.add_command(retract_command)
-main.add_command(history_command)
-main.add_command(explain_command)
-main.add_command(export_log_command)
-main.add_command(import_log_command)
-main.add_command(migrate_command)
-main.add_command(keygen_command)
-main.add_command(checkpoint_command)
-main.add_command(verify_command)
-main.add_command(prove_command)
-main.add_command(verify_proof_command)
-main.add_command(check_command)
-main.add_command(schema_command)
-main.add_command(contrast_command)
-main.add_command(compliance_command)

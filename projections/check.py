@@ -54,7 +54,7 @@ _AFTER_SIGNATURE = frozenset({ActType.RATIFICATION, ActType.ACCEPTANCE, ActType.
 class Finding(BaseModel):
     """One inconsistency in the record."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     severity: str  # error or warning
     rule: str
@@ -65,7 +65,7 @@ class Finding(BaseModel):
 class CheckReport(BaseModel):
     """Every finding, errors first; ``ok`` when there is no error."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     ok: bool
     position: int

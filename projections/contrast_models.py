@@ -18,7 +18,7 @@ CONTRAST_VERSIONS = {"contrast": 1, "compliance": 1}
 
 
 class _ReadModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Allegation(_ReadModel):

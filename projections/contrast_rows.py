@@ -24,7 +24,7 @@ from treaty_ledger.projections.replay import replay_known
 class ContrastRow(BaseModel):
     """One provision of a proposal and one commitment it would change or reaffirm."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     proposal: str
     proposers: list[str]

@@ -39,7 +39,7 @@ SCHEMA_VERSION = 2
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class StatusRow(_Row):

@@ -81,6 +81,8 @@ from treaty_ledger.projections.roles import (
 FINAL = frozenset({InstrumentStatus.TERMINATED, InstrumentStatus.SUPERSEDED})
 _ADOPTING = frozenset({ActType.ADOPTION, ActType.SIGNATURE})
 _EXITS = frozenset({ActType.WITHDRAWAL, ActType.DENUNCIATION})
+# The clauses of an instrument that records none; built without validation (no field is set).
+_NO_FINAL_CLAUSES = FinalClauses.model_construct()
 
 
 @dataclass(slots=True)
@@ -184,7 +186,7 @@ class LedgerState:
 
     def _clauses(self, instrument_id: str) -> FinalClauses:
         known = self.catalogue.get(instrument_id)
-        return (known.final_clauses if known is not None else None) or FinalClauses()
+        return (known.final_clauses if known is not None else None) or _NO_FINAL_CLAUSES
 
     def _defer(self, act: Act, after: ValidTime, period: str, phase: Phase, position: int) -> None:
         delay = parse_period(period)

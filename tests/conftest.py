@@ -1,5 +1,7 @@
 """Shared fixtures: test helpers on the path, and a store of every kind for contract tests.
 
+Every test starts with no record built yet in the process (see ``ledger.trusted_records``).
+
 PostgreSQL tests read the server from ``LEDGER_TEST_POSTGRES`` (a DSN such
 as ``postgresql://root@127.0.0.1:5432/test``) and skip with a visible reason
 where it is unset; with ``LEDGER_REQUIRE_POSTGRES=1`` (as in CI) a missing
@@ -18,6 +20,19 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(1, str(Path(__file__).parent.parent))  # benchmarks' synthetic ledgers
 
 STORE_KINDS = ["memory", "sqlite", "postgres"]
+
+
+@pytest.fixture(autouse=True)
+def _records_built_by_hand(monkeypatch):
+    """Each test reads as a fresh process does: its first records are built by hand.
+
+    ``ledger.trusted_records`` counts the records a process built and hands over to
+    pydantic's validators after ``BY_HAND``; without this, tests run late in a session
+    would only ever see the validators.
+    """
+    from treaty_ledger.ledger import trusted_records
+
+    monkeypatch.setattr(trusted_records, "_by_hand", 0)
 
 
 def postgres_dsn() -> str:

@@ -4,7 +4,8 @@ Each reading command runs in a fresh interpreter on the shipped record; the
 modules it left in ``sys.modules`` are then compared with the list of heavy
 ones: the PostgreSQL driver, the HTTP stack, plotting, signatures, the
 pure-Python JCS encoder and the EDTF grammar (stored dates are read without
-it). Speed itself is measured in ``benchmarks/``, not here.
+it). A command imports the module of its own command group only
+(``cli.main.COMMANDS``). Speed itself is measured in ``benchmarks/``, not here.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib import import_module
 
 import pytest
 
+from treaty_ledger.cli.main import COMMANDS, main
 from treaty_ledger.fixtures import shipped_files
 from treaty_ledger.ledger.records import parse_lines
 from treaty_ledger.ledger.services.importer import append_records
@@ -44,7 +47,7 @@ except SystemExit as done:
         raise
 finally:
     sys.stdout.flush()
-    sys.stderr.write(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+    sys.stderr.write(json.dumps(sorted(sys.modules)))
 """
 
 READING_COMMANDS = [
@@ -73,7 +76,8 @@ def shipped(tmp_path_factory) -> str:
     return path
 
 
-def _loaded(args: list[str]) -> set[str]:
+def _modules(args: list[str]) -> set[str]:
+    """Every module (dotted name) that the command left in ``sys.modules``."""
     done = subprocess.run(
         [sys.executable, "-c", RUN, *args],
         capture_output=True, text=True, check=False,
@@ -83,11 +87,30 @@ def _loaded(args: list[str]) -> set[str]:
     return set(json.loads(modules))
 
 
+def _loaded(args: list[str]) -> set[str]:
+    """The top-level packages of the modules the command left in ``sys.modules``."""
+    return {name.split(".")[0] for name in _modules(args)}
+
+
 @pytest.mark.parametrize("args", READING_COMMANDS, ids=" ".join)
 def test_a_reading_command_loads_no_heavy_module(args, shipped):
     modules = _loaded([*args, "--store", shipped])
     loaded = {name: why for name, why in HEAVY.items() if name in modules}
     assert loaded == {}
+
+
+def test_a_command_loads_the_module_of_its_own_command_only(shipped):
+    """``ledger replay`` does not import the modules of import, serve, chart, verify..."""
+    modules = _modules(["replay", "--as-of", "2014-03", "--store", shipped])
+    own = {f"treaty_ledger.cli.{module}" for module, _ in COMMANDS.values()}
+    assert own & modules == {"treaty_ledger.cli.reading"}
+
+
+def test_every_command_is_found_under_its_name():
+    for name, (module, function) in COMMANDS.items():
+        command = main.get_command(None, name)
+        assert command is getattr(import_module(f"treaty_ledger.cli.{module}"), function)
+        assert command.name == name
 
 
 def test_the_check_sees_a_heavy_module_when_one_is_loaded(shipped):

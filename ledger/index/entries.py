@@ -4,9 +4,9 @@ An entry row (``ledger.index.queries``) holds the entry's index row, its
 stored event and the leaf hash recorded when it was appended. It is turned
 into an :class:`~ledger.entries.Entry` only if the event is there, hashes to
 the recorded hash (``ledger.integrity.hashes.checked_hash``), and gives the same
-index row (``ledger.index.rows``). Its record is then validated by type only
-(``ledger.model.trusted_content``): the ledger ran the Python rules when it
-appended it.
+index row (``ledger.index.rows``). Its record is then rebuilt with its JSON types
+checked (``ledger.trusted_records``): the ledger ran every rule when it appended
+it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from treaty_ledger.ledger.errors import LedgerError, StoreError
 from treaty_ledger.ledger.index.rows import index_row
 from treaty_ledger.ledger.integrity.codec import loads
 from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, StoredRow, checked_hash
-from treaty_ledger.ledger.model import RECORD_ADAPTER, Source, trusted_content
+from treaty_ledger.ledger.trusted_records import trusted_record, trusted_sources
 
 _INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
                   "effective_earliest", "effective_latest", "sequence")  # fmt: skip
@@ -63,8 +63,7 @@ def checked_entry(row: Any, store: str) -> Entry:
     try:
         decoded = loads(state)
         derived = index_row(stored.topic, decoded)
-        with trusted_content():
-            entry = _trusted_entry(position, Action(derived.action), decoded)
+        entry = _trusted_entry(position, Action(derived.action), decoded)
     except (ValueError, TypeError, KeyError, LedgerError) as err:
         raise StoreError(
             f"the entry at position {position} of {store} cannot be "
@@ -84,7 +83,7 @@ def _refused(store: str, position: int, kind: FailureKind, detail: str) -> Store
 
 def _trusted_entry(position: int, action: Action, state: dict) -> Entry:
     """An entry from the state of a stored event whose hash matched the recorded one."""
-    record = RECORD_ADAPTER.validate_python(state["record"])
+    record = trusted_record(state["record"])
     recorded_at = datetime.fromisoformat(state["recorded_at"])
     if action is Action.RECORD:
         return Entry(position, recorded_at, state["recorded_by"], record)
@@ -96,5 +95,5 @@ def _trusted_entry(position: int, action: Action, state: dict) -> Entry:
         action,
         tuple(state.get("changed", ())),
         state["reason"],
-        tuple(Source.model_validate(source) for source in state["sources"]),
+        trusted_sources(state["sources"]),
     )

@@ -40,7 +40,7 @@ class Checkpoint(BaseModel):
 
     # Strict: a field of the wrong JSON type ("140" for 140) is refused before any
     # signature is checked, never coerced into bytes the signer did not sign.
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
 
     format: Literal["treaty-ledger-checkpoint/1"] = FORMAT
     tree_size: int = Field(ge=0)

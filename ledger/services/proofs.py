@@ -31,7 +31,7 @@ class EntryProof(BaseModel):
     """The inclusion proof of one entry (position: 1-based, in the checkpoint's tree)."""
 
     # Strict, like the checkpoint: "5" for 5 is a malformed proof, not a position.
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
 
     position: int = Field(ge=1)
     leaf: str  # base64 of the canonical leaf bytes
@@ -42,7 +42,7 @@ class EntryProof(BaseModel):
 class ProofBundle(BaseModel):
     """Every entry of one act, proved against one checkpoint."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
 
     act: str
     checkpoint: Checkpoint
@@ -52,7 +52,7 @@ class ProofBundle(BaseModel):
 class ProofCheck(BaseModel):
     """The outcome of ``ledger verify-proof``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     ok: bool
     act: str

@@ -37,7 +37,7 @@ from treaty_ledger.ledger.store.application import Ledger
 class CheckpointResult(BaseModel):
     """How one checkpoint fared."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     source: str
     tree_size: int
@@ -48,7 +48,7 @@ class CheckpointResult(BaseModel):
 class FailureReport(BaseModel):
     """The first failure: position (0 when it concerns a checkpoint as a whole), kind, detail."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     position: int
     kind: FailureKind
@@ -58,7 +58,7 @@ class FailureReport(BaseModel):
 class VerifyReport(BaseModel):
     """The outcome of ``ledger verify``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     ok: bool
     log_size: int

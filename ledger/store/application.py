@@ -11,7 +11,6 @@ entry a position in one total order. Entries are encoded by
 
 from __future__ import annotations
 
-import math
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -31,9 +30,9 @@ from treaty_ledger.ledger.index.queries import IndexReader
 from treaty_ledger.ledger.index.reads import IndexedReads
 from treaty_ledger.ledger.integrity.hashes import StoredRow, entry_hash
 from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
-from treaty_ledger.ledger.model import RECORD_ADAPTER, Source, trusted_content
+from treaty_ledger.ledger.model import RECORD_ADAPTER, Source
 from treaty_ledger.ledger.store.appending import Appending
-from treaty_ledger.ledger.store.locations import MEMORY, check_sqlite_file, mark_as_ledger
+from treaty_ledger.ledger.store.locations import MEMORY
 from treaty_ledger.ledger.store.locks import is_busy
 from treaty_ledger.ledger.store.opening import (
     ACTIONS,
@@ -42,13 +41,13 @@ from treaty_ledger.ledger.store.opening import (
     Versions,
     is_postgres,
     os_user,
-    postgres_env,
     shown,
-    sqlite_env,
+    store_env,
     utc_now,
 )
 from treaty_ledger.ledger.store.recording import SideTablesDamaged, SideTablesRecorder
 from treaty_ledger.ledger.store.retry import DEFAULT_WAIT, retrying
+from treaty_ledger.ledger.trusted_records import trusted_record, trusted_sources
 
 
 class Ledger(Appending):
@@ -116,20 +115,10 @@ class Ledger(Appending):
 
     def _open(self, location: str, create: bool, read_only: bool) -> None:
         """Make the library's application over the store; a busy store raises StoreBusy."""
-        env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
-        creating = None
-        lock_seconds = str(max(1, math.ceil(self.wait)))
-        if is_postgres(location):
-            env, creating = postgres_env(location, create=create, read_only=read_only)
-            env["POSTGRES_LOCK_TIMEOUT"] = lock_seconds
-        elif location != MEMORY:
-            if create and not Path(location).exists():
-                self._new_file = Path(location)
-            if read_only and create:
-                raise ValueError("a ledger opened read-only cannot create its store")
-            if not check_sqlite_file(location, create=create):
-                mark_as_ledger(location, self.wait)
-            env = sqlite_env(location, create=create, read_only=read_only, wait=lock_seconds)
+        local = location != MEMORY and not is_postgres(location)
+        if local and create and not Path(location).exists():
+            self._new_file = Path(location)
+        env, creating = store_env(location, create=create, read_only=read_only, wait=self.wait)
         try:
             self._app = LedgerApplication(env=env)
         except (PersistenceError, OSError, sqlite3.Error) as err:
@@ -355,14 +344,11 @@ class Ledger(Appending):
 
         ``position`` is 0 when it is not known (the entry is then named by its record).
         ``trusted``: the entry's hash matched the one recorded when it was appended, so
-        its record is validated by type only (``ledger.model.trusted_content``).
+        its record is rebuilt with its JSON types checked (``ledger.trusted_records``).
         """
         try:
             event = self._app.mapper.to_domain_event(stored)
-            if not trusted:
-                return self._entry(position, event)
-            with trusted_content():
-                return self._entry(position, event)
+            return self._entry(position, event, trusted=trusted)
         except (ValueError, TypeError, KeyError, AttributeError, TopicError) as err:
             which = f"position {position}" if position else f"{stored.originator_id!s}"
             raise StoreError(
@@ -371,12 +357,17 @@ class Ledger(Appending):
                 "written by something else"
             ) from err
 
-    def _entry(self, position: int, event: Recorded | Corrected | Retracted) -> Entry:
-        record = RECORD_ADAPTER.validate_python(event.record)
+    def _entry(
+        self, position: int, event: Recorded | Corrected | Retracted, *, trusted: bool
+    ) -> Entry:
+        adapt = trusted_record if trusted else RECORD_ADAPTER.validate_python
+        record = adapt(event.record)
         recorded_at = datetime.fromisoformat(event.recorded_at)
         if isinstance(event, Recorded):
             return Entry(position, recorded_at, event.recorded_by, record)
-        sources = tuple(Source.model_validate(source) for source in event.sources)
+        sources = trusted_sources(event.sources) if trusted else tuple(
+            Source.model_validate(source) for source in event.sources
+        )
         changed = tuple(event.changed) if isinstance(event, Corrected) else ()
         return Entry(
             position,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from treaty_ledger.ledger.integrity.codec import OrjsonTranscoder
 from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.record_time import format_instant
 from treaty_ledger.ledger.redaction import redact
+from treaty_ledger.ledger.store.locations import MEMORY, check_sqlite_file, mark_as_ledger
 
 POSTGRES_SCHEME = ("postgresql://", "postgres://")
 
@@ -97,6 +99,32 @@ def shown(location: str) -> str:
 def is_postgres(location: str) -> bool:
     """Whether a location names a PostgreSQL database (scheme in any case)."""
     return location.lower().startswith(POSTGRES_SCHEME)
+
+
+def store_env(location: str, *, create: bool, read_only: bool, wait: float):
+    """The library's environment for a ledger at ``location``, and the creation lock (or None).
+
+    A SQLite file is vetted first, and marked as a ledger when new
+    (``ledger.store.locations``); ``wait`` (seconds) bounds every lock wait.
+
+    Raises:
+        StoreError, EmptyStore: the location is not a store the ledger can use.
+        StoreBusy: a new SQLite file stayed locked by another process.
+        MissingExtra: a PostgreSQL location without the ``[postgres]`` extra.
+        ValueError: ``read_only`` with ``create``.
+    """
+    lock_seconds = str(max(1, math.ceil(wait)))
+    if is_postgres(location):
+        env, creating = postgres_env(location, create=create, read_only=read_only)
+        env["POSTGRES_LOCK_TIMEOUT"] = lock_seconds
+        return env, creating
+    if location == MEMORY:
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}, None
+    if read_only and create:
+        raise ValueError("a ledger opened read-only cannot create its store")
+    if not check_sqlite_file(location, create=create):
+        mark_as_ledger(location, wait)
+    return sqlite_env(location, create=create, read_only=read_only, wait=lock_seconds), None
 
 
 def sqlite_env(location: str, *, create: bool, read_only: bool, wait: str) -> dict:
