@@ -119,11 +119,12 @@ def export_log_command(out, read_only, store) -> None:
     """
     from treaty_ledger.ledger.integrity.codec import dumps
     from treaty_ledger.ledger.integrity.log_format import entry_data
+    from treaty_ledger.ledger.services.migration import checked_entries
     from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=read_only) as ledger:
-        log = ledger.verified().checked()  # never export a tampered log
-        for entry, leaf in zip(log.entries, log.leaves, strict=True):
+        # The whole log is checked before the first line: a tampered log is never exported.
+        for entry, leaf in checked_entries(ledger):
             out.write(dumps(entry_data(entry) | {"leaf_hash": leaf.hex()}) + b"\n")
 
 

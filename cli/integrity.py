@@ -115,19 +115,13 @@ def checkpoint_command(out, key, read_only, store) -> None:
     """
     from treaty_ledger.cli.render import write_json
     from treaty_ledger.ledger.integrity.checkpoints import Checkpoint, sign
-    from treaty_ledger.ledger.record_time import format_instant
+    from treaty_ledger.ledger.services.verification import checked_log
     from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=read_only) as ledger:
-        size = ledger.log_size
-        log = ledger.verified()
-        root_hash = log.root_hash()
-        last = log.entries[-1] if size else None
-    checkpoint = Checkpoint(
-        tree_size=size,
-        root_hash=root_hash,
-        recorded_at=format_instant(last.recorded_at) if last else "",
-    )
+        log = checked_log(ledger)
+    size, root_hash = log.size, log.root_hash
+    checkpoint = Checkpoint(tree_size=size, root_hash=root_hash, recorded_at=log.known_at)
     if key:
         with open(key, "rb") as handle:
             checkpoint = sign(checkpoint, handle.read(), key)

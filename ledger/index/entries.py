@@ -36,6 +36,15 @@ def checked_entry(row: Any, store: str) -> Entry:
         StoreError: the entry does not hash to what was recorded when it
             was appended, or cannot be read.
     """
+    return checked_entry_and_leaf(row, store)[0]
+
+
+def checked_entry_and_leaf(row: Any, store: str) -> tuple[Entry, bytes]:
+    """:func:`checked_entry`, with the entry's RFC 9162 leaf hash (32 bytes), which it matched.
+
+    Raises:
+        StoreError: as :func:`checked_entry`.
+    """
     position = row["position"]
     if row["originator_id"] is None:
         raise _refused(
@@ -74,7 +83,7 @@ def checked_entry(row: Any, store: str) -> Entry:
     if derived.columns() != tuple(row[name] for name in _INDEX_COLUMNS):
         raise _refused(store, position, FailureKind.INDEX,
                        "its valid-time index row does not match the entry")  # fmt: skip
-    return entry
+    return entry, recorded
 
 
 def _refused(store: str, position: int, kind: FailureKind, detail: str) -> StoreError:

@@ -23,7 +23,8 @@ from typing import Any
 
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import InvalidMoment, StoreError
-from treaty_ledger.ledger.index.entries import checked_entry
+from treaty_ledger.ledger.index.entries import checked_entry, checked_entry_and_leaf
+from treaty_ledger.ledger.index.log_scan import LogScan, scan_log
 from treaty_ledger.ledger.index.queries import IndexReader
 from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root, root
 from treaty_ledger.ledger.record_time import KnownAt, check_settled, format_instant
@@ -154,6 +155,24 @@ class IndexedReads:
             StoreError: a selected entry does not match its recorded hash.
         """
         position, moment = self.horizon(known_at)
+        return self.excerpt_at(
+            position, moment, subjects, on_or_before=on_or_before, on_or_after=on_or_after
+        )
+
+    def excerpt_at(
+        self,
+        position: int,
+        moment: str,
+        subjects: Sequence[str],
+        *,
+        on_or_before: date | None = None,
+        on_or_after: date | None = None,
+    ) -> Excerpt:
+        """:meth:`excerpt` at a position already resolved (its moment named ``moment``).
+
+        Raises:
+            StoreError: a selected entry does not match its recorded hash.
+        """
         rows = self._reader.concerning(
             subjects,
             position,
@@ -164,6 +183,43 @@ class IndexedReads:
         if ids != sorted(ids):  # positions follow the order entries were stored in
             raise StoreError("the index puts entries out of log order (index); run 'ledger verify'")
         return Excerpt([self._checked(row) for row in rows], position, moment)
+
+    def scan_log(
+        self,
+        within: Callable[[int, str], bool] = lambda position, recorded_at: True,
+        *,
+        keep_leaves: bool = False,
+    ) -> LogScan:
+        """Run every check of ``ledger verify`` on the whole log in one streamed pass.
+
+        See ``index.log_scan.scan_log``: the log, its hashes and side tables
+        are read in one transaction, holding O(log n) hashes (and 32 bytes an
+        entry with ``keep_leaves``). The scan says whether the log holds, not
+        why not.
+        """
+        with self._reader.whole_log() as streams:
+            return scan_log(streams, within, keep_leaves=keep_leaves)
+
+    def log_entries(self, upto: int) -> Iterator[tuple[Entry, bytes]]:
+        """Stream the entries at positions 1..``upto`` in log order, each with its leaf hash.
+
+        Each entry is checked as every entry read through the index is
+        (``index.entries``); the positions must run 1, 2, 3...
+
+        Raises:
+            StoreError: an entry fails its checks, or a position is missing.
+        """
+        done = 0
+        for row in self._reader.entries_upto(upto):
+            if row["position"] != done + 1:
+                break
+            yield checked_entry_and_leaf(row, self._where)
+            done += 1
+        if done != upto:
+            raise StoreError(
+                f"the index of {self._where} has no entry at position {done + 1}; "
+                "run 'ledger verify'"
+            )
 
     def records_of_kind(self, kind: str, position: int) -> list[Entry]:
         """Every entry of the records of ``kind`` (``instrument``) up to ``position``, checked."""
