@@ -13,7 +13,7 @@ Every result names the log size and the Merkle root it was computed from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TypeVar
 
@@ -22,9 +22,10 @@ from treaty_ledger.ledger.index.reads import IndexedReads
 from treaty_ledger.ledger.index.rows import SUCCESSION
 from treaty_ledger.ledger.model import Instrument
 from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.ledger.services.verification import checked_log
 from treaty_ledger.ledger.store.application import Ledger
 from treaty_ledger.projections.known import Knowledge, standing
-from treaty_ledger.projections.models import Replay, Timeline
+from treaty_ledger.projections.models import Replay, Timeline, TimelineAct
 from treaty_ledger.projections.order import happening
 from treaty_ledger.projections.replay import (
     GROUP_TREATIES,
@@ -32,7 +33,7 @@ from treaty_ledger.projections.replay import (
     replay_known,
     replay_ordered,
 )
-from treaty_ledger.projections.timeline import timeline, timeline_known
+from treaty_ledger.projections.timeline import timeline, timeline_acts, timeline_known
 
 _Result = TypeVar("_Result", Replay, Timeline)
 Progress = Callable[[int, int], None]
@@ -101,6 +102,38 @@ def timeline_query(
 ) -> Timeline:
     """List acts in valid-time order (see ``projections.timeline.timeline``), with the root named.
 
+    :func:`timeline_stream` with its acts gathered in a list.
+
+    Raises:
+        As :func:`timeline_stream`.
+    """
+    head, acts = timeline_stream(
+        ledger, start=start, end=end, actor=actor, instrument=instrument, known_at=known_at,
+        verify=verify,
+    )  # fmt: skip
+    return head.model_copy(update={"acts": list(acts)})
+
+
+def timeline_stream(
+    ledger: Ledger,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    actor: str | None = None,
+    instrument: str | None = None,
+    known_at: KnownAt | None = None,
+    verify: bool = False,
+) -> tuple[Timeline, Iterator[TimelineAct]]:
+    """The timeline without its acts, and its acts in valid-time order as they are read.
+
+    With neither ``actor`` nor ``instrument`` (or with ``verify``), the whole
+    log passes every check of ``ledger verify`` first (``root_checked``);
+    then, through the valid-time index, the acts' notices are read in
+    valid-time order as the iterator is consumed (keep the ledger open until
+    then), holding 17 bytes an act for their order and a batch of entries.
+    With a filter, only the records concerning the actor or instrument are
+    read. Without an index, the whole log is read and folded in memory.
+
     Raises:
         UnknownInstrument: ``instrument`` is not in the ledger.
         InvalidMoment: ``known_at`` is a position beyond the end of the log.
@@ -109,18 +142,41 @@ def timeline_query(
             instrument), the log fails any check of ``ledger verify``.
     """
     reads = _index_reads(ledger, verify)
-    if reads is None or (actor is None and instrument is None):
+    options = {"start": start, "end": end, "actor": actor, "instrument": instrument}
+    whole = verify or (actor is None and instrument is None)
+    if reads is not None and not whole:
+        subject = f"instrument:{instrument}" if instrument is not None else f"actor:{actor}"
+        excerpt = reads.excerpt(known_at, [subject], on_or_before=end, on_or_after=start)
+        knowledge = Knowledge(excerpt.entries, excerpt.known_at, excerpt.position)
+        result = timeline_known(knowledge, **options)
+        return _without_acts(_named(result, reads.root_hash(result.position), checked=False))
+    reads = ledger.indexed()
+    if reads is None:
         log = ledger.verified()
-        result = timeline(
-            log.entries, start=start, end=end, actor=actor, instrument=instrument,
-            known_at=known_at,
-        )  # fmt: skip
-        return _named(result, log.root_hash(result.position), checked=True)
-    subject = f"instrument:{instrument}" if instrument is not None else f"actor:{actor}"
-    excerpt = reads.excerpt(known_at, [subject], on_or_before=end, on_or_after=start)
-    knowledge = Knowledge(excerpt.entries, excerpt.known_at, excerpt.position)
-    result = timeline_known(knowledge, start=start, end=end, actor=actor, instrument=instrument)
-    return _named(result, reads.root_hash(result.position), checked=False)
+        result = timeline(log.entries, known_at=known_at, **options)
+        return _without_acts(_named(result, log.root_hash(result.position), checked=True))
+    log = checked_log(ledger, known_at)
+    if not (actor is None and instrument is None):
+        subject = f"instrument:{instrument}" if instrument is not None else f"actor:{actor}"
+        excerpt = reads.excerpt_at(
+            log.position, log.known_at, [subject], on_or_before=end, on_or_after=start
+        )
+        knowledge = Knowledge(excerpt.entries, log.known_at, log.position)
+        return _without_acts(_named(timeline_known(knowledge, **options), log.root_hash,
+                                    checked=True))  # fmt: skip
+    head = Timeline(
+        start=start.isoformat() if start else None, end=end.isoformat() if end else None,
+        known_at=log.known_at, position=log.position, acts=[],
+    )  # fmt: skip
+    ordered = (
+        happening(item.entry.record, item.first_position, item.effect)  # type: ignore[arg-type]
+        for item in reads.ordered_acts(log.position, end or date.max, effects=False)
+    )
+    return _named(head, log.root_hash, checked=True), timeline_acts(ordered, start=start, end=end)
+
+
+def _without_acts(result: Timeline) -> tuple[Timeline, Iterator[TimelineAct]]:
+    return result.model_copy(update={"acts": []}), iter(result.acts)
 
 
 def _named(result: _Result, root_hash: str, *, checked: bool) -> _Result:

@@ -104,8 +104,9 @@ def timeline_command(
       ledger timeline --instrument open-skies-1992
       ledger timeline --actor RUS --from 2007 --json
     """
-    from treaty_ledger.cli.queries import timeline_query
-    from treaty_ledger.cli.render import emit_json, timeline_lines
+    from treaty_ledger.cli.queries import timeline_stream
+    from treaty_ledger.cli.render import timeline_lines
+    from treaty_ledger.cli.streaming import emit_json_stream, emit_lines
     from treaty_ledger.ledger.dates import first_day
     from treaty_ledger.ledger.store.application import Ledger
 
@@ -116,14 +117,16 @@ def timeline_command(
             f"--to {end.text} is before --from {start.text}", param_hint="--to"
         )
     with Ledger(store, read_only=read_only) as ledger:
-        result = timeline_query(
+        head, acts = timeline_stream(
             ledger, start=first, end=last, actor=actor, instrument=instrument,
             known_at=known_at, verify=verify,
         )  # fmt: skip
-    if as_json:
-        emit_json(result)
-    else:
-        click.echo("\n".join(timeline_lines(result)))
+        # The acts are read from the ledger as they are written out.
+        if as_json:
+            rows = (act.model_dump(mode="json") for act in acts)
+            emit_json_stream(head.model_dump(mode="json", exclude={"acts"}), "acts", rows)
+        else:
+            emit_lines(timeline_lines(head, acts))
 
 
 @click.command("instruments")

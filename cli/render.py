@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from treaty_ledger.projections.models import Explanation, History, Replay, Timeline
+    from treaty_ledger.projections.models import (
+        Explanation,
+        History,
+        Replay,
+        Timeline,
+        TimelineAct,
+    )
 
 
 def write_json(out: str | None, model: object, done: str) -> None:
@@ -97,13 +103,16 @@ def wrapped(head: str, codes: list[str]) -> list[str]:
     )
 
 
-def timeline_lines(result: Timeline) -> Iterator[str]:
-    """Yield the timeline as text: one block per act, with its id and sources."""
+def timeline_lines(result: Timeline, acts: Iterable[TimelineAct] | None = None) -> Iterator[str]:
+    """Yield the timeline as text: one block per act, with its id and sources.
+
+    ``acts``: the acts, when they come as a stream rather than in ``result``.
+    """
     yield f"As known at {result.known_at} (log position {result.position})"
     yield from named_root(result)
-    if not result.acts:
-        yield "No acts in that range."
-    for act in result.acts:
+    listed = False
+    for act in result.acts if acts is None else acts:
+        listed = True
         effective = f" (effective {act.effective})" if act.effective else ""
         about = f" [{act.instrument}]" if act.instrument else ""
         who = ", ".join(act.actors)
@@ -122,6 +131,8 @@ def timeline_lines(result: Timeline) -> Iterator[str]:
                 yield "      source: " + source_text(source)
         for source in act.sources:
             yield "    source: " + source_text(source)
+    if not listed:
+        yield "No acts in that range."
 
 
 def history_lines(result: History) -> Iterator[str]:

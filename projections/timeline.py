@@ -7,7 +7,7 @@ ordered as replay applies them (``projections.order``), by their notice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from treaty_ledger.ledger.entries import Entry
@@ -16,7 +16,7 @@ from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.projections.known import Knowledge, known, standing
 from treaty_ledger.projections.models import Timeline, TimelineAct
-from treaty_ledger.projections.order import Phase, happenings
+from treaty_ledger.projections.order import Happening, Phase, happenings
 
 
 def timeline(
@@ -67,8 +67,32 @@ def timeline_known(
         isinstance(r.record, Instrument) and r.record.id == instrument for r in records
     ):
         raise UnknownInstrument(instrument)
-    acts = []
-    for happening in happenings(records):
+    acts = timeline_acts(happenings(records), start=start, end=end, actor=actor,
+                         instrument=instrument)  # fmt: skip
+    return Timeline(
+        start=start.isoformat() if start else None,
+        end=end.isoformat() if end else None,
+        known_at=knowledge.known_at,
+        position=knowledge.position,
+        acts=list(acts),
+    )
+
+
+def timeline_acts(
+    ordered: Iterable[Happening],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    actor: str | None = None,
+    instrument: str | None = None,
+) -> Iterator[TimelineAct]:
+    """Yield the timeline's acts from happenings in valid-time order, one at a time.
+
+    The streaming core of :func:`timeline_known`: ``ordered`` may be a
+    generator over a whole ledger (``ledger.index.reads.IndexedReads.ordered_acts``);
+    nothing is held. Effects are skipped; filters as :func:`timeline`.
+    """
+    for happening in ordered:
         if happening.phase is not Phase.NOTICE:
             continue
         act, time = happening.act, happening.time
@@ -80,17 +104,11 @@ def timeline_known(
             continue
         if instrument is not None and instrument not in (act.instrument, act.successor):
             continue
-        acts.append(_timeline_act(act, happening.position))
-    return Timeline(
-        start=start.isoformat() if start else None,
-        end=end.isoformat() if end else None,
-        known_at=knowledge.known_at,
-        position=knowledge.position,
-        acts=acts,
-    )
+        yield timeline_act(act, happening.position)
 
 
-def _timeline_act(act: Act, position: int) -> TimelineAct:
+def timeline_act(act: Act, position: int) -> TimelineAct:
+    """The timeline's read model of one act, first recorded at log position ``position``."""
     time = act.valid_time
     return TimelineAct(
         id=act.id,

@@ -259,17 +259,21 @@ class IndexReader:
         template = f"{_ENTRIES} WHERE v.notification_id IN ({marks})"
         return self._rows(template, list(ids))
 
-    def happening_order(self, upto: int, last_day: str) -> HappeningOrder:
+    def happening_order(self, upto: int, last_day: str, *, effects: bool = True) -> HappeningOrder:
         """The happenings of the acts standing at ``upto``, in valid-time order.
 
         Only happenings whose first possible day is on or before
         ``last_day`` (inclusive ISO day): a later one can neither apply nor
-        straddle that day. The order is that of ``projections.order``:
-        earliest day, latest day, same-day sequence, first position, notice
-        before effect (a test holds the two to the same answers).
+        straddle that day; without ``effects``, only the acts' notices. The
+        order is that of ``projections.order``: earliest day, latest day,
+        same-day sequence, first position, notice before effect (a test holds
+        the two to the same answers).
         """
         order = HappeningOrder(array("q"), array("q"), bytearray())
-        rows = self._iterate(self.dialect.sql(_ORDER_BY_VALID_TIME), (upto, last_day, last_day))
+        effects_until = last_day if effects else NO_DAY_BEFORE  # no ISO day is before ""
+        rows = self._iterate(
+            self.dialect.sql(_ORDER_BY_VALID_TIME), (upto, last_day, effects_until)
+        )
         for row in rows:
             order.ids.append(row["nid"])
             order.first_positions.append(row["first"])

@@ -230,23 +230,26 @@ class IndexedReads:
         position: int,
         last_day: date,
         progress: Callable[[int, int], None] = lambda done, total: None,
+        *,
+        effects: bool = True,
     ) -> Iterator[OrderedAct]:
         """Stream the happenings of the acts standing at ``position``, in valid-time order.
 
         Only happenings that may fall on or before ``last_day`` (inclusive)
         come; the order is that of ``projections.order``. Memory stays
-        bounded: the order is kept as three compact arrays, and entries are
-        read and checked in batches.
+        bounded: the order is kept as three compact arrays (17 bytes a
+        happening), and entries are read and checked in batches of 2,000.
 
         Args:
             progress: called with (happenings done, total) after each batch.
+            effects: False for the acts' notices only (a timeline).
 
         Raises:
             StoreError: an entry does not match its recorded hash.
         """
         for row in self._reader.standing_retractions(position):
             self._checked(row)  # a forged retraction would hide a record
-        order = self._reader.happening_order(position, last_day.isoformat())
+        order = self._reader.happening_order(position, last_day.isoformat(), effects=effects)
         total = len(order)
         for start in range(0, total, _BATCH):
             ids = order.ids[start : start + _BATCH]
