@@ -13,7 +13,7 @@ Every result names the log size and the Merkle root it was computed from.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -64,30 +64,83 @@ def replay_query(
         log = ledger.verified()
         result = replay(log.entries, as_of, known_at=known_at, instrument=instrument, actor=actor)
         return _named(result, log.root_hash(result.position), checked=True)
+    position, moment = reads.horizon(known_at)
     if instrument is not None:
-        # The founding treaties of groups (NATO) come too: a group's pledge binds its members
-        # of the day through it, and they are the parties of that treaty (projections.replay).
-        groups = [f"instrument:{treaty}" for treaty in GROUP_TREATIES.values()]
-        excerpt = reads.excerpt(
-            known_at, [f"instrument:{instrument}", *groups, SUCCESSION], on_or_before=as_of.day
-        )
-        knowledge = Knowledge(excerpt.entries, excerpt.known_at, excerpt.position)
+        knowledge = instrument_knowledge(reads, position, moment, [instrument], as_of.day)
         result = replay_known(knowledge, as_of, instrument=instrument, actor=actor)
     else:
-        position, moment = reads.horizon(known_at)
-        instruments = [
-            item.record
-            for item in standing(reads.records_of_kind("instrument", position))
-            if isinstance(item.record, Instrument)
-        ]
-        ordered = (
-            happening(item.entry.record, item.first_position, item.effect)  # type: ignore[arg-type]
-            for item in reads.ordered_acts(position, as_of.day, progress)
-        )
-        result = replay_ordered(
-            instruments, ordered, as_of, known_at=moment, position=position, actor=actor
-        )
+        result = whole_replay(reads, position, moment, as_of, actor=actor, progress=progress)
     return _named(result, reads.root_hash(result.position), checked=False)
+
+
+def whole_replay(
+    reads: IndexedReads,
+    position: int,
+    moment: str,
+    as_of: AsOf,
+    *,
+    actor: str | None = None,
+    progress: Progress = lambda done, total: None,
+) -> Replay:
+    """Replay every instrument as of a day, streaming the standing acts in valid-time order.
+
+    Holds the instruments (read whole) and the replay's state, not the acts:
+    they are read through the index in batches (``IndexedReads.ordered_acts``).
+    ``position`` and ``moment`` are a resolved known-at moment (``horizon``).
+
+    Raises:
+        StoreError: an entry read fails its checks.
+    """
+    instruments = [
+        item.record
+        for item in standing(reads.records_of_kind("instrument", position))
+        if isinstance(item.record, Instrument)
+    ]
+    ordered = (
+        happening(item.entry.record, item.first_position, item.effect)  # type: ignore[arg-type]
+        for item in reads.ordered_acts(position, as_of.day, progress)
+    )
+    return replay_ordered(
+        instruments, ordered, as_of, known_at=moment, position=position, actor=actor
+    )
+
+
+def instrument_knowledge(
+    reads: IndexedReads,
+    position: int,
+    moment: str,
+    instruments: Sequence[str],
+    last_day: date | None = None,
+) -> Knowledge:
+    """What a replay of some instruments needs to know, read through the index.
+
+    The records of the instruments and of the acts naming them; the founding
+    treaties of groups (NATO), whose parties a group's pledge binds through
+    it; every succession of states, which moves roles toward every
+    instrument; and, for an instrument of an organisation (OSCE), every other
+    commitment of that organisation, since joining one joins every one in
+    effect (``projections.state``). Acts whose first possible day is after
+    ``last_day`` (inclusive; None for no bound) are left out.
+
+    Raises:
+        StoreError: an entry read fails its checks.
+    """
+    groups = [f"instrument:{treaty}" for treaty in GROUP_TREATIES.values()]
+    subjects = [*(f"instrument:{name}" for name in instruments), *groups, SUCCESSION]
+    excerpt = reads.excerpt_at(position, moment, subjects, on_or_before=last_day)
+    organisations = {
+        item.record.organisation
+        for item in standing(excerpt.entries)
+        if isinstance(item.record, Instrument) and item.record.organisation is not None
+    }
+    if organisations:
+        subjects += [
+            f"instrument:{item.record.id}"
+            for item in standing(reads.records_of_kind("instrument", position))
+            if isinstance(item.record, Instrument) and item.record.organisation in organisations
+        ]
+        excerpt = reads.excerpt_at(position, moment, subjects, on_or_before=last_day)
+    return Knowledge(excerpt.entries, moment, position)
 
 
 def timeline_query(
