@@ -9,6 +9,7 @@ whole (indented, keys sorted), text line by line, and bytes in chunks of
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable, Iterable
 from typing import IO
@@ -21,16 +22,22 @@ _CHUNK = 1 << 16
 class Chunked:
     """Collect bytes and pass them on in chunks of about 64 KiB (call :meth:`flush` at the end).
 
-    ``out`` is a binary file, or None for stdout (through click, so that a
-    test runner captures it).
+    ``out`` is a binary file; a text file (UTF-8, as ``--out`` opens one) is
+    given each chunk decoded, which is safe since a chunk is always whole
+    pieces of text; None is stdout, through click, so that a test runner
+    captures it.
     """
 
-    def __init__(self, out: IO[bytes] | None = None) -> None:
+    def __init__(self, out: IO[bytes] | IO[str] | None = None) -> None:
         self._parts: list[bytes] = []
         self._size = 0
-        self._write: Callable[[bytes], object] = (
-            out.write if out is not None else lambda data: click.echo(data, nl=False)
-        )
+        self._write: Callable[[bytes], object]
+        if out is None:
+            self._write = lambda data: click.echo(data, nl=False)
+        elif isinstance(out, io.TextIOBase) or "b" not in getattr(out, "mode", "b"):
+            self._write = lambda data: out.write(data.decode())
+        else:
+            self._write = out.write
 
     def write(self, data: bytes) -> None:
         """Add bytes; pass the collected chunk on when it is large enough."""
