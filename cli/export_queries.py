@@ -6,7 +6,8 @@ Then, through the valid-time index, each table reads only what it needs and
 yields its rows as they are made:
 
 * ``status``, ``provisions``, ``claims``: one replay of the as-of day,
-  streamed (``queries.whole_replay``); held: the replay's read model;
+  streamed (``queries.whole_replay_parts``); held: the replay's working
+  state, and one instrument's read model at a time;
 * ``acts``, ``violations``, ``--format plover``: the acts' notices in
   valid-time order; held: one act (plover: the acts sharing both days, and
   the excerpts of the last 16 instruments whose other parties it asked for);
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from treaty_ledger.cli.queries import instrument_knowledge, whole_replay
+from treaty_ledger.cli.queries import instrument_knowledge, whole_replay_parts
 from treaty_ledger.ledger.dates import AsOf
 from treaty_ledger.ledger.index.reads import IndexedReads
 from treaty_ledger.ledger.model import Instrument, Relation
@@ -82,9 +83,9 @@ def export_stream(
     log = checked_log(ledger, known_at)
     pending = None
     if name in REPLAYED:
-        result = whole_replay(reads, log.position, log.known_at, as_of)
-        models = REPLAYED[name](result)
-        pending = result.indeterminate
+        parts = whole_replay_parts(reads, log.position, log.known_at, as_of)
+        models = REPLAYED[name](parts)
+        pending = parts.head.indeterminate
     elif name in TIMED:
         ordered = _notices(reads, log, as_of.day)
         models = TIMED[name](timeline_acts(ordered, end=as_of.day), as_of)
@@ -94,8 +95,9 @@ def export_stream(
         models = iter(_contrast_rows(reads, log, as_of))
     head = None
     if document:
-        if pending is None:
-            pending = whole_replay(reads, log.position, log.known_at, as_of).indeterminate
+        if pending is None:  # the replay's read model is never built: only its head is read
+            replayed = whole_replay_parts(reads, log.position, log.known_at, as_of)
+            pending = replayed.head.indeterminate
         head = export_head(name, as_of, log.known_at, log.position, log.root_hash, pending)
     return ExportStream(head, (row.model_dump(mode="json") for row in models))
 

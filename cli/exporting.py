@@ -75,7 +75,7 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
             return
         exported = export_stream(ledger, projection, as_of, known_at, document=fmt == "json")
         if exported.head is not None:
-            emit_json_stream(exported.head, "rows", exported.rows, Chunked(out))
+            emit_json_stream(exported.head, {"rows": exported.rows}, Chunked(out))
         elif fmt == "ndjson":
             for item in exported.rows:
                 out.write(dumps(item).decode() + "\n")

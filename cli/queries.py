@@ -29,9 +29,10 @@ from treaty_ledger.projections.models import Replay, Timeline, TimelineAct
 from treaty_ledger.projections.order import happening
 from treaty_ledger.projections.replay import (
     GROUP_TREATIES,
+    ReplayParts,
     replay,
     replay_known,
-    replay_ordered,
+    replay_parts,
 )
 from treaty_ledger.projections.timeline import timeline, timeline_acts, timeline_known
 
@@ -91,6 +92,27 @@ def whole_replay(
     Raises:
         StoreError: an entry read fails its checks.
     """
+    parts = whole_replay_parts(reads, position, moment, as_of, actor=actor, progress=progress)
+    return parts.head.model_copy(update={"instruments": list(parts.instruments)})
+
+
+def whole_replay_parts(
+    reads: IndexedReads,
+    position: int,
+    moment: str,
+    as_of: AsOf,
+    *,
+    actor: str | None = None,
+    progress: Progress = lambda done, total: None,
+) -> ReplayParts:
+    """:func:`whole_replay` with its instruments' read models built one at a time.
+
+    Holds the replay's working state, never its whole read model (see
+    ``projections.replay.ReplayParts``).
+
+    Raises:
+        StoreError: an entry read fails its checks.
+    """
     instruments = [
         item.record
         for item in standing(reads.records_of_kind("instrument", position))
@@ -100,7 +122,7 @@ def whole_replay(
         happening(item.entry.record, item.first_position, item.effect)  # type: ignore[arg-type]
         for item in reads.ordered_acts(position, as_of.day, progress)
     )
-    return replay_ordered(
+    return replay_parts(
         instruments, ordered, as_of, known_at=moment, position=position, actor=actor
     )
 

@@ -124,7 +124,7 @@ def timeline_command(
         # The acts are read from the ledger as they are written out.
         if as_json:
             rows = (act.model_dump(mode="json") for act in acts)
-            emit_json_stream(head.model_dump(mode="json", exclude={"acts"}), "acts", rows)
+            emit_json_stream(head.model_dump(mode="json", exclude={"acts"}), {"acts": rows})
         else:
             emit_lines(timeline_lines(head, acts))
 
@@ -188,20 +188,24 @@ def diff_command(start, end, known_at, read_only, store, as_json) -> None:
       ledger diff --from 2019-01 --to 2019-12
       ledger diff --from 2007-07 --to 2007-12 --json
     """
-    from treaty_ledger.cli.render import diff_lines, emit_json
+    from treaty_ledger.cli.record_queries import diff_stream
+    from treaty_ledger.cli.render import diff_lines
+    from treaty_ledger.cli.streaming import emit_json_stream, emit_lines
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.diff import diff
 
     if end.day <= start.day:
         raise click.BadParameter(
             f"--to {end.text} is not after --from {start.text}", param_hint="--to"
         )
     with Ledger(store, read_only=read_only) as ledger:
-        result = diff(ledger.verified().checked().entries, start, end, known_at)
-    if as_json:
-        emit_json(result)
-    else:
-        click.echo("\n".join(diff_lines(result)))
+        head, changes, others = diff_stream(ledger, start, end, known_at)
+        # Changes and other acts are computed as they are written out.
+        if as_json:
+            streams = {"changes": (change.model_dump(mode="json") for change in changes),
+                       "other_acts": (act.model_dump(mode="json") for act in others)}  # fmt: skip
+            emit_json_stream(head.model_dump(mode="json"), streams)
+        else:
+            emit_lines(diff_lines(head, changes, others))
 
 
 @click.command("actor")

@@ -231,27 +231,33 @@ def _value(value: object) -> str:
     return dumps(value).decode()
 
 
-def diff_lines(result) -> Iterator[str]:
-    """Yield a diff as text: one line per change, with the act that made it."""
+def diff_lines(result, changes: Iterable | None = None, others: Iterable | None = None):
+    """Yield a diff as text: one line per change, with the act that made it.
+
+    ``changes`` and ``others``: its changes and other acts, when they come as
+    streams rather than in ``result``.
+    """
     yield (
         f"From the close of {result.start_day} to the close of {result.end_day}, "
         f"as known at {result.known_at} (log position {result.position})"
     )
-    if not result.changes:
-        yield "No change in status."
-    for change in result.changes:
+    changed = False
+    for change in result.changes if changes is None else changes:
+        changed = True
         about = " ".join(p for p in (change.instrument, change.territory, change.actor) if p)
         was = change.before or "absent"
         now = change.after or "absent"
         cause = f"  [{change.act}]" if change.act else ""
         yield f"{change.kind:<20} {about}: {was} -> {now}{cause}"
-    if result.other_acts:
-        yield ""
-        yield "Acts of the period that change no status:"
-        for act in result.other_acts:
-            whom = f" -> {', '.join(act.recipients)}" if act.recipients else ""
-            doubt = f" (contested by {', '.join(act.contested_by)})" if act.contested_by else ""
-            yield f"  {act.date} {act.type} by {', '.join(act.actors)}{whom}: {act.id}{doubt}"
+    if not changed:
+        yield "No change in status."
+    for number, act in enumerate(result.other_acts if others is None else others):
+        if not number:
+            yield ""
+            yield "Acts of the period that change no status:"
+        whom = f" -> {', '.join(act.recipients)}" if act.recipients else ""
+        doubt = f" (contested by {', '.join(act.contested_by)})" if act.contested_by else ""
+        yield f"  {act.date} {act.type} by {', '.join(act.actors)}{whom}: {act.id}{doubt}"
 
 
 def profile_lines(result) -> Iterator[str]:

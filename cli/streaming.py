@@ -62,33 +62,36 @@ def emit_lines(lines: Iterable[str], out: Chunked | None = None) -> None:
 
 
 def emit_json_stream(
-    head: dict, key: str, items: Iterable[dict], out: Chunked | None = None
+    head: dict, streams: dict[str, Iterable[dict]], out: Chunked | None = None
 ) -> None:
-    """Print ``head`` with the list ``key`` filled from ``items``, as ``emit_json`` prints it whole.
+    """Print ``head`` with each list of ``streams`` filled as it comes, as ``emit_json`` would.
 
     The document is indented by two spaces with sorted keys and ends with a
-    newline, byte for byte what ``emit_json(head | {key: list(items)})``
-    prints; each item is serialised as it comes and dropped. ``head`` must
-    hold only JSON-ready data; ``items`` are JSON-ready dicts.
+    newline, byte for byte what ``emit_json(head | {key: list(items), ...})``
+    prints; each item is serialised as it comes and dropped. The lists are
+    read in the order their keys sort (the order they are printed). ``head``
+    must hold only JSON-ready data; items are JSON-ready dicts.
     """
     from treaty_ledger.ledger.integrity.codec import dumps
 
     sink = out or Chunked()
-    marker = f"streamed-{uuid.uuid4().hex}"
-    text = dumps(head | {key: [marker]}, pretty=True)
-    at = text.index(f'"{marker}"'.encode())
-    before, after = text[:at], text[at + len(marker) + 2 :]
-    indent = before[before.rindex(b"\n") + 1 :]  # the spaces of the list's items
-    opening = before[: -len(indent) - 1]  # up to and with the '[', without the line break
-    closing = after[after.index(b"\n") :]  # from the line break before the ']'
-    sink.write(opening)
-    count = 0
-    for item in items:
-        lines = dumps(item, pretty=True).split(b"\n")
-        sink.write((b",\n" if count else b"\n") + indent + (b"\n" + indent).join(lines))
-        count += 1
-    if count:
-        sink.write(closing + b"\n")
-    else:  # an empty list prints as [] on the key's line
-        sink.write(b"]" + closing[closing.index(b"]") + 1 :] + b"\n")
+    markers = {f"streamed-{uuid.uuid4().hex}": key for key in streams}
+    text = dumps(head | {key: [marker] for marker, key in markers.items()}, pretty=True)
+    places = sorted((text.index(f'"{marker}"'.encode()), marker) for marker in markers)
+    done = 0
+    for at, marker in places:
+        before = text[done:at]
+        indent = before[before.rindex(b"\n") + 1 :]  # the spaces of the list's items
+        sink.write(before[: -len(indent) - 1])  # up to and with the '[', not its line break
+        count = 0
+        for item in streams[markers[marker]]:
+            lines = dumps(item, pretty=True).split(b"\n")
+            sink.write((b",\n" if count else b"\n") + indent + (b"\n" + indent).join(lines))
+            count += 1
+        done = at + len(marker) + 2
+        closing = text.index(b"]", done)  # after the line break and the indent of the ']'
+        if count:
+            sink.write(text[done:closing])
+        done = closing  # an empty list prints as [] on the key's line
+    sink.write(text[done:] + b"\n")
     sink.flush()

@@ -32,8 +32,8 @@ from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import ActType, LegalNature, ProvisionType
 from treaty_ledger.projections.contrast_rows import ContrastRow, contrast_rows
 from treaty_ledger.projections.known import Standing, known, standing
-from treaty_ledger.projections.models import Replay, TimelineAct
-from treaty_ledger.projections.replay import replay, replay_known
+from treaty_ledger.projections.models import TimelineAct
+from treaty_ledger.projections.replay import ReplayParts, replay, replay_known
 from treaty_ledger.projections.timeline import timeline_known
 
 SCHEMA_VERSION = 2
@@ -164,7 +164,8 @@ def export_rows(
         return list(contrast_rows(entries, as_of, known_at))
     knowledge = known(entries, known_at)
     if name in REPLAYED:
-        return list(REPLAYED[name](replay_known(knowledge, as_of)))
+        result = replay_known(knowledge, as_of)
+        return list(REPLAYED[name](ReplayParts(result, iter(result.instruments))))
     if name in TIMED:
         return list(TIMED[name](timeline_known(knowledge, end=as_of.day).acts, as_of))
     if name == "demands":
@@ -172,7 +173,7 @@ def export_rows(
     raise KeyError(name)
 
 
-def status_rows(result: Replay) -> Iterator[StatusRow]:
+def status_rows(result: ReplayParts) -> Iterator[StatusRow]:
     """The ``status`` rows of a replay: one per instrument and actor, as they come."""
     for inst in result.instruments:
         for row in inst.actors:
@@ -192,7 +193,7 @@ def status_rows(result: Replay) -> Iterator[StatusRow]:
             )  # fmt: skip
 
 
-def provision_rows(result: Replay) -> Iterator[ProvisionRow]:
+def provision_rows(result: ReplayParts) -> Iterator[ProvisionRow]:
     """The ``provisions`` rows of a replay: one per provision and actor it binds."""
     for inst in result.instruments:
         for prov in inst.provisions:
@@ -204,9 +205,9 @@ def provision_rows(result: Replay) -> Iterator[ProvisionRow]:
                 )  # fmt: skip
 
 
-def claim_rows(result: Replay) -> Iterator[ClaimRow]:
+def claim_rows(result: ReplayParts) -> Iterator[ClaimRow]:
     """The ``claims`` rows of a replay: one per claim by annexation in place."""
-    for c in result.claims:
+    for c in result.head.claims:
         yield ClaimRow(
             territory=c.territory,
             claimant=c.claimant,
@@ -306,7 +307,7 @@ def _bounds(prefix: str, edtf: str) -> dict[str, str]:
 
 DEMANDING = (LegalNature.DRAFT, LegalNature.UNILATERAL)
 """The legal natures of instruments whose demand provisions the ``demands`` export lists."""
-REPLAYED: dict[str, Callable[[Replay], Iterator[BaseModel]]] = {
+REPLAYED: dict[str, Callable[[ReplayParts], Iterator[BaseModel]]] = {
     "status": status_rows, "provisions": provision_rows, "claims": claim_rows,
 }  # fmt: skip
 """Exports read from a replay of the as-of day."""

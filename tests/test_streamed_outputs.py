@@ -42,6 +42,7 @@ SHIPPED_COMMANDS = [
     ["export", "contrast", "--as-of", "2021-12", "--format", "json"],
     ["diff", "--from", "2014-01", "--to", "2014-12", "--json"],
     ["diff", "--from", "1990", "--to", "2024"],
+    ["diff", "--from", "1950", "--to", "2024", "--json"],
     ["actor", "RUS", "--as-of", AS_OF, "--json"],
     ["actor", "NATO", "--as-of", "2024-06"],
     ["actor", "SUN", "--as-of", "1990", "--json"],
@@ -63,9 +64,12 @@ GENERATED_COMMANDS = [
     ["export", "acts", "--as-of", "2030", "--format", "plover"],
     ["diff", "--from", "1990", "--to", "2014-03", "--json"],
     ["diff", "--from", "2000", "--to", "2030", "--known-at", "@50", "--json"],
+    ["diff", "--from", "1985", "--to", "2030"],
     *[["actor", code, "--as-of", "2030", "--json"] for code in ("RUS", "SUN", "CZE", "POL")],
     ["history", "--instrument", "treaty-2", "--json"],
     ["history", "--actor", "RUS", "--known-at", "@60", "--json"],
+    ["history", "--actor", "SUN", "--json"],
+    ["history", "--actor", "CSK"],
     ["history", "act-7", "--json"],
     ["check", "--json"],
     ["export-log"],
@@ -145,17 +149,19 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     head=st.dictionaries(_TEXT, _VALUES, max_size=4),
-    key=_TEXT,
-    items=st.lists(st.dictionaries(_TEXT, _VALUES, max_size=3), max_size=4),
+    lists=st.dictionaries(
+        _TEXT, st.lists(st.dictionaries(_TEXT, _VALUES, max_size=3), max_size=4), max_size=3
+    ),
 )
-def test_a_streamed_json_document_is_the_document_printed_whole(head, key, items):
+def test_a_streamed_json_document_is_the_document_printed_whole(head, lists):
     buffer = io.BytesIO()
-    head = {name: value for name, value in head.items() if name != key}
-    emit_json_stream(head, key, iter(items), Chunked(buffer))
-    assert buffer.getvalue() == dumps(head | {key: items}, pretty=True) + b"\n"
+    head = {name: value for name, value in head.items() if name not in lists}
+    streams = {key: iter(items) for key, items in lists.items()}
+    emit_json_stream(head, streams, Chunked(buffer))
+    assert buffer.getvalue() == dumps(head | lists, pretty=True) + b"\n"
 
 
 def test_lines_are_written_each_with_its_newline_in_chunks():

@@ -247,6 +247,15 @@ class IndexReader:
         )
         return self._rows(template, (f"{kind}:", f"{kind};", upto))
 
+    def of_records(self, keys: Sequence[str], upto: int) -> list[Any]:
+        """Every entry up to ``upto`` of the records with these keys (``act:<id>``), by position."""
+        marks = ", ".join([self.dialect.mark] * len(keys))
+        template = (
+            f"{_ENTRIES} WHERE v.record_key IN ({marks}) AND v.position <= {{p}} "
+            "ORDER BY v.position"
+        )
+        return self._rows(template, [*keys, upto])
+
     def at_positions(self, positions: Sequence[int]) -> list[Any]:
         """The entries at these log positions (columns as :meth:`concerning`), by position."""
         marks = ", ".join([self.dialect.mark] * len(positions))

@@ -221,6 +221,10 @@ class IndexedReads:
                 "run 'ledger verify'"
             )
 
+    def records(self, keys: Sequence[str], position: int) -> list[Entry]:
+        """Every entry of the records with these keys (``act:<id>``) up to ``position``, checked."""
+        return [self._checked(row) for row in self._reader.of_records(keys, position)]
+
     def records_of_kind(self, kind: str, position: int) -> list[Entry]:
         """Every entry of the records of ``kind`` (``instrument``) up to ``position``, checked."""
         return [self._checked(row) for row in self._reader.of_kind(kind, position)]
