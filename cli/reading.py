@@ -227,12 +227,12 @@ def actor_command(code, as_of, known_at, read_only, store, as_json) -> None:
       ledger actor NATO --as-of 2024-06 --json
       ledger actor SUN --as-of 1990
     """
+    from treaty_ledger.cli.record_queries import profile_query
     from treaty_ledger.cli.render import emit_json, profile_lines
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.profile import profile
 
     with Ledger(store, read_only=read_only) as ledger:
-        result = profile(ledger.verified().checked().entries, code, as_of, known_at)
+        result = profile_query(ledger, code, as_of, known_at)
     if as_json:
         emit_json(result)
     else:

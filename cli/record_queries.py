@@ -1,4 +1,4 @@
-"""Answer ``diff`` and ``history`` from the whole log, holding little: checked, then read by index.
+"""Answer ``diff``, ``history`` and ``actor`` from the whole log: checked, then read by index.
 
 Both answer from the whole log, so it first passes every check of ``ledger
 verify`` as one stream (``services.verification.checked_log``); then,
@@ -13,10 +13,12 @@ through the valid-time index:
   predecessor are kept from the second fold: they are few), and its other
   acts come from a last pass in valid-time order, one at a time;
 * ``history`` reads the records of the act, or those concerning the
-  instrument or naming the actor (or succeeding it).
+  instrument or naming the actor (or succeeding it);
+* ``actor`` reads the acts naming the actor and the successions of states,
+  and replays the day streamed, reading its instruments one at a time.
 
 A ledger without the index is read whole (``projections.diff.diff``,
-``projections.history.history``).
+``projections.history.history``, ``projections.profile.profile``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from treaty_ledger.cli.queries import whole_replay_parts
 from treaty_ledger.ledger.dates import AsOf
 from treaty_ledger.ledger.index.reads import IndexedReads
 from treaty_ledger.ledger.index.rows import SUCCESSION
@@ -43,9 +46,10 @@ from treaty_ledger.projections.diff import (
 )
 from treaty_ledger.projections.history import history, history_known
 from treaty_ledger.projections.known import Knowledge, standing
-from treaty_ledger.projections.models import Diff, History, OtherAct, StatusChange
+from treaty_ledger.projections.models import ActorProfile, Diff, History, OtherAct, StatusChange
 from treaty_ledger.projections.order import Happening, happening
 from treaty_ledger.projections.plover import plover_order
+from treaty_ledger.projections.profile import profile, profile_of
 from treaty_ledger.projections.replay import fold
 
 
@@ -178,3 +182,27 @@ def history_query(
             f"actor:{actor}", SUCCESSION]  # fmt: skip
         entries = reads.excerpt_at(log.position, log.known_at, subjects).entries
     return history_known(Knowledge(entries, log.known_at, log.position), **selection)
+
+
+def profile_query(
+    ledger: Ledger, actor: str, as_of: AsOf, known_at: KnownAt | None
+) -> ActorProfile:
+    """One actor's profile (``projections.profile.profile``), the whole log checked first.
+
+    Through the index: the acts naming the actor and the successions of
+    states, and one streamed replay of the day whose instruments are read one
+    at a time, keeping only what concerns the actor.
+
+    Raises:
+        StoreError: the log fails a check of ``ledger verify``, or an entry
+            read afterwards fails its own.
+        InvalidMoment: ``known_at`` is not a moment of the log.
+    """
+    reads = ledger.indexed()
+    if reads is None:
+        return profile(ledger.verified().checked().entries, actor, as_of, known_at)
+    log = checked_log(ledger, known_at)
+    subjects = [f"actor:{actor}", SUCCESSION]
+    excerpt = reads.excerpt_at(log.position, log.known_at, subjects, on_or_before=as_of.day)
+    parts = whole_replay_parts(reads, log.position, log.known_at, as_of)
+    return profile_of(actor, as_of, parts.head, parts.instruments, standing(excerpt.entries))
