@@ -285,19 +285,18 @@ def check_command(read_only, store, as_json) -> None:
       ledger check
       ledger check --json
     """
-    from treaty_ledger.cli.render import emit_json
+    from treaty_ledger.cli.check_queries import check_stream
+    from treaty_ledger.cli.streaming import emit_json_stream, emit_lines
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.check import check
 
     with Ledger(store, read_only=read_only) as ledger:
-        report = check(ledger.verified().checked().entries)
+        report, findings = check_stream(ledger)
     if as_json:
-        emit_json(report)
+        rows = (finding.model_dump(mode="json") for finding in findings)
+        emit_json_stream(report.model_dump(mode="json"), {"findings": rows})
     else:
-        for finding in report.findings:
-            click.echo(
-                f"{finding.severity}: {finding.rule}: {', '.join(finding.acts)}: {finding.detail}"
-            )
+        lines = (f"{f.severity}: {f.rule}: {', '.join(f.acts)}: {f.detail}" for f in findings)
+        emit_lines(lines)
         click.echo(
             f"{report.errors} errors, {report.warnings} warnings in {report.position} entries"
         )
