@@ -34,7 +34,12 @@ from treaty_ledger.projections.replay import (
     replay_known,
     replay_parts,
 )
-from treaty_ledger.projections.timeline import timeline, timeline_acts, timeline_known
+from treaty_ledger.projections.timeline import (
+    timeline,
+    timeline_acts,
+    timeline_known,
+    timeline_of_contents,
+)
 
 _Result = TypeVar("_Result", Replay, Timeline)
 Progress = Callable[[int, int], None]
@@ -220,10 +225,13 @@ def timeline_stream(
     options = {"start": start, "end": end, "actor": actor, "instrument": instrument}
     whole = verify or (actor is None and instrument is None)
     if reads is not None and not whole:
+        # The records concerning the actor or instrument, checked but decoded to data only:
+        # an actor has thousands of acts in a large ledger, and no model of them is needed.
         subject = f"instrument:{instrument}" if instrument is not None else f"actor:{actor}"
-        excerpt = reads.excerpt(known_at, [subject], on_or_before=end, on_or_after=start)
-        knowledge = Knowledge(excerpt.entries, excerpt.known_at, excerpt.position)
-        result = timeline_known(knowledge, **options)
+        contents, position, moment = reads.contents(
+            known_at, [subject], on_or_before=end, on_or_after=start
+        )
+        result = timeline_of_contents(contents, known_at=moment, position=position, **options)
         return _without_acts(_named(result, reads.root_hash(result.position), checked=False))
     reads = ledger.indexed()
     if reads is None:

@@ -222,6 +222,27 @@ class IndexReader:
         topic, state and leaf_hash (the hash recorded at append time), in log
         order; the event columns are null when the entry is gone.
         """
+        return self._rows(*self._concerning(subjects, upto, on_or_before, on_or_after))
+
+    def concerning_stream(
+        self,
+        subjects: Sequence[str],
+        upto: int,
+        *,
+        on_or_before: str | None = None,
+        on_or_after: str | None = None,
+    ) -> Iterator[Any]:
+        """:meth:`concerning`, its rows fetched in batches as they are read."""
+        sql, params = self._concerning(subjects, upto, on_or_before, on_or_after)
+        return self._iterate(self.dialect.sql(sql), params)
+
+    def _concerning(
+        self,
+        subjects: Sequence[str],
+        upto: int,
+        on_or_before: str | None,
+        on_or_after: str | None,
+    ) -> tuple[str, list[Any]]:
         marks = ", ".join([self.dialect.mark] * len(subjects))
         template = (
             f"{_ENTRIES} "
@@ -230,13 +251,8 @@ class IndexReader:
             "AND s.last_day{c} >= {p}) "
             "ORDER BY v.position"
         )
-        params = [
-            upto,
-            *subjects,
-            on_or_before or NO_DAY_AFTER,
-            on_or_after or NO_DAY_BEFORE,
-        ]
-        return self._rows(template, params)
+        params = [upto, *subjects, on_or_before or NO_DAY_AFTER, on_or_after or NO_DAY_BEFORE]
+        return template, params
 
     def of_kind(self, kind: str, upto: int) -> list[Any]:
         """Every entry up to ``upto`` of the records of one kind (``instrument``), in log order."""

@@ -23,7 +23,12 @@ from typing import Any
 
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import InvalidMoment, StoreError
-from treaty_ledger.ledger.index.entries import checked_entry, checked_entry_and_leaf
+from treaty_ledger.ledger.index.entries import (
+    Content,
+    checked_content,
+    checked_entry,
+    checked_entry_and_leaf,
+)
 from treaty_ledger.ledger.index.log_scan import LogScan, scan_log
 from treaty_ledger.ledger.index.queries import IndexReader
 from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root, root
@@ -173,6 +178,50 @@ class IndexedReads:
         Raises:
             StoreError: a selected entry does not match its recorded hash.
         """
+        rows = self._concerning(position, subjects, on_or_before, on_or_after)
+        return Excerpt([self._checked(row) for row in rows], position, moment)
+
+    def contents(
+        self,
+        known_at: KnownAt | None,
+        subjects: Sequence[str],
+        *,
+        on_or_before: date | None = None,
+        on_or_after: date | None = None,
+    ) -> tuple[list[Content], int, str]:
+        """:meth:`excerpt` as stored data: (contents in log order, position, moment).
+
+        Each entry is checked as every entry read through the index is, but
+        no model is built from it (``index.entries.Content``): for reads of
+        many entries that show a few of their fields.
+
+        Raises:
+            InvalidMoment, StoreError: as :meth:`excerpt`.
+        """
+        position, moment = self.horizon(known_at)
+        rows = self._reader.concerning_stream(
+            subjects,
+            position,
+            on_or_before=on_or_before.isoformat() if on_or_before else None,
+            on_or_after=on_or_after.isoformat() if on_or_after else None,
+        )
+        contents, last = [], 0
+        for row in rows:  # each row is dropped once checked and decoded
+            if row["notification_id"] < last:  # positions follow the order entries were stored in
+                raise StoreError(
+                    "the index puts entries out of log order (index); run 'ledger verify'"
+                )
+            last = row["notification_id"]
+            contents.append(checked_content(row, self._where))
+        return contents, position, moment
+
+    def _concerning(
+        self,
+        position: int,
+        subjects: Sequence[str],
+        on_or_before: date | None,
+        on_or_after: date | None,
+    ) -> list[Any]:
         rows = self._reader.concerning(
             subjects,
             position,
@@ -182,7 +231,7 @@ class IndexedReads:
         ids = [row["notification_id"] for row in rows]
         if ids != sorted(ids):  # positions follow the order entries were stored in
             raise StoreError("the index puts entries out of log order (index); run 'ledger verify'")
-        return Excerpt([self._checked(row) for row in rows], position, moment)
+        return rows
 
     def scan_log(
         self,
