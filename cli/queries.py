@@ -63,20 +63,41 @@ def replay_query(
         InvalidMoment: ``known_at`` is a position beyond the end of the log.
         StoreError: an entry read fails verification against its recorded hash;
             with ``verify`` (or without an index), the log fails any check of
-            ``ledger verify``.
+            ``ledger verify``: with an index, checked as one stream, the rest
+            read through the index.
     """
     reads = _index_reads(ledger, verify)
+    if reads is None and verify and (indexed := ledger.indexed()) is not None:
+        # The whole log passes every check as one stream; then only what is needed is read.
+        checked = checked_log(ledger, known_at)
+        result = _replay_through(indexed, checked.position, checked.known_at, as_of,
+                                 instrument=instrument, actor=actor, progress=progress)  # fmt: skip
+        return _named(result, checked.root_hash, checked=True)
     if reads is None:
         log = ledger.verified()
         result = replay(log.entries, as_of, known_at=known_at, instrument=instrument, actor=actor)
         return _named(result, log.root_hash(result.position), checked=True)
     position, moment = reads.horizon(known_at)
+    result = _replay_through(reads, position, moment, as_of, instrument=instrument, actor=actor,
+                             progress=progress)  # fmt: skip
+    return _named(result, reads.root_hash(result.position), checked=False)
+
+
+def _replay_through(
+    reads: IndexedReads,
+    position: int,
+    moment: str,
+    as_of: AsOf,
+    *,
+    instrument: str | None,
+    actor: str | None,
+    progress: Progress,
+) -> Replay:
+    """Replay through the index at a resolved moment: one instrument's excerpt, or everything."""
     if instrument is not None:
         knowledge = instrument_knowledge(reads, position, moment, [instrument], as_of.day)
-        result = replay_known(knowledge, as_of, instrument=instrument, actor=actor)
-    else:
-        result = whole_replay(reads, position, moment, as_of, actor=actor, progress=progress)
-    return _named(result, reads.root_hash(result.position), checked=False)
+        return replay_known(knowledge, as_of, instrument=instrument, actor=actor)
+    return whole_replay(reads, position, moment, as_of, actor=actor, progress=progress)
 
 
 def whole_replay(

@@ -30,6 +30,8 @@ from treaty_ledger.ledger.integrity.codec import dumps
 
 AS_OF = "2014-03"
 SHIPPED_COMMANDS = [
+    ["replay", "--as-of", AS_OF, "--verify", "--json"],
+    ["replay", "--as-of", "2024", "--instrument", "vienna-document-2011", "--verify"],
     ["timeline"],
     ["timeline", "--json"],
     ["timeline", "--from", "2007", "--to", "2015-06", "--json"],
@@ -57,6 +59,7 @@ SHIPPED_COMMANDS = [
     ["checkpoint"],
 ]
 GENERATED_COMMANDS = [
+    ["replay", "--as-of", "2030", "--verify", "--json"],
     ["timeline", "--json"],
     ["timeline", "--from", "1995", "--to", "2010-06", "--known-at", "@40"],
     *[["export", name, "--as-of", as_of, "--format", "json"]
