@@ -14,6 +14,13 @@ The checks, in order, stopping at the first failure:
    log extends it: it has at least ``tree_size`` entries (else ``missing``
    from the first absent position) and an RFC 9162 consistency proof from
    the checkpoint's root to today's root verifies (else ``inconsistent``).
+
+A ledger with the valid-time index is checked as one stream
+(``index.log_scan``), holding the Merkle frontier and, when there are
+checkpoints to prove, the leaf hashes packed 32 bytes each; only a log that
+fails is read whole, to name its first failure exactly.
+``checked_log`` runs the same checks for the commands that answer from the
+whole log, and resolves their known-at moment on the way.
 """
 
 from __future__ import annotations
@@ -165,26 +172,21 @@ class CheckedLog:
         known_at: that moment as ``projections.known`` names it (a UTC
             instant, ``...Z``; "" for an empty log or a moment before it).
         root_hash: the Merkle root (hex) of the entries at positions 1..``position``.
-        leaves: every leaf hash in log order, when asked for; else None.
     """
 
     size: int
     position: int
     known_at: str
     root_hash: str
-    leaves: Sequence[bytes] | None = None
 
 
-def checked_log(
-    ledger: Ledger, known_at: KnownAt | None = None, *, keep_leaves: bool = False
-) -> CheckedLog:
+def checked_log(ledger: Ledger, known_at: KnownAt | None = None) -> CheckedLog:
     """Run every check of ``ledger verify`` on the whole log, then resolve ``known_at``.
 
     For the commands that answer from the whole log: they never answer from a
     log that fails. Through the valid-time index the log is read as one
-    stream (``index.log_scan``), holding O(log n) hashes, 32 bytes an entry
-    more with ``keep_leaves``; a ledger without the index (in memory, or
-    written by an older version) is read whole.
+    stream (``index.log_scan``), holding O(log n) hashes; a ledger without
+    the index (in memory, or written by an older version) is read whole.
 
     Raises:
         StoreError: the log fails a check, with the line ``ledger verify``
@@ -194,7 +196,7 @@ def checked_log(
     """
     reads = ledger.indexed()
     if reads is None:
-        return _checked_whole(ledger, known_at, keep_leaves)
+        return _checked_whole(ledger, known_at)
     instant = known_at.instant if known_at is not None else None
     limit = known_at.position if known_at is not None else None
 
@@ -203,7 +205,7 @@ def checked_log(
             return position <= limit
         return instant is None or datetime.fromisoformat(recorded_at) <= instant
 
-    scan = reads.scan_log(within, keep_leaves=keep_leaves)
+    scan = reads.scan_log(within)
     if not scan.holds:
         _refuse(ledger)
     last = datetime.fromisoformat(scan.last_recorded_at) if scan.size else None
@@ -216,10 +218,10 @@ def checked_log(
         moment = format_instant(instant)
     elif moment:
         moment = format_instant(datetime.fromisoformat(moment))
-    return CheckedLog(scan.size, position, moment, prefix.hex(), scan.leaves)
+    return CheckedLog(scan.size, position, moment, prefix.hex())
 
 
-def _checked_whole(ledger: Ledger, known_at: KnownAt | None, keep_leaves: bool) -> CheckedLog:
+def _checked_whole(ledger: Ledger, known_at: KnownAt | None) -> CheckedLog:
     """:func:`checked_log` for a ledger without the index: the log is read whole."""
     log = ledger.verified().checked()
     entries = log.entries
@@ -236,8 +238,7 @@ def _checked_whole(ledger: Ledger, known_at: KnownAt | None, keep_leaves: bool) 
         chosen = entries[: upto]
         moment = format_instant(chosen[-1].recorded_at) if chosen else ""
     position = len(chosen)
-    leaves = log.leaves if keep_leaves else None
-    return CheckedLog(size, position, moment, log.root_hash(position), leaves)
+    return CheckedLog(size, position, moment, log.root_hash(position))
 
 
 def _scan(ledger: Ledger, *, keep_leaves: bool) -> LogScan | None:
