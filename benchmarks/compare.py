@@ -21,6 +21,11 @@ The ratio is ledger rate / raw rate (1.0 means as fast as raw SQLite), so
 that the table means something on a shared, noisy machine. Targets are
 those of issue 7; the last column says whether each is met.
 
+At each size, every whole-log command of issue 16 then runs on the same
+ledger as a fresh process of the installed ``ledger``, and its peak RSS is
+printed against the 300 MB target (``benchmarks.memory``; ``--no-commands``
+skips them: at 1,000,000 acts they take about an hour on a 2-core machine).
+
 Then, on the shipped record (issue 16), each reading command as a whole
 process, the median of 7 runs after one warm-up run, beside the bare-import
 baseline ``python -c "import click, orjson, pydantic"`` measured in the same
@@ -47,6 +52,7 @@ from pathlib import Path
 import orjson
 
 from benchmarks.commands import installed_command, shipped_commands
+from benchmarks.memory import command_peaks
 
 AS_OF = "2014-03"
 INSTRUMENT = "synthetic-7"
@@ -268,11 +274,14 @@ def main() -> None:
     """Build each size, measure each step against its raw baseline, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--acts", type=int, nargs="*", default=[10_000])
+    parser.add_argument("--no-commands", action="store_true",
+                        help="skip the peak memory of every whole-log command at each size")
     args = parser.parse_args()
+    command = installed_command()
     began = time.perf_counter()
-    print(f"{'acts':>9} {'measure':<21} {'ledger/s':>10} {'raw/s':>10} {'ratio':>6} "
-          f"{'ledger ms':>10} {'raw ms':>8} {'peak MB':>8}  target")  # fmt: skip
     for count in args.acts:
+        print(f"{'acts':>9} {'measure':<21} {'ledger/s':>10} {'raw/s':>10} {'ratio':>6} "
+              f"{'ledger ms':>10} {'raw ms':>8} {'peak MB':>8}  target")  # fmt: skip
         rows = count + min(2000, count)
         with tempfile.TemporaryDirectory() as folder:
             raw, mine = str(Path(folder, "raw.db")), str(Path(folder, "ledger.db"))
@@ -290,10 +299,11 @@ def main() -> None:
                     f"{peak:>8,.0f}  {target}: {_met(target, ratio, ledger_seconds, peak)}",
                     flush=True,
                 )
+            if command is not None and not args.no_commands:
+                command_peaks(command, mine, count)
     help_seconds = _help_seconds()
     met = "met" if help_seconds < 0.3 else "missed"
     print(f"ledger --help: {help_seconds * 1000:.0f} ms (target < 300 ms: {met})")
-    command = installed_command()
     if command is not None:
         with tempfile.TemporaryDirectory() as folder:
             shipped_commands(command, folder)

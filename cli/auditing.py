@@ -35,19 +35,15 @@ def history_command(read_only, act_id, instrument, actor, known_at, store, as_js
       ledger history --instrument inf-1987 --json
       ledger history --actor UKR --known-at @160
     """
+    from treaty_ledger.cli.record_queries import history_query
     from treaty_ledger.cli.render import emit_json, history_lines
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.history import history
 
     if sum(value is not None for value in (act_id, instrument, actor)) != 1:
         raise click.UsageError("give one ACT_ID, or --instrument ID, or --actor CODE")
     with Ledger(store, read_only=read_only) as ledger:
-        result = history(
-            ledger.verified().checked().entries,
-            act_id=act_id,
-            instrument=instrument,
-            actor=actor,
-            known_at=known_at,
+        result = history_query(
+            ledger, act_id=act_id, instrument=instrument, actor=actor, known_at=known_at
         )
     if as_json:
         emit_json(result)
@@ -119,11 +115,12 @@ def export_log_command(out, read_only, store) -> None:
     """
     from treaty_ledger.ledger.integrity.codec import dumps
     from treaty_ledger.ledger.integrity.log_format import entry_data
+    from treaty_ledger.ledger.services.migration import checked_entries
     from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=read_only) as ledger:
-        log = ledger.verified().checked()  # never export a tampered log
-        for entry, leaf in zip(log.entries, log.leaves, strict=True):
+        # The whole log is checked before the first line: a tampered log is never exported.
+        for entry, leaf in checked_entries(ledger):
             out.write(dumps(entry_data(entry) | {"leaf_hash": leaf.hex()}) + b"\n")
 
 

@@ -62,9 +62,10 @@ def chart_command(start, end, instruments, by, out, known_at, read_only, store) 
       ledger chart --from 1990 --to 2024 --out regime.png
       ledger chart --from 1992 --to 2022 --by actor --instrument open-skies-1992 --out os.svg
     """
+    from treaty_ledger.cli.check_queries import chart_query
     from treaty_ledger.ledger.dates import first_day
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.chart_data import DEFAULT_INSTRUMENTS, status_spans
+    from treaty_ledger.projections.chart_data import DEFAULT_INSTRUMENTS
 
     # numpy (under matplotlib) starts an OpenBLAS thread per core, which spin while it
     # loads (about 60 ms of CPU), and a chart does no linear algebra that needs them.
@@ -81,9 +82,9 @@ def chart_command(start, end, instruments, by, out, known_at, read_only, store) 
     if by == "actor" and len(instruments) != 1:
         raise click.UsageError("--by actor needs exactly one --instrument")
     with Ledger(store, read_only=read_only) as ledger:
-        rows, spans, markers = status_spans(
-            ledger.verified().checked().entries, first, last, instruments or DEFAULT_INSTRUMENTS,
-            by_actor_of=instruments[0] if by == "actor" else None, known_at=known_at,
+        rows, spans, markers = chart_query(
+            ledger, first, last, instruments or DEFAULT_INSTRUMENTS,
+            instruments[0] if by == "actor" else None, known_at,
         )  # fmt: skip
     if not spans:
         raise click.ClickException(

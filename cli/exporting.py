@@ -58,34 +58,33 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
     """
     import csv
 
+    from treaty_ledger.cli.export_queries import export_stream, plover_stream
+    from treaty_ledger.cli.streaming import Chunked, emit_json_stream
     from treaty_ledger.ledger.integrity.codec import dumps
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.exports import ROW_MODELS, export_document
+    from treaty_ledger.projections.exports import ROW_MODELS
 
     if fmt == "plover" and projection != "acts":
         raise click.BadParameter("plover is a format of the acts export", param_hint="--format")
+    # Rows are read from the ledger as they are written: the ledger stays open meanwhile.
+    # Nothing is written before the whole log has passed every check of 'ledger verify'.
     with Ledger(store, read_only=read_only) as ledger:
-        log = ledger.verified()
-    if fmt == "plover":
-        from treaty_ledger.projections.plover import plover_records
-
-        records = plover_records(log.checked().entries, as_of, known_at)
-    else:
-        document = export_document(log, projection, as_of, known_at)
-    if fmt == "plover":
-        for record in records:
-            out.write(dumps(record).decode() + "\n")
-    elif fmt == "json":
-        out.write(dumps(document, pretty=True).decode() + "\n")
-    elif fmt == "ndjson":
-        for item in document["rows"]:
-            out.write(dumps(item).decode() + "\n")
-    else:
-        columns = list(ROW_MODELS[projection].model_fields)
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for item in document["rows"]:
-            writer.writerow([_cell(item[column]) for column in columns])
+        if fmt == "plover":
+            for record in plover_stream(ledger, as_of, known_at):
+                out.write(dumps(record).decode() + "\n")
+            return
+        exported = export_stream(ledger, projection, as_of, known_at, document=fmt == "json")
+        if exported.head is not None:
+            emit_json_stream(exported.head, {"rows": exported.rows}, Chunked(out))
+        elif fmt == "ndjson":
+            for item in exported.rows:
+                out.write(dumps(item).decode() + "\n")
+        else:
+            columns = list(ROW_MODELS[projection].model_fields)
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(columns)
+            for item in exported.rows:
+                writer.writerow([_cell(item[column]) for column in columns])
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -115,19 +115,13 @@ def checkpoint_command(out, key, read_only, store) -> None:
     """
     from treaty_ledger.cli.render import write_json
     from treaty_ledger.ledger.integrity.checkpoints import Checkpoint, sign
-    from treaty_ledger.ledger.record_time import format_instant
+    from treaty_ledger.ledger.services.verification import checked_log
     from treaty_ledger.ledger.store.application import Ledger
 
     with Ledger(store, read_only=read_only) as ledger:
-        size = ledger.log_size
-        log = ledger.verified()
-        root_hash = log.root_hash()
-        last = log.entries[-1] if size else None
-    checkpoint = Checkpoint(
-        tree_size=size,
-        root_hash=root_hash,
-        recorded_at=format_instant(last.recorded_at) if last else "",
-    )
+        log = checked_log(ledger)
+    size, root_hash = log.size, log.root_hash
+    checkpoint = Checkpoint(tree_size=size, root_hash=root_hash, recorded_at=log.known_at)
     if key:
         with open(key, "rb") as handle:
             checkpoint = sign(checkpoint, handle.read(), key)
@@ -304,19 +298,18 @@ def check_command(read_only, store, as_json) -> None:
       ledger check
       ledger check --json
     """
-    from treaty_ledger.cli.render import emit_json
+    from treaty_ledger.cli.check_queries import check_stream
+    from treaty_ledger.cli.streaming import emit_json_stream, emit_lines
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.check import check
 
     with Ledger(store, read_only=read_only) as ledger:
-        report = check(ledger.verified().checked().entries)
+        report, findings = check_stream(ledger)
     if as_json:
-        emit_json(report)
+        rows = (finding.model_dump(mode="json") for finding in findings)
+        emit_json_stream(report.model_dump(mode="json"), {"findings": rows})
     else:
-        for finding in report.findings:
-            click.echo(
-                f"{finding.severity}: {finding.rule}: {', '.join(finding.acts)}: {finding.detail}"
-            )
+        lines = (f"{f.severity}: {f.rule}: {', '.join(f.acts)}: {f.detail}" for f in findings)
+        emit_lines(lines)
         click.echo(
             f"{report.errors} errors, {report.warnings} warnings in {report.position} entries"
         )

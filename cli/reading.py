@@ -104,8 +104,9 @@ def timeline_command(
       ledger timeline --instrument open-skies-1992
       ledger timeline --actor RUS --from 2007 --json
     """
-    from treaty_ledger.cli.queries import timeline_query
-    from treaty_ledger.cli.render import emit_json, timeline_lines
+    from treaty_ledger.cli.queries import timeline_stream
+    from treaty_ledger.cli.render import timeline_lines
+    from treaty_ledger.cli.streaming import emit_json_stream, emit_lines
     from treaty_ledger.ledger.dates import first_day
     from treaty_ledger.ledger.store.application import Ledger
 
@@ -116,14 +117,16 @@ def timeline_command(
             f"--to {end.text} is before --from {start.text}", param_hint="--to"
         )
     with Ledger(store, read_only=read_only) as ledger:
-        result = timeline_query(
+        head, acts = timeline_stream(
             ledger, start=first, end=last, actor=actor, instrument=instrument,
             known_at=known_at, verify=verify,
         )  # fmt: skip
-    if as_json:
-        emit_json(result)
-    else:
-        click.echo("\n".join(timeline_lines(result)))
+        # The acts are read from the ledger as they are written out.
+        if as_json:
+            rows = (act.model_dump(mode="json") for act in acts)
+            emit_json_stream(head.model_dump(mode="json", exclude={"acts"}), {"acts": rows})
+        else:
+            emit_lines(timeline_lines(head, acts))
 
 
 @click.command("instruments")
@@ -185,20 +188,24 @@ def diff_command(start, end, known_at, read_only, store, as_json) -> None:
       ledger diff --from 2019-01 --to 2019-12
       ledger diff --from 2007-07 --to 2007-12 --json
     """
-    from treaty_ledger.cli.render import diff_lines, emit_json
+    from treaty_ledger.cli.record_queries import diff_stream
+    from treaty_ledger.cli.render import diff_lines
+    from treaty_ledger.cli.streaming import emit_json_stream, emit_lines
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.diff import diff
 
     if end.day <= start.day:
         raise click.BadParameter(
             f"--to {end.text} is not after --from {start.text}", param_hint="--to"
         )
     with Ledger(store, read_only=read_only) as ledger:
-        result = diff(ledger.verified().checked().entries, start, end, known_at)
-    if as_json:
-        emit_json(result)
-    else:
-        click.echo("\n".join(diff_lines(result)))
+        head, changes, others = diff_stream(ledger, start, end, known_at)
+        # Changes and other acts are computed as they are written out.
+        if as_json:
+            streams = {"changes": (change.model_dump(mode="json") for change in changes),
+                       "other_acts": (act.model_dump(mode="json") for act in others)}  # fmt: skip
+            emit_json_stream(head.model_dump(mode="json"), streams)
+        else:
+            emit_lines(diff_lines(head, changes, others))
 
 
 @click.command("actor")
@@ -220,12 +227,12 @@ def actor_command(code, as_of, known_at, read_only, store, as_json) -> None:
       ledger actor NATO --as-of 2024-06 --json
       ledger actor SUN --as-of 1990
     """
+    from treaty_ledger.cli.record_queries import profile_query
     from treaty_ledger.cli.render import emit_json, profile_lines
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.profile import profile
 
     with Ledger(store, read_only=read_only) as ledger:
-        result = profile(ledger.verified().checked().entries, code, as_of, known_at)
+        result = profile_query(ledger, code, as_of, known_at)
     if as_json:
         emit_json(result)
     else:

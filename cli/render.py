@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from treaty_ledger.projections.models import Explanation, History, Replay, Timeline
+    from treaty_ledger.projections.models import (
+        Explanation,
+        History,
+        Replay,
+        Timeline,
+        TimelineAct,
+    )
 
 
 def write_json(out: str | None, model: object, done: str) -> None:
@@ -97,13 +103,16 @@ def wrapped(head: str, codes: list[str]) -> list[str]:
     )
 
 
-def timeline_lines(result: Timeline) -> Iterator[str]:
-    """Yield the timeline as text: one block per act, with its id and sources."""
+def timeline_lines(result: Timeline, acts: Iterable[TimelineAct] | None = None) -> Iterator[str]:
+    """Yield the timeline as text: one block per act, with its id and sources.
+
+    ``acts``: the acts, when they come as a stream rather than in ``result``.
+    """
     yield f"As known at {result.known_at} (log position {result.position})"
     yield from named_root(result)
-    if not result.acts:
-        yield "No acts in that range."
-    for act in result.acts:
+    listed = False
+    for act in result.acts if acts is None else acts:
+        listed = True
         effective = f" (effective {act.effective})" if act.effective else ""
         about = f" [{act.instrument}]" if act.instrument else ""
         who = ", ".join(act.actors)
@@ -122,6 +131,8 @@ def timeline_lines(result: Timeline) -> Iterator[str]:
                 yield "      source: " + source_text(source)
         for source in act.sources:
             yield "    source: " + source_text(source)
+    if not listed:
+        yield "No acts in that range."
 
 
 def history_lines(result: History) -> Iterator[str]:
@@ -220,27 +231,33 @@ def _value(value: object) -> str:
     return dumps(value).decode()
 
 
-def diff_lines(result) -> Iterator[str]:
-    """Yield a diff as text: one line per change, with the act that made it."""
+def diff_lines(result, changes: Iterable | None = None, others: Iterable | None = None):
+    """Yield a diff as text: one line per change, with the act that made it.
+
+    ``changes`` and ``others``: its changes and other acts, when they come as
+    streams rather than in ``result``.
+    """
     yield (
         f"From the close of {result.start_day} to the close of {result.end_day}, "
         f"as known at {result.known_at} (log position {result.position})"
     )
-    if not result.changes:
-        yield "No change in status."
-    for change in result.changes:
+    changed = False
+    for change in result.changes if changes is None else changes:
+        changed = True
         about = " ".join(p for p in (change.instrument, change.territory, change.actor) if p)
         was = change.before or "absent"
         now = change.after or "absent"
         cause = f"  [{change.act}]" if change.act else ""
         yield f"{change.kind:<20} {about}: {was} -> {now}{cause}"
-    if result.other_acts:
-        yield ""
-        yield "Acts of the period that change no status:"
-        for act in result.other_acts:
-            whom = f" -> {', '.join(act.recipients)}" if act.recipients else ""
-            doubt = f" (contested by {', '.join(act.contested_by)})" if act.contested_by else ""
-            yield f"  {act.date} {act.type} by {', '.join(act.actors)}{whom}: {act.id}{doubt}"
+    if not changed:
+        yield "No change in status."
+    for number, act in enumerate(result.other_acts if others is None else others):
+        if not number:
+            yield ""
+            yield "Acts of the period that change no status:"
+        whom = f" -> {', '.join(act.recipients)}" if act.recipients else ""
+        doubt = f" (contested by {', '.join(act.contested_by)})" if act.contested_by else ""
+        yield f"  {act.date} {act.type} by {', '.join(act.actors)}{whom}: {act.id}{doubt}"
 
 
 def profile_lines(result) -> Iterator[str]:

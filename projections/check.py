@@ -28,7 +28,7 @@ The rules of the law of treaties and of sourcing are in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,8 +42,8 @@ from treaty_ledger.ledger.vocabulary import (
     LegalNature,
 )
 from treaty_ledger.projections.known import known, standing
-from treaty_ledger.projections.law_checks import law_findings
-from treaty_ledger.projections.order import Phase, happenings
+from treaty_ledger.projections.law_checks import LawChecks, delays, demand_findings
+from treaty_ledger.projections.order import Happening, Phase, happenings
 from treaty_ledger.projections.relation_checks import relation_findings
 from treaty_ledger.projections.state import LedgerState
 
@@ -79,140 +79,154 @@ def check(entries: Iterable[Entry]) -> CheckReport:
     knowledge = known(entries)
     records = standing(knowledge.entries)
     instruments = {r.record.id: r.record for r in records if isinstance(r.record, Instrument)}
-    acts = [r.record for r in records if isinstance(r.record, Act)]
-    findings = [
-        *_static(acts),
-        *_in_order(records, instruments),
-        *law_findings(acts, instruments, _finding),
-        *relation_findings(
-            (r.record for r in records if isinstance(r.record, Relation)), instruments, _finding
-        ),
-    ]
-    findings.sort(key=lambda f: (f.severity != "error", f.rule, f.acts))
-    errors = sum(f.severity == "error" for f in findings)
-    return CheckReport(
-        ok=errors == 0,
-        position=knowledge.position,
-        errors=errors,
-        warnings=len(findings) - errors,
-        findings=findings,
-    )
+    relations = [r.record for r in records if isinstance(r.record, Relation)]
+    checker = Checker(instruments, relations)
+    checker.fold(happenings(records))
+    for instrument in sorted(checker.law.general):
+        checker.delays(
+            [r.record for r in records
+             if isinstance(r.record, Act) and r.record.instrument == instrument]
+        )  # fmt: skip
+    head, findings = checker.report(knowledge.position)
+    return head.model_copy(update={"findings": list(findings)})
 
 
-def _finding(severity: str, rule: str, acts: list[str], detail: str) -> Finding:
-    return Finding(severity=severity, rule=rule, acts=acts, detail=detail)
+Found = tuple[str, str, list[str], str]
+"""A finding held compactly: (severity, rule, act ids, detail)."""
 
 
-def _static(acts: list[Act]) -> list[Finding]:
-    found = []
-    seen: dict[tuple, str] = {}
-    for act in acts:
+def _found(severity: str, rule: str, acts: list[str], detail: str) -> Found:
+    return (severity, rule, acts, detail)
+
+
+class Checker:
+    """The rules above, fed the standing acts' happenings once, in valid-time order.
+
+    Held while folding: the fold's state (``projections.state``), the acts
+    sharing the days of the last notice (where a duplicate must be), what
+    ``law_checks.LawChecks`` holds, and the findings so far as tuples.
+
+    Args:
+        instruments: the standing instruments by id, in the order first recorded.
+        relations: the standing relations.
+    """
+
+    def __init__(self, instruments: dict[str, Instrument], relations: list[Relation]) -> None:
+        self.instruments = instruments
+        self.relations = relations
+        self.law = LawChecks(instruments, _found)
+        self.found: list[Found] = []
+        self._state = LedgerState(catalogue=instruments)
+        self._withdrawn: dict[str, list[str]] = {}
+        self._same_days: list[tuple[int, Act]] = []
+
+    def fold(self, ordered: Iterable[Happening]) -> None:
+        """Apply every happening (in valid-time order, effects and all), checking each act."""
+        for happening in self._state.in_order(ordered):
+            if happening.phase is Phase.NOTICE:  # once for each standing act
+                self._act(happening.position, happening.act)
+            self._in_order(happening)
+        self._duplicates()
+        self._bilateral()
+
+    def delays(self, acts: list[Act]) -> None:
+        """Check the delays of one instrument with a general entry into force (``law.general``).
+
+        ``acts``: every standing act on it, in the order first recorded.
+        """
+        self.found.extend(delays(acts, self.instruments, _found))
+
+    def report(self, position: int) -> tuple[CheckReport, Iterator[Finding]]:
+        """The report without its findings, and its findings (errors first), made as they come."""
+        found = [
+            *self.found, *self.law.domestic_findings(),
+            *demand_findings(self.instruments, _found), *self.law.url_findings(), *self.law.bidi,
+            *relation_findings(self.relations, self.instruments, _found),
+        ]  # fmt: skip
+        found.sort(key=lambda f: (f[0] != "error", f[1], f[2]))
+        errors = sum(f[0] == "error" for f in found)
+        head = CheckReport(
+            ok=errors == 0, position=position, errors=errors, warnings=len(found) - errors,
+            findings=[],
+        )  # fmt: skip
+        made = (Finding(severity=f[0], rule=f[1], acts=f[2], detail=f[3]) for f in found)
+        return head, made
+
+    def _act(self, first_position: int, act: Act) -> None:
         if not act.sources:
-            found.append(
-                Finding(
-                    severity="error",
-                    rule="no-source",
-                    acts=[act.id],
-                    detail="the act has no source",
-                )
-            )
+            self.found.append(_found("error", "no-source", [act.id], "the act has no source"))
         if act.effective is not None and act.effective_time.latest < act.valid_time.earliest:
-            found.append(
-                Finding(
-                    severity="error",
-                    rule="effective-before-notice",
-                    acts=[act.id],
-                    detail=f"effective {act.effective} is before {act.date}",
-                )
-            )
-        key = (
-            act.summary if act.instrument is None else "",
-            act.type,
-            act.instrument,
-            act.date,
-            tuple(sorted(act.actors)),
-            tuple(sorted(act.recipients)),
-            act.territory,
-        )
-        if key in seen:
-            found.append(
-                Finding(
-                    severity="error",
-                    rule="duplicate-act",
-                    acts=[seen[key], act.id],
-                    detail="same type, instrument, date and actors",
-                )
-            )
-        else:
-            seen[key] = act.id
-    return found
+            detail = f"effective {act.effective} is before {act.date}"
+            self.found.append(_found("error", "effective-before-notice", [act.id], detail))
+        if self._same_days and _days(act) != _days(self._same_days[0][1]):
+            self._duplicates()
+        self._same_days.append((first_position, act))
+        self.law.add(act, first_position)
 
+    def _duplicates(self) -> None:
+        """``duplicate-act`` among acts of the same days: one act under two ids shares its date."""
+        seen: dict[tuple, str] = {}
+        for _, act in sorted(self._same_days, key=lambda item: item[0]):
+            key = (
+                act.summary if act.instrument is None else "",
+                act.type,
+                act.instrument,
+                act.date,
+                tuple(sorted(act.actors)),
+                tuple(sorted(act.recipients)),
+                act.territory,
+            )
+            if key in seen:
+                self.found.append(_found("error", "duplicate-act", [seen[key], act.id],
+                                         "same type, instrument, date and actors"))  # fmt: skip
+            else:
+                seen[key] = act.id
+        self._same_days = []
 
-def _in_order(records, instruments: dict[str, Instrument]) -> list[Finding]:
-    found: list[Finding] = []
-    state = LedgerState(catalogue=instruments)
-    withdrawn: dict[str, list[str]] = {}
-    for happening in state.in_order(happenings(records)):
-        act = happening.act
+    def _in_order(self, happening: Happening) -> None:
+        act, state = happening.act, self._state
         progress = state.instruments.get(act.instrument) if act.instrument else None
         if happening.phase is Phase.NOTICE and act.instrument is not None:
             if progress is not None and progress.ended and act.type not in CHANGES_NO_STATUS:
-                found.append(
-                    Finding(
-                        severity="error",
-                        rule="act-after-termination",
-                        acts=[act.id],
-                        detail=(
-                            f"{act.instrument} was {progress.status.value} since {progress.since}"
-                        ),
-                    )
-                )
+                self.found.append(_found(
+                    "error", "act-after-termination", [act.id],
+                    f"{act.instrument} was {progress.status.value} since {progress.since}",
+                ))  # fmt: skip
+            treaty = self.instruments.get(act.instrument)
             for actor in act.actors:
                 roles = progress.actors.get(actor) if progress else None
                 if act.type in _EXITS and (roles is None or not roles.roles):
-                    found.append(
-                        Finding(
-                            severity="error",
-                            rule="exit-without-consent",
-                            acts=[act.id],
-                            detail=f"{actor} held no role toward {act.instrument}",
-                        )
-                    )
-                treaty = instruments.get(act.instrument)
+                    self.found.append(_found("error", "exit-without-consent", [act.id],
+                                             f"{actor} held no role toward {act.instrument}"))
                 if (
                     act.type in _AFTER_SIGNATURE
                     and treaty is not None
                     and treaty.legal_nature is LegalNature.TREATY
                     and (roles is None or not roles.holds(ActorStatus.SIGNATORY))
                 ):
-                    found.append(
-                        Finding(
-                            severity="warning",
-                            rule="consent-before-signature",
-                            acts=[act.id],
-                            detail=f"{actor} had not signed {act.instrument}",
-                        )
-                    )
+                    self.found.append(_found("warning", "consent-before-signature", [act.id],
+                                             f"{actor} had not signed {act.instrument}"))
         state.apply(happening)
         if happening.phase is Phase.EFFECT and act.type is not ActType.SUSPENSION:
-            withdrawn.setdefault(act.instrument, []).append(act.id)
-    for instrument_id, progress in state.instruments.items():
-        parties = [
-            code
-            for code, roles in progress.actors.items()
-            if roles.holds(ActorStatus.PARTY) or roles.holds(ActorStatus.WITHDRAWN)
-        ]
-        if (
-            progress.status is InstrumentStatus.IN_FORCE
-            and len(parties) == 2
-            and instrument_id in withdrawn
-        ):
-            found.append(
-                Finding(
-                    severity="error",
-                    rule="bilateral-after-withdrawal",
-                    acts=withdrawn[instrument_id],
-                    detail=f"{instrument_id} is still in force with one of two parties withdrawn",
-                )
-            )
-    return found
+            self._withdrawn.setdefault(act.instrument, []).append(act.id)
+
+    def _bilateral(self) -> None:
+        for instrument_id, progress in self._state.instruments.items():
+            parties = [
+                code
+                for code, roles in progress.actors.items()
+                if roles.holds(ActorStatus.PARTY) or roles.holds(ActorStatus.WITHDRAWN)
+            ]
+            if (
+                progress.status is InstrumentStatus.IN_FORCE
+                and len(parties) == 2
+                and instrument_id in self._withdrawn
+            ):
+                self.found.append(_found(
+                    "error", "bilateral-after-withdrawal", self._withdrawn[instrument_id],
+                    f"{instrument_id} is still in force with one of two parties withdrawn",
+                ))  # fmt: skip
+
+
+def _days(act: Act) -> tuple:
+    return act.valid_time.earliest, act.valid_time.latest

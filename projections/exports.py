@@ -20,7 +20,7 @@ Dates stay EDTF as recorded, each beside its earliest and latest day (ISO
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,9 +31,10 @@ from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import ActType, LegalNature, ProvisionType
 from treaty_ledger.projections.contrast_rows import ContrastRow, contrast_rows
-from treaty_ledger.projections.known import known, standing
-from treaty_ledger.projections.replay import replay
-from treaty_ledger.projections.timeline import timeline
+from treaty_ledger.projections.known import Standing, known, standing
+from treaty_ledger.projections.models import TimelineAct
+from treaty_ledger.projections.replay import ReplayParts, replay, replay_known
+from treaty_ledger.projections.timeline import timeline_known
 
 SCHEMA_VERSION = 2
 
@@ -159,53 +160,70 @@ def export_rows(
         InvalidDate: ``known_at`` is a position beyond the end of the log.
     """
     entries = list(entries)
-    return _BUILDERS[name](entries, as_of, known_at)
+    if name == "contrast":
+        return list(contrast_rows(entries, as_of, known_at))
+    knowledge = known(entries, known_at)
+    if name in REPLAYED:
+        result = replay_known(knowledge, as_of)
+        return list(REPLAYED[name](ReplayParts(result, iter(result.instruments))))
+    if name in TIMED:
+        return list(TIMED[name](timeline_known(knowledge, end=as_of.day).acts, as_of))
+    if name == "demands":
+        return demand_rows(standing(knowledge.entries), as_of)
+    raise KeyError(name)
 
 
-def _status(entries, as_of, known_at) -> list[StatusRow]:
-    result = replay(entries, as_of, known_at=known_at)
-    return [
-        StatusRow(
-            instrument=inst.id,
-            title=inst.title,
-            legal_nature=inst.legal_nature.value,
-            instrument_status=inst.status.value,
-            instrument_since=inst.since,
-            actor=row.actor,
-            status=row.status.value,
-            since=row.since,
-            **_bounds("since", row.since),
-            roles=[role.status.value for role in row.roles],
-            toward=list(row.toward),
-            contested_by=list(row.contested_by),
+def status_rows(result: ReplayParts) -> Iterator[StatusRow]:
+    """The ``status`` rows of a replay: one per instrument and actor, as they come."""
+    for inst in result.instruments:
+        for row in inst.actors:
+            yield StatusRow(
+                instrument=inst.id,
+                title=inst.title,
+                legal_nature=inst.legal_nature.value,
+                instrument_status=inst.status.value,
+                instrument_since=inst.since,
+                actor=row.actor,
+                status=row.status.value,
+                since=row.since,
+                **_bounds("since", row.since),
+                roles=[role.status.value for role in row.roles],
+                toward=list(row.toward),
+                contested_by=list(row.contested_by),
+            )  # fmt: skip
+
+
+def provision_rows(result: ReplayParts) -> Iterator[ProvisionRow]:
+    """The ``provisions`` rows of a replay: one per provision and actor it binds."""
+    for inst in result.instruments:
+        for prov in inst.provisions:
+            through = [(code, group) for group, codes in prov.through.items() for code in codes]
+            for actor, group in [*((code, "") for code in prov.bound), *through]:
+                yield ProvisionRow(
+                    instrument=inst.id, provision=prov.id, type=prov.type.value,
+                    summary=prov.summary, actor=actor, through=group,
+                )  # fmt: skip
+
+
+def claim_rows(result: ReplayParts) -> Iterator[ClaimRow]:
+    """The ``claims`` rows of a replay: one per claim by annexation in place."""
+    for c in result.head.claims:
+        yield ClaimRow(
+            territory=c.territory,
+            claimant=c.claimant,
+            since=c.since,
+            act=c.act,
+            contested_by=list(c.contested_by),
+            **_bounds("since", c.since),
         )  # fmt: skip
-        for inst in result.instruments
-        for row in inst.actors
-    ]
 
 
-def _provisions(entries, as_of, known_at) -> list[ProvisionRow]:
-    result = replay(entries, as_of, known_at=known_at)
-    return [
-        ProvisionRow(
-            instrument=inst.id,
-            provision=prov.id,
-            type=prov.type.value,
-            summary=prov.summary,
-            actor=actor,
-            through=group,
-        )  # fmt: skip
-        for inst in result.instruments
-        for prov in inst.provisions
-        for actor, group in [*((code, "") for code in prov.bound),
-                             *((code, g) for g, codes in prov.through.items() for code in codes)]
-    ]
-
-
-def _acts(entries, as_of, known_at) -> list[ActRow]:
-    result = timeline(entries, end=as_of.day, known_at=known_at)
-    return [
-        ActRow(
+def act_rows(acts: Iterable[TimelineAct], as_of: AsOf) -> Iterator[ActRow]:
+    """The ``acts`` rows of a timeline up to the as-of day: acts certainly dated by then."""
+    for act in acts:
+        if valid_time_of(act.date).latest > as_of.day:
+            continue
+        yield ActRow(
             id=act.id,
             type=act.type.value,
             date=act.date,
@@ -222,36 +240,40 @@ def _acts(entries, as_of, known_at) -> list[ActRow]:
             source_titles=[s.title for s in act.sources],
             source_urls=[s.url or "" for s in act.sources],
         )  # fmt: skip
-        for act in result.acts
-        if valid_time_of(act.date).latest <= as_of.day
-    ]
 
 
-def _claims(entries, as_of, known_at) -> list[ClaimRow]:
-    result = replay(entries, as_of, known_at=known_at)
-    return [
-        ClaimRow(
-            territory=c.territory,
-            claimant=c.claimant,
-            since=c.since,
-            act=c.act,
-            contested_by=list(c.contested_by),
-            **_bounds("since", c.since),
+def violation_rows(acts: Iterable[TimelineAct], as_of: AsOf) -> Iterator[ViolationRow]:
+    """The ``violations`` rows of a timeline up to the as-of day: the alleged violations."""
+    for act in acts:
+        if act.type is not ActType.ALLEGED_VIOLATION or valid_time_of(act.date).latest > as_of.day:
+            continue
+        yield ViolationRow(
+            id=act.id,
+            accusers=act.actors,
+            accused=act.recipients,
+            instrument=act.instrument,
+            provision=act.provision,
+            date=act.date,
+            date_earliest=act.earliest,
+            date_latest=act.latest,
+            summary=act.summary,
+            source_titles=[s.title for s in act.sources],
         )  # fmt: skip
-        for c in result.claims
-    ]
 
 
-def _demands(entries, as_of, known_at) -> list[DemandRow]:
-    records = standing(known(entries, known_at).entries)
+def demand_rows(records: Iterable[Standing], as_of: AsOf) -> list[DemandRow]:
+    """The ``demands`` rows of the standing records (by first position), sorted.
+
+    ``records`` need only hold the draft and unilateral instruments and the
+    acts naming them (``ledger.index.reads`` selects those).
+    """
+    records = list(records)
     acts = [r.record for r in records if isinstance(r.record, Act)]
     done = [a for a in acts if a.valid_time.latest <= as_of.day]
     rows = []
     for item in records:
         inst = item.record
-        if not isinstance(inst, Instrument) or inst.legal_nature not in (
-            LegalNature.DRAFT, LegalNature.UNILATERAL
-        ):  # fmt: skip
+        if not isinstance(inst, Instrument) or inst.legal_nature not in DEMANDING:
             continue
         issuing = [a for a in done if a.instrument == inst.id
                    and a.type in (ActType.PROPOSAL, ActType.DEMANDS)]  # fmt: skip
@@ -275,26 +297,6 @@ def _demands(entries, as_of, known_at) -> list[DemandRow]:
     return sorted(rows, key=lambda row: (row.instrument, row.provision))
 
 
-def _violations(entries, as_of, known_at) -> list[ViolationRow]:
-    result = timeline(entries, end=as_of.day, known_at=known_at)
-    return [
-        ViolationRow(
-            id=act.id,
-            accusers=act.actors,
-            accused=act.recipients,
-            instrument=act.instrument,
-            provision=act.provision,
-            date=act.date,
-            date_earliest=act.earliest,
-            date_latest=act.latest,
-            summary=act.summary,
-            source_titles=[s.title for s in act.sources],
-        )  # fmt: skip
-        for act in result.acts
-        if act.type is ActType.ALLEGED_VIOLATION and valid_time_of(act.date).latest <= as_of.day
-    ]
-
-
 def _bounds(prefix: str, edtf: str) -> dict[str, str]:
     time = valid_time_of(edtf)
     return {
@@ -303,15 +305,36 @@ def _bounds(prefix: str, edtf: str) -> dict[str, str]:
     }
 
 
-_BUILDERS = {
-    "status": _status,
-    "provisions": _provisions,
-    "acts": _acts,
-    "claims": _claims,
-    "demands": _demands,
-    "violations": _violations,
-    "contrast": contrast_rows,
-}
+DEMANDING = (LegalNature.DRAFT, LegalNature.UNILATERAL)
+"""The legal natures of instruments whose demand provisions the ``demands`` export lists."""
+REPLAYED: dict[str, Callable[[ReplayParts], Iterator[BaseModel]]] = {
+    "status": status_rows, "provisions": provision_rows, "claims": claim_rows,
+}  # fmt: skip
+"""Exports read from a replay of the as-of day."""
+TIMED: dict[str, Callable[[Iterable[TimelineAct], AsOf], Iterator[BaseModel]]] = {
+    "acts": act_rows, "violations": violation_rows,
+}  # fmt: skip
+"""Exports read from the timeline up to the as-of day."""
+
+
+def export_head(
+    name: str, as_of: AsOf, known_at: str, position: int, root_hash: str, pending: list
+) -> dict:
+    """The JSON document of an export without its ``rows``: provenance and undecided acts.
+
+    ``pending``: the replay's indeterminate acts (read models) on the as-of day.
+    """
+    return {
+        "export": name,
+        "schema_version": SCHEMA_VERSION,
+        "as_of": as_of.text,
+        "as_of_day": as_of.day.isoformat(),
+        "known_at": known_at,
+        "position": position,
+        "log_size": position,
+        "root_hash": root_hash,
+        "indeterminate": [item.model_dump(mode="json") for item in pending],
+    }
 
 
 def export_document(
@@ -330,15 +353,7 @@ def export_document(
     moment = known(entries, known_at)
     rows = export_rows(name, entries, as_of, known_at)
     pending = replay(entries, as_of, known_at=known_at).indeterminate
-    return {
-        "export": name,
-        "schema_version": SCHEMA_VERSION,
-        "as_of": as_of.text,
-        "as_of_day": as_of.day.isoformat(),
-        "known_at": moment.known_at,
-        "position": moment.position,
-        "log_size": moment.position,
-        "root_hash": log.root_hash(moment.position),
-        "rows": [row.model_dump(mode="json") for row in rows],
-        "indeterminate": [item.model_dump(mode="json") for item in pending],
-    }
+    head = export_head(
+        name, as_of, moment.known_at, moment.position, log.root_hash(moment.position), pending
+    )
+    return head | {"rows": [row.model_dump(mode="json") for row in rows]}

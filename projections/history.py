@@ -8,7 +8,7 @@ from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import UnknownAct, UnknownInstrument
 from treaty_ledger.ledger.model import Act, Instrument, Relation
 from treaty_ledger.ledger.record_time import KnownAt, format_instant
-from treaty_ledger.projections.known import known
+from treaty_ledger.projections.known import Knowledge, known
 from treaty_ledger.projections.models import History, HistoryItem
 
 
@@ -31,7 +31,29 @@ def history(
         UnknownAct: ``act_id`` has no entry.
         UnknownInstrument: ``instrument`` has no entry.
     """
-    knowledge = known(entries, known_at)
+    return history_known(
+        known(entries, known_at), act_id=act_id, instrument=instrument, actor=actor
+    )
+
+
+def history_known(
+    knowledge: Knowledge,
+    *,
+    act_id: str | None = None,
+    instrument: str | None = None,
+    actor: str | None = None,
+) -> History:
+    """List what was known (``projections.known``) as :func:`history` does.
+
+    The knowledge need only hold every entry of the records the selection can
+    keep: those of the act (or relation), or those of every record that
+    concerns the instrument, or that names the actor or succeeds it, in any
+    version (what the valid-time index selects: ``ledger.index.reads``).
+
+    Raises:
+        UnknownAct: ``act_id`` has no entry.
+        UnknownInstrument: ``instrument`` has no entry.
+    """
     items = [
         (item, previous)
         for item, previous in with_previous(knowledge.entries)

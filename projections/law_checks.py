@@ -43,17 +43,90 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def law_findings(acts: list[Act], instruments: dict[str, Instrument], make) -> list:
-    """The findings of the rules above; ``make(severity, rule, acts, detail)`` builds one."""
+    """The findings of the rules above; ``make(severity, rule, acts, detail)`` builds one.
+
+    ``acts`` in the order first recorded. ``LawChecks`` finds the same a
+    stream of acts at a time (a test holds ``ledger check`` equal both ways).
+    """
+    law = LawChecks(instruments, make)
+    for act in acts:
+        law.add(act)
     return [
-        *_delays(acts, instruments, make),
-        *_domestic_notices(acts, make),
-        *_demands(instruments, make),
-        *_urls(acts, instruments, make),
-        *_bidi(acts, instruments, make),
+        *delays(acts, instruments, make),
+        *law.domestic_findings(),
+        *demand_findings(instruments, make),
+        *law.url_findings(),
+        *law.bidi,
     ]
 
 
-def _delays(acts: list[Act], instruments: dict[str, Instrument], make) -> list:
+class LawChecks:
+    """The rules above that read one act at a time, fed acts in any order.
+
+    Held: the days of domestic acts (instrument, date, actor), the
+    withdrawals and denunciations (to set against them), the sources
+    without a URL (with the ids citing them), the findings of bidirectional
+    controls, and the instruments with a general entry into force (whose
+    delays ``delays`` checks, one instrument's acts at a time).
+    """
+
+    def __init__(self, instruments: dict[str, Instrument], make) -> None:
+        self._make = make
+        self._domestic: set[tuple[str | None, str, str]] = set()
+        self._exits: list[tuple[int, Act]] = []
+        self._citing: dict[tuple[str, str], list[str]] = {}
+        self.general: set[str] = set()
+        """Instruments with an ``entry-into-force`` act naming more than one state."""
+        self.bidi = [found for record in instruments.values()
+                     if (found := _bidi_finding(record, make)) is not None]  # fmt: skip
+        for record in instruments.values():
+            self._cite(record)
+
+    def add(self, act: Act, first_position: int = 0) -> None:
+        """Take one standing act (first recorded at ``first_position``, the order of findings)."""
+        if act.type is ActType.DOMESTIC_ACT:
+            self._domestic.update((act.instrument, act.date, actor) for actor in act.actors)
+        elif act.type in _EXITS:
+            self._exits.append((first_position, act))
+        elif act.type is ActType.ENTRY_INTO_FORCE and len(act.actors) > 1 and act.instrument:
+            self.general.add(act.instrument)
+        self._cite(act)
+        found = _bidi_finding(act, self._make)
+        if found is not None:
+            self.bidi.append(found)
+
+    def _cite(self, record: Act | Instrument) -> None:
+        for source in record.sources:
+            if source.url is None and any(p in source.publisher for p in ONLINE_PUBLISHERS) \
+                    and parse_valid_time(source.date).earliest.year >= 1996:  # fmt: skip
+                self._citing.setdefault((source.title, source.publisher), []).append(record.id)
+
+    def domestic_findings(self) -> list:
+        """``withdrawal-notice-is-domestic``: exits on the day of a domestic act of theirs."""
+        self._exits.sort(key=lambda item: item[0])
+        return [
+            self._make("warning", "withdrawal-notice-is-domestic", [act.id],
+                       f"dated {act.date}, the day of a domestic act by {actor}: the notice "
+                       "runs from the notification to the depositary")
+            for _, act in self._exits
+            for actor in act.actors if (act.instrument, act.date, actor) in self._domestic
+        ]  # fmt: skip
+
+    def url_findings(self) -> list:
+        """``source-without-url``: one finding per source, naming every record citing it."""
+        return [
+            self._make("warning", "source-without-url", sorted(set(ids)),
+                       f"{title!r} ({publisher}) has no URL")
+            for (title, publisher), ids in sorted(self._citing.items())
+        ]  # fmt: skip
+
+
+def delays(acts: list[Act], instruments: dict[str, Instrument], make) -> list:
+    """``in-force-before-delay``, ``in-force-after-delay`` and ``delay-not-recorded``.
+
+    ``acts`` in the order first recorded: all of them, or those of one
+    instrument (the rules compare an instrument's acts with each other only).
+    """
     found = []
     in_force = {a.instrument: a for a in acts
                 if a.type is ActType.ENTRY_INTO_FORCE and len(a.actors) > 1}  # fmt: skip
@@ -92,19 +165,8 @@ def _delays(acts: list[Act], instruments: dict[str, Instrument], make) -> list:
     return found
 
 
-def _domestic_notices(acts: list[Act], make) -> list:
-    domestic = {(a.instrument, a.date, actor) for a in acts if a.type is ActType.DOMESTIC_ACT
-                for actor in a.actors}  # fmt: skip
-    return [
-        make("warning", "withdrawal-notice-is-domestic", [act.id],
-             f"dated {act.date}, the day of a domestic act by {actor}: the notice runs from the "
-             "notification to the depositary")
-        for act in acts if act.type in _EXITS
-        for actor in act.actors if (act.instrument, act.date, actor) in domestic
-    ]  # fmt: skip
-
-
-def _demands(instruments: dict[str, Instrument], make) -> list:
+def demand_findings(instruments: dict[str, Instrument], make) -> list:
+    """``demand-names-obligors``: provisions of drafts and unilateral instruments with obligors."""
     return [
         make("error", "demand-names-obligors", [instrument.id],
              f"provision {provision.id} of a {instrument.legal_nature.value} instrument names "
@@ -116,24 +178,8 @@ def _demands(instruments: dict[str, Instrument], make) -> list:
     ]  # fmt: skip
 
 
-def _urls(acts: list[Act], instruments: dict[str, Instrument], make) -> list:
-    citing: dict[tuple[str, str], list[str]] = {}  # one finding per source, naming its records
-    for record in [*instruments.values(), *acts]:
-        for source in record.sources:
-            if source.url is None and any(p in source.publisher for p in ONLINE_PUBLISHERS) \
-                    and parse_valid_time(source.date).earliest.year >= 1996:  # fmt: skip
-                citing.setdefault((source.title, source.publisher), []).append(record.id)
-    return [
-        make("warning", "source-without-url", sorted(set(ids)),
-             f"{title!r} ({publisher}) has no URL")
-        for (title, publisher), ids in sorted(citing.items())
-    ]
-
-
-def _bidi(acts: list[Act], instruments: dict[str, Instrument], make) -> list:
-    return [
-        make("warning", "bidi-control-in-text", [record.id],
-             "a text field holds a bidirectional control character")
-        for record in [*instruments.values(), *acts]
-        if _BIDI.search(record.model_dump_json())  # pydantic writes the characters unescaped
-    ]
+def _bidi_finding(record: Act | Instrument, make):
+    if _BIDI.search(record.model_dump_json()):  # pydantic writes the characters unescaped
+        return make("warning", "bidi-control-in-text", [record.id],
+                    "a text field holds a bidirectional control character")  # fmt: skip
+    return None

@@ -16,7 +16,7 @@ kept under names that start with ``ledger_`` and never in PLOVER's fields.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -28,7 +28,8 @@ from treaty_ledger.ledger.errors import UnknownInstrument
 from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import ActorStatus, LegalNature
-from treaty_ledger.projections.known import Knowledge, known, standing
+from treaty_ledger.projections.known import known, standing
+from treaty_ledger.projections.models import Replay
 from treaty_ledger.projections.plover_vocabulary import (
     MANUAL_VERSION,
     NON_STATE_CODES,
@@ -156,15 +157,39 @@ def plover_records(
         (r.record for r in records if isinstance(r.record, Act)),
         key=lambda a: (a.valid_time.earliest, a.valid_time.latest, a.id),
     )
+
+    def replayed(day: AsOf, instrument: str) -> Replay:
+        return replay_known(knowledge, day, instrument=instrument)
+
     return [
-        plover_record(act, instruments.get(act.instrument or ""), knowledge)
+        plover_record(act, instruments.get(act.instrument or ""), replayed)
         for act in acts
         if act.valid_time.latest <= as_of.day
     ]
 
 
-def plover_record(act: Act, instrument: Instrument | None, knowledge: Knowledge) -> dict:
-    """Return the PLOVER record of one act (``knowledge`` is replayed for other parties).
+def plover_order(acts: Iterable[Act]) -> Iterator[Act]:
+    """Put acts that come in valid-time order (by earliest, then latest day) in the records' order.
+
+    Acts sharing both days are sorted by id; only one such group is held.
+    """
+    group: list[Act] = []
+    for act in acts:
+        if group and (act.valid_time.earliest, act.valid_time.latest) != (
+            group[0].valid_time.earliest, group[0].valid_time.latest
+        ):  # fmt: skip
+            yield from sorted(group, key=lambda item: item.id)
+            group = []
+        group.append(act)
+    yield from sorted(group, key=lambda item: item.id)
+
+
+Replayed = Callable[[AsOf, str], Replay]
+"""Replays one instrument (by id) as of a day, from what was known: the parties of a day."""
+
+
+def plover_record(act: Act, instrument: Instrument | None, replayed: Replayed) -> dict:
+    """Return the PLOVER record of one act (``replayed`` gives an instrument's other parties).
 
     Raises:
         KeyError: the act's type has no row in ``CODING``.
@@ -180,7 +205,7 @@ def plover_record(act: Act, instrument: Instrument | None, knowledge: Knowledge)
     if not precise:
         record["enddate"] = time.latest.isoformat()
     record["actor"] = [_entity(code) for code in act.actors]
-    recipient = _recipients(act, coding, knowledge)
+    recipient = _recipients(act, coding, replayed)
     if recipient:
         record["recipient"] = recipient
     record["event"] = [coding.event]
@@ -211,7 +236,7 @@ def _entity(code: str) -> dict:
     return {"code": "IGO", "entity_text": code, "identifier_text": display_name(code)}
 
 
-def _recipients(act: Act, coding: Coding, knowledge: Knowledge) -> list[dict]:
+def _recipients(act: Act, coding: Coding, replayed: Replayed) -> list[dict]:
     if coding.recipients == "breakaway" and act.territory and act.recipients:
         return [
             {"code": code, "sector": PARTIALLY_RECOGNISED_SECTOR, "entity_text": act.territory}
@@ -219,11 +244,11 @@ def _recipients(act: Act, coding: Coding, knowledge: Knowledge) -> list[dict]:
         ]
     codes = list(act.recipients)
     if not codes and coding.recipients == "other-parties" and act.instrument:
-        codes = _other_parties(act, knowledge)
+        codes = _other_parties(act, replayed)
     return [_entity(code) for code in codes]
 
 
-def _other_parties(act: Act, knowledge: Knowledge) -> list[str]:
+def _other_parties(act: Act, replayed: Replayed) -> list[str]:
     """The instrument's parties (participants, for a non-treaty) other than the act's actors.
 
     Read from replay at the close of the day before the act's first possible day,
@@ -231,7 +256,7 @@ def _other_parties(act: Act, knowledge: Knowledge) -> list[str]:
     """
     day = act.valid_time.earliest - timedelta(days=1)
     try:
-        state = replay_known(knowledge, AsOf(day.isoformat(), day), instrument=act.instrument)
+        state = replayed(AsOf(day.isoformat(), day), act.instrument or "")
     except UnknownInstrument:
         return []
     keep = set(act.actors)

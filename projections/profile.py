@@ -22,8 +22,14 @@ from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Act
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import ActType
-from treaty_ledger.projections.known import known, standing
-from treaty_ledger.projections.models import ActorInstrument, ActorProfile, ProvisionRef
+from treaty_ledger.projections.known import Standing, known, standing
+from treaty_ledger.projections.models import (
+    ActorInstrument,
+    ActorProfile,
+    InstrumentState,
+    ProvisionRef,
+    Replay,
+)
 from treaty_ledger.projections.replay import GROUP_TREATIES, replay
 
 _MEMBER = frozenset({"party", "withdrawing"})
@@ -36,9 +42,28 @@ def profile(
     """Build the profile of ``actor`` (a checked actor code) as of ``as_of``."""
     entries = list(entries)
     result = replay(entries, as_of, known_at=known_at)
+    records = standing(known(entries, known_at).entries)
+    return profile_of(actor, as_of, result, result.instruments, records)
+
+
+def profile_of(
+    actor: str,
+    as_of: AsOf,
+    head: Replay,
+    instruments: Iterable[InstrumentState],
+    records: Iterable[Standing],
+) -> ActorProfile:
+    """Build the profile of ``actor`` from a replay of the day and the records that stand.
+
+    ``head`` names the moment (its instruments are not read); ``instruments``
+    come one at a time (``projections.replay.ReplayParts``) and only what
+    concerns the actor is kept. ``records`` need only hold the acts naming
+    the actor and the successions of states (what the valid-time index
+    selects), by first position.
+    """
     acts = [
         r.record
-        for r in standing(known(entries, known_at).entries)
+        for r in records
         if isinstance(r.record, Act) and r.record.valid_time.latest <= as_of.day
     ]
     successions = [a for a in acts if a.type is ActType.SUCCESSION and a.predecessor == actor]
@@ -47,13 +72,16 @@ def profile(
     continues = {a.predecessor for a in acts if a.type is ActType.SUCCESSION and a.predecessor
                  and a.instrument is None and actor in a.actors}  # fmt: skip
     names = {actor} | continues
-    instruments, bound_by, in_favour, demanded_of = [], [], [], []
-    for inst in result.instruments:
+    held, bound_by, in_favour, demanded_of = [], [], [], []
+    group_members = [] if actor in GROUP_TREATIES else None
+    for inst in instruments:
+        if group_members is not None and inst.id == GROUP_TREATIES[actor]:
+            group_members = [r.actor for r in inst.actors if r.status.value in _MEMBER]
         mine = [row for row in inst.actors if row.actor == actor]
         party = bool(mine) and mine[0].status.value in _MEMBER
         operative = inst.status.value in _OPERATIVE
         for row in mine:
-            instruments.append(ActorInstrument(
+            held.append(ActorInstrument(
                 instrument=inst.id, title=inst.title, instrument_status=inst.status.value,
                 status=row.status.value, since=row.since,
                 roles=[role.status.value for role in row.roles], toward=row.toward,
@@ -74,10 +102,6 @@ def profile(
                 (isinstance(owed, list) and names & set(owed)) or (owed == "parties" and party)
             ):
                 in_favour.append(ProvisionRef(**ref))
-    members = None
-    if actor in GROUP_TREATIES:
-        treaty = next((i for i in result.instruments if i.id == GROUP_TREATIES[actor]), None)
-        members = [r.actor for r in treaty.actors if r.status.value in _MEMBER] if treaty else []
     issuing = (ActType.DEMANDS, ActType.PROPOSAL)
     alleged = [a for a in acts if a.type is ActType.ALLEGED_VIOLATION]
     return ActorProfile(
@@ -86,10 +110,10 @@ def profile(
         kind="organisation" if is_organisation(actor) else (
             "former-state" if successions or display_name(actor, historic_only=True) else "state"
         ),
-        as_of=as_of.text, as_of_day=as_of.day.isoformat(), known_at=result.known_at,
-        position=result.position, members=members,
+        as_of=as_of.text, as_of_day=as_of.day.isoformat(), known_at=head.known_at,
+        position=head.position, members=group_members,
         continued_by=sorted({code for act in successions for code in act.actors}) or None,
-        instruments=instruments, bound_by=bound_by, demanded_of=demanded_of,
+        instruments=held, bound_by=bound_by, demanded_of=demanded_of,
         in_favour_of=in_favour,
         demands_made=[a.id for a in acts if a.type in issuing and actor in a.actors],
         demands_received=[a.id for a in acts if a.type in issuing and actor in a.recipients],

@@ -24,7 +24,8 @@ day through it (``through``), from their accessions to its founding treaty.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from treaty_ledger.ledger.dates import AsOf
 from treaty_ledger.ledger.entries import Entry
@@ -140,10 +141,96 @@ def replay_ordered(
     Raises:
         UnknownInstrument: ``instrument`` is not among ``instruments``.
     """
+    parts = replay_parts(instruments, ordered, as_of, known_at=known_at, position=position,
+                         instrument=instrument, actor=actor)  # fmt: skip
+    return parts.head.model_copy(update={"instruments": list(parts.instruments)})
+
+
+@dataclass(frozen=True)
+class ReplayParts:
+    """A replay whose instruments come one at a time.
+
+    Attributes:
+        head: the replay without its instruments (claims, indeterminate acts...).
+        instruments: its instruments' read models in id order, each built when
+            asked for, as the working state of the instrument is dropped: a
+            consumer that drops each too holds the state, never the whole
+            read model.
+    """
+
+    head: Replay
+    instruments: Iterator[InstrumentState]
+
+
+def replay_parts(
+    instruments: Iterable[Instrument],
+    ordered: Iterable[Happening],
+    as_of: AsOf,
+    *,
+    known_at: str,
+    position: int,
+    instrument: str | None = None,
+    actor: str | None = None,
+) -> ReplayParts:
+    """:func:`replay_ordered`, its instruments given one at a time (see :class:`ReplayParts`).
+
+    Raises:
+        UnknownInstrument: ``instrument`` is not among ``instruments``.
+    """
     by_id = {item.id: item for item in instruments}
     if instrument is not None and instrument not in by_id:
         raise UnknownInstrument(instrument)
-    state = LedgerState(catalogue=by_id)
+    folded = fold(by_id, ordered, as_of)
+    state, indeterminate, straddling = folded.state, folded.indeterminate, folded.straddling
+    claims = [
+        Claim(
+            territory=territory, claimant=claimant, since=claim.since, act=claim.act,
+            contested_by=list(claim.contested_by),
+        )
+        for (territory, claimant), claim in sorted(state.claims.items())
+    ]  # fmt: skip
+    if instrument is not None:
+        indeterminate = [i for i in indeterminate if i.instrument == instrument]
+        claims = []
+    if actor is not None:
+        claims = [c for c in claims if c.claimant == actor]
+        indeterminate = [i for i in indeterminate if actor in straddling[i.id].actors
+                         or actor in straddling[i.id].recipients]  # fmt: skip
+    head = Replay(
+        as_of=as_of.text,
+        as_of_day=as_of.day.isoformat(),
+        known_at=known_at,
+        position=position,
+        instruments=[],
+        claims=claims,
+        indeterminate=indeterminate,
+    )
+    wanted = [instrument] if instrument is not None else None
+    return ReplayParts(head, _instrument_states(state, by_id, wanted, actor))
+
+
+@dataclass(frozen=True)
+class Folded:
+    """The working state after applying every happening certainly on or before a day.
+
+    Attributes:
+        state: the fold's state (``projections.state``).
+        indeterminate: the happenings that straddle the day, in valid-time order.
+        straddling: their acts, by id.
+    """
+
+    state: LedgerState
+    indeterminate: list[Indeterminate]
+    straddling: dict[str, Act]
+
+
+def fold(catalogue: dict[str, Instrument], ordered: Iterable[Happening], as_of: AsOf) -> Folded:
+    """Apply the happenings (in valid-time order) that certainly fall on or before the day.
+
+    ``catalogue``: the standing instruments by id. Happenings that may fall
+    only after the day are skipped; those that straddle it are listed.
+    """
+    state = LedgerState(catalogue=catalogue)
     indeterminate = []
     straddling: dict[str, Act] = {}
     for happening in state.in_order(ordered):
@@ -161,33 +248,28 @@ def replay_ordered(
                     instrument=act.instrument,
                 )
             )
-    states = []
-    while state.instruments:  # each instrument's working state goes as its read model comes
-        iid, progress = state.instruments.popitem()
-        if progress.status is not None and iid in by_id:
-            states.append(_instrument_state(by_id[iid], progress, state))
-    claims = [
-        Claim(
-            territory=territory, claimant=claimant, since=claim.since, act=claim.act,
-            contested_by=list(claim.contested_by),
-        )
-        for (territory, claimant), claim in sorted(state.claims.items())
-    ]  # fmt: skip
-    if instrument is not None:
-        states = [s for s in states if s.id == instrument]
-        indeterminate = [i for i in indeterminate if i.instrument == instrument]
-        claims = []
-    if actor is not None:
-        states, claims, indeterminate = _for_actor(actor, states, claims, indeterminate, straddling)
-    return Replay(
-        as_of=as_of.text,
-        as_of_day=as_of.day.isoformat(),
-        known_at=known_at,
-        position=position,
-        instruments=sorted(states, key=lambda s: s.id),
-        claims=claims,
-        indeterminate=indeterminate,
-    )
+    return Folded(state, indeterminate, straddling)
+
+
+def _instrument_states(
+    state: LedgerState, by_id: dict[str, Instrument], wanted: list[str] | None, actor: str | None
+) -> Iterator[InstrumentState]:
+    """Build each instrument's read model in id order, dropping its working state.
+
+    The founding treaties of groups keep theirs to the end: every instrument's
+    provisions read their parties (a group's members of the day).
+    """
+    groups = set(GROUP_TREATIES.values())
+    ids = sorted(iid for iid, progress in state.instruments.items()
+                 if progress.status is not None and iid in by_id)  # fmt: skip
+    for iid in ids if wanted is None else [i for i in ids if i in wanted]:
+        progress = state.instruments[iid] if iid in groups else state.instruments.pop(iid)
+        built = _instrument_state(by_id[iid], progress, state)
+        if actor is not None:
+            built = _actor_view(actor, built)
+        if built is not None:
+            yield built
+    state.instruments.clear()
 
 
 def _instrument_state(
@@ -294,31 +376,17 @@ def _members(group: str, state: LedgerState) -> list[str]:
     )
 
 
-def _for_actor(
-    actor: str,
-    states: list[InstrumentState],
-    claims: list[Claim],
-    indeterminate: list[Indeterminate],
-    acts: dict[str, Act],
-) -> tuple[list[InstrumentState], list[Claim], list[Indeterminate]]:
-    kept = []
-    for s in states:
-        rows = [a for a in s.actors if a.actor == actor]
-        provisions = [
-            p
-            for p in s.provisions
-            if actor in p.bound
-            or (isinstance(p.obligors, list) and actor in p.obligors)
-            or (isinstance(p.beneficiaries, list) and actor in p.beneficiaries)
-        ]
-        provisions = [
-            p.model_copy(update={"bound": [code for code in p.bound if code == actor]})
-            for p in provisions
-        ]
-        if rows or provisions:
-            kept.append(s.model_copy(update={"actors": rows, "provisions": provisions}))
-    return (
-        kept,
-        [c for c in claims if c.claimant == actor],
-        [i for i in indeterminate if actor in acts[i.id].actors or actor in acts[i.id].recipients],
-    )
+def _actor_view(actor: str, state: InstrumentState) -> InstrumentState | None:
+    """The instrument as one actor's replay shows it: its row, the provisions naming or
+    binding it (``bound`` reduced to it); None when neither is left."""
+    rows = [a for a in state.actors if a.actor == actor]
+    provisions = [
+        p.model_copy(update={"bound": [code for code in p.bound if code == actor]})
+        for p in state.provisions
+        if actor in p.bound
+        or (isinstance(p.obligors, list) and actor in p.obligors)
+        or (isinstance(p.beneficiaries, list) and actor in p.beneficiaries)
+    ]
+    if not (rows or provisions):
+        return None
+    return state.model_copy(update={"actors": rows, "provisions": provisions})

@@ -8,7 +8,7 @@ in ``ActorStatus`` order, and every role is reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from treaty_ledger.ledger.vocabulary import ActorStatus
 
@@ -47,38 +47,48 @@ class Role:
     provision: str | None = None
 
 
-@dataclass(slots=True)
-class ActorRoles:
-    """The roles one actor holds toward one instrument."""
+class ActorRoles(dict[ActorStatus, Role]):
+    """The roles one actor holds toward one instrument: a dict of status to role.
 
-    roles: dict[ActorStatus, Role] = field(default_factory=dict)
+    A dict itself rather than an object holding one: a whole-record replay
+    keeps one for every actor of every instrument (hundreds of thousands in a
+    large ledger), and the wrapper would cost a third of each. ``roles`` is
+    the dict, for readers that name it.
+    """
+
+    __slots__ = ()
+
+    @property
+    def roles(self) -> dict[ActorStatus, Role]:
+        """Status to role, for every role held."""
+        return self
 
     def add(self, status: ActorStatus, role: Role) -> None:
         """Give the role unless the actor already holds it (its first since stays)."""
-        self.roles.setdefault(status, role)
+        self.setdefault(status, role)
 
     def drop(self, *statuses: ActorStatus) -> None:
         """Take the roles away."""
         for status in statuses:
-            self.roles.pop(status, None)
+            self.pop(status, None)
 
     @property
     def status(self) -> ActorStatus:
         """The displayed status: the held role latest in ``ActorStatus`` order."""
-        return max(self.roles, key=lambda status: status.rank)
+        return max(self, key=lambda status: status.rank)
 
     @property
     def since(self) -> str:
         """Since when the displayed status holds."""
-        return self.roles[self.status].since
+        return self[self.status].since
 
     def holds(self, status: ActorStatus) -> bool:
         """Whether the actor holds the role."""
-        return status in self.roles
+        return status in self
 
     def consented(self) -> bool:
         """Whether the actor holds a role of consent it has not left."""
-        return any(status in CONSENTING for status in self.roles)
+        return any(status in CONSENTING for status in self)
 
 
 def lapse_suspensions_toward(actors: dict[str, ActorRoles], gone: str) -> None:

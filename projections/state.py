@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -110,7 +111,12 @@ class InstrumentProgress:
 
     def roles(self, actor: str) -> ActorRoles:
         """The actor's roles toward this instrument, created empty if new."""
-        return self.actors.setdefault(actor, ActorRoles())
+        held = self.actors.get(actor)
+        if held is None:
+            # One string per actor code, however many instruments and acts name it: a
+            # whole-record replay keeps a row for hundreds of thousands of these pairs.
+            held = self.actors[sys.intern(actor)] = ActorRoles()
+        return held
 
     @property
     def ended(self) -> bool:

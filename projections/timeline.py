@@ -7,16 +7,20 @@ ordered as replay applies them (``projections.order``), by their notice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import UnknownInstrument
-from treaty_ledger.ledger.model import Act, Instrument
+from treaty_ledger.ledger.model import Act, Instrument, trusted_content
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.projections.known import Knowledge, known, standing
 from treaty_ledger.projections.models import Timeline, TimelineAct
-from treaty_ledger.projections.order import Phase, happenings
+from treaty_ledger.projections.order import Happening, Phase, happenings
+
+if TYPE_CHECKING:
+    from treaty_ledger.ledger.index.entries import Content
 
 
 def timeline(
@@ -67,8 +71,32 @@ def timeline_known(
         isinstance(r.record, Instrument) and r.record.id == instrument for r in records
     ):
         raise UnknownInstrument(instrument)
-    acts = []
-    for happening in happenings(records):
+    acts = timeline_acts(happenings(records), start=start, end=end, actor=actor,
+                         instrument=instrument)  # fmt: skip
+    return Timeline(
+        start=start.isoformat() if start else None,
+        end=end.isoformat() if end else None,
+        known_at=knowledge.known_at,
+        position=knowledge.position,
+        acts=list(acts),
+    )
+
+
+def timeline_acts(
+    ordered: Iterable[Happening],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    actor: str | None = None,
+    instrument: str | None = None,
+) -> Iterator[TimelineAct]:
+    """Yield the timeline's acts from happenings in valid-time order, one at a time.
+
+    The streaming core of :func:`timeline_known`: ``ordered`` may be a
+    generator over a whole ledger (``ledger.index.reads.IndexedReads.ordered_acts``);
+    nothing is held. Effects are skipped; filters as :func:`timeline`.
+    """
+    for happening in ordered:
         if happening.phase is not Phase.NOTICE:
             continue
         act, time = happening.act, happening.time
@@ -80,17 +108,11 @@ def timeline_known(
             continue
         if instrument is not None and instrument not in (act.instrument, act.successor):
             continue
-        acts.append(_timeline_act(act, happening.position))
-    return Timeline(
-        start=start.isoformat() if start else None,
-        end=end.isoformat() if end else None,
-        known_at=knowledge.known_at,
-        position=knowledge.position,
-        acts=acts,
-    )
+        yield timeline_act(act, happening.position)
 
 
-def _timeline_act(act: Act, position: int) -> TimelineAct:
+def timeline_act(act: Act, position: int) -> TimelineAct:
+    """The timeline's read model of one act, first recorded at log position ``position``."""
     time = act.valid_time
     return TimelineAct(
         id=act.id,
@@ -113,3 +135,80 @@ def _timeline_act(act: Act, position: int) -> TimelineAct:
         sources=list(act.sources),
         position=position,
     )
+
+
+def timeline_of_contents(
+    contents: Iterable[Content],
+    *,
+    known_at: str,
+    position: int,
+    start: date | None = None,
+    end: date | None = None,
+    actor: str | None = None,
+    instrument: str | None = None,
+) -> Timeline:
+    """List what was known as :func:`timeline_known` does, from stored data.
+
+    ``contents``: the entries (``ledger.index.entries.Content``, checked
+    against their recorded hashes and index rows) of every record the
+    filters can keep, in log order. No model of a record is built: the
+    order and filters read the index's days and the stored fields, and each
+    row is validated by type only (``ledger.model.trusted_content``), as the
+    ledger validated the record when appending it. ``known_at`` and
+    ``position`` name the moment, as ``projections.known`` does.
+
+    Raises:
+        UnknownInstrument: ``instrument`` is not among the records.
+    """
+    first: dict[tuple[str, str], int] = {}
+    latest: dict[tuple[str, str], Content] = {}
+    for content in contents:
+        key = (content.record["record"], content.record["id"])
+        first.setdefault(key, content.position)
+        latest[key] = content
+    standing = [(first[key], item) for key, item in latest.items() if item.action != "retract"]
+    if instrument is not None and not any(
+        item.record["record"] == "instrument" and item.record["id"] == instrument
+        for _, item in standing
+    ):
+        raise UnknownInstrument(instrument)
+    acts = sorted(
+        ((item.earliest, item.latest, item.sequence, number, item)
+         for number, item in standing if item.record["record"] == "act"),
+        key=lambda row: row[:4],
+    )  # fmt: skip
+    first_day = start.isoformat() if start else None
+    last_day = end.isoformat() if end else None
+    rows = []
+    with trusted_content():
+        for earliest, latest_day, _, number, item in acts:
+            record = item.record
+            if (first_day is not None and latest_day < first_day) or (
+                last_day is not None and earliest > last_day
+            ):
+                continue
+            if actor is not None and actor not in record["actors"] and actor not in record.get(
+                "recipients", ()
+            ):
+                continue
+            if instrument is not None and instrument not in (
+                record.get("instrument"), record.get("successor")
+            ):  # fmt: skip
+                continue
+            rows.append(TimelineAct.model_validate(_row(record, earliest, latest_day, number)))
+    return Timeline(start=first_day, end=last_day, known_at=known_at, position=position, acts=rows)
+
+
+def _row(record: dict, earliest: str, latest: str, position: int) -> dict:
+    """The timeline row of a stored act record (``timeline_act``'s fields)."""
+    get = record.get
+    return {
+        "id": record["id"], "type": record["type"], "date": record["date"],
+        "earliest": earliest, "latest": latest, "effective": get("effective"),
+        "instrument": get("instrument"), "provision": get("provision"),
+        "successor": get("successor"), "actors": record["actors"],
+        "recipients": get("recipients", []), "predecessor": get("predecessor"),
+        "territory": get("territory"), "sequence": get("sequence"), "summary": record["summary"],
+        "date_note": get("date_note"), "contested": get("contested"), "sources": record["sources"],
+        "position": position,
+    }  # fmt: skip

@@ -4,19 +4,20 @@ An entry row (``ledger.index.queries``) holds the entry's index row, its
 stored event and the leaf hash recorded when it was appended. It is turned
 into an :class:`~ledger.entries.Entry` only if the event is there, hashes to
 the recorded hash (``ledger.integrity.hashes.checked_hash``), and gives the same
-index row (``ledger.index.rows``). Its record is then rebuilt with its JSON types
-checked (``ledger.trusted_records``): the ledger ran every rule when it appended
-it.
+index row (``ledger.index.rows``). Its record is then rebuilt with its JSON
+types checked (``ledger.trusted_records``): the ledger ran the Python rules
+when it appended it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from treaty_ledger.ledger.entries import Action, Entry
 from treaty_ledger.ledger.errors import LedgerError, StoreError
-from treaty_ledger.ledger.index.rows import index_row
+from treaty_ledger.ledger.index.rows import index_columns
 from treaty_ledger.ledger.integrity.codec import loads
 from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, StoredRow, checked_hash
 from treaty_ledger.ledger.trusted_records import trusted_record, trusted_sources
@@ -35,6 +36,70 @@ def checked_entry(row: Any, store: str) -> Entry:
     Raises:
         StoreError: the entry does not hash to what was recorded when it
             was appended, or cannot be read.
+    """
+    return checked_entry_and_leaf(row, store)[0]
+
+
+def checked_entry_and_leaf(row: Any, store: str) -> tuple[Entry, bytes]:
+    """:func:`checked_entry`, with the entry's RFC 9162 leaf hash (32 bytes), which it matched.
+
+    Raises:
+        StoreError: as :func:`checked_entry`.
+    """
+    recorded, state = _matching(row, store)
+    position = row["position"]
+    try:
+        decoded = loads(state)
+        columns = index_columns(row["topic"], decoded)
+        entry = _trusted_entry(position, Action(columns[1]), decoded)
+    except (ValueError, TypeError, KeyError, LedgerError) as err:
+        raise _unreadable(store, position, err) from err
+    _check_index_row(row, columns, store)
+    return entry, recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """An entry read through the index and checked, as the JSON data it stores.
+
+    For reads that need a few fields of many entries (an actor's timeline):
+    no model is built. ``record`` is the record as appended (JSON data,
+    fields left unset absent); ``earliest``, ``latest`` (ISO days, None for
+    an instrument or relation) and ``sequence`` are its index row's, which
+    were checked against it.
+    """
+
+    position: int
+    action: str
+    record: dict
+    earliest: str | None
+    latest: str | None
+    sequence: int
+
+
+def checked_content(row: Any, store: str) -> Content:
+    """Check an entry row as :func:`checked_entry` does, and give its stored data.
+
+    Raises:
+        StoreError: as :func:`checked_entry`.
+    """
+    _, state = _matching(row, store)
+    position = row["position"]
+    try:
+        decoded = loads(state)
+        columns = index_columns(row["topic"], decoded)
+        record = decoded["record"]
+    except (ValueError, TypeError, KeyError, LedgerError) as err:
+        raise _unreadable(store, position, err) from err
+    _check_index_row(row, columns, store)
+    return Content(position, columns[1], record, columns[3], columns[4], columns[7])
+
+
+def _matching(row: Any, store: str) -> tuple[bytes, bytes]:
+    """The row's recorded leaf hash and stored state, once the state hashes to it.
+
+    Raises:
+        StoreError: the entry is gone, has no recorded hash, or does not match it.
     """
     position = row["position"]
     if row["originator_id"] is None:
@@ -60,20 +125,21 @@ def checked_entry(row: Any, store: str) -> Entry:
     if not matches:
         raise _refused(store, position, FailureKind.ALTERED,
                        "the entry does not hash to what was recorded")  # fmt: skip
-    try:
-        decoded = loads(state)
-        derived = index_row(stored.topic, decoded)
-        entry = _trusted_entry(position, Action(derived.action), decoded)
-    except (ValueError, TypeError, KeyError, LedgerError) as err:
-        raise StoreError(
-            f"the entry at position {position} of {store} cannot be "
-            f"read ({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
-            "written by something else"
-        ) from err
-    if derived.columns() != tuple(row[name] for name in _INDEX_COLUMNS):
-        raise _refused(store, position, FailureKind.INDEX,
+    return recorded, state
+
+
+def _check_index_row(row: Any, columns: tuple, store: str) -> None:
+    if columns != tuple(row[name] for name in _INDEX_COLUMNS):
+        raise _refused(store, row["position"], FailureKind.INDEX,
                        "its valid-time index row does not match the entry")  # fmt: skip
-    return entry
+
+
+def _unreadable(store: str, position: int, err: Exception) -> StoreError:
+    return StoreError(
+        f"the entry at position {position} of {store} cannot be "
+        f"read ({type(err).__name__}: {str(err)[:200]}); the store is damaged or was "
+        "written by something else"
+    )
 
 
 def _refused(store: str, position: int, kind: FailureKind, detail: str) -> StoreError:

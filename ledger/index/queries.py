@@ -11,7 +11,8 @@ days are ISO 8601 text; record times are UTC instants in ISO 8601 with ``Z``.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,12 @@ class HappeningOrder:
 
 Run = Callable[[str, Sequence[Any]], list[Any]]
 """Runs one query with parameters in a read transaction; returns its rows (mapping by name)."""
+Stream = Callable[[str, Sequence[Any]], Iterator[Any]]
+"""Runs one query in an open read transaction and yields its rows, fetched in batches."""
+Snapshot = Callable[[], AbstractContextManager[Stream]]
+"""Opens one read transaction, a consistent view of the store, and gives a :data:`Stream`
+over it; several of its streams may be read at once, interleaved. Store errors while it is
+open are :class:`~treaty_ledger.ledger.errors.StoreError`."""
 
 _ENTRY_COLUMNS = (
     "v.position, v.notification_id, v.record_key, v.action, v.recorded_at, v.earliest, v.latest, "
@@ -91,6 +98,22 @@ _ENTRIES = (
     f"SELECT {_ENTRY_COLUMNS} FROM {{index}} v "
     "LEFT JOIN {events} e ON e.{id} = v.notification_id "
     "LEFT JOIN {hashes} h ON h.position = v.notification_id"
+)
+# Every stored entry with its recorded hash and index row (null where missing), by id.
+_LOG_ORDER = (
+    "SELECT e.{id} AS notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
+    "h.leaf_hash, v.position, v.record_key, v.action, v.recorded_at, v.earliest, v.latest, "
+    "v.effective_earliest, v.effective_latest, v.sequence FROM {events} e "
+    "LEFT JOIN {hashes} h ON h.position = e.{id} "
+    "LEFT JOIN {index} v ON v.notification_id = e.{id} ORDER BY e.{id}"
+)
+_SUBJECTS_BY_ENTRY = (
+    "SELECT notification_id, subject, first_day, last_day, record_key FROM {subjects} "
+    "ORDER BY notification_id"
+)
+_HEADS_BY_SIZE = "SELECT size, root, frontier FROM {heads} ORDER BY size"
+_SIDE_COUNTS = (
+    "SELECT (SELECT COUNT(*) FROM {hashes}) AS hashes, (SELECT COUNT(*) FROM {index}) AS index_rows"
 )
 _ORDER_BY_VALID_TIME = """
 WITH latest AS (
@@ -111,19 +134,44 @@ ORDER BY a, b, sequence, first, effect
 """
 
 
+@dataclass(frozen=True)
+class LogStreams:
+    """The whole log and its side tables as streams, all read in one transaction.
+
+    Attributes:
+        entries: every stored entry in notification id order: its id
+            (``notification_id``), ``originator_id``, ``originator_version``,
+            ``topic``, ``state``, its recorded ``leaf_hash`` and its
+            ``valid_time_index`` row (``position``, ``record_key``...), each
+            null where the side table has no row for it.
+        subjects: every ``subject_index`` row, by notification id.
+        heads: every tree head (``size``, ``root``, ``frontier``), by size.
+        hashes, index_rows: how many rows the hash and index tables hold.
+    """
+
+    entries: Generator[Any, None, None]
+    subjects: Generator[Any, None, None]
+    heads: Generator[Any, None, None]
+    hashes: int
+    index_rows: int
+
+
 class IndexReader:
     """The index queries of one store, run through ``run`` (see :data:`Run`).
 
-    ``iterate(sql, params)`` yields rows of a long result in batches without
-    holding them all (used by :meth:`happening_order`).
+    ``snapshot`` (see :data:`Snapshot`) reads long results in batches without
+    holding them all, several at once in one transaction where they must
+    agree (:meth:`whole_log`).
     """
 
-    def __init__(
-        self, dialect: Dialect, run: Run, iterate: Callable[[str, Sequence[Any]], Iterable[Any]]
-    ) -> None:
+    def __init__(self, dialect: Dialect, run: Run, snapshot: Snapshot) -> None:
         self.dialect = dialect
         self._run = run
-        self._iterate = iterate
+        self._snapshot = snapshot
+
+    def _iterate(self, sql: str, params: Sequence[Any]) -> Iterator[Any]:
+        with self._snapshot() as stream:
+            yield from stream(sql, params)
 
     def _rows(self, template: str, params: Sequence[Any]) -> list[Any]:
         return self._run(self.dialect.sql(template), params)
@@ -174,6 +222,27 @@ class IndexReader:
         topic, state and leaf_hash (the hash recorded at append time), in log
         order; the event columns are null when the entry is gone.
         """
+        return self._rows(*self._concerning(subjects, upto, on_or_before, on_or_after))
+
+    def concerning_stream(
+        self,
+        subjects: Sequence[str],
+        upto: int,
+        *,
+        on_or_before: str | None = None,
+        on_or_after: str | None = None,
+    ) -> Iterator[Any]:
+        """:meth:`concerning`, its rows fetched in batches as they are read."""
+        sql, params = self._concerning(subjects, upto, on_or_before, on_or_after)
+        return self._iterate(self.dialect.sql(sql), params)
+
+    def _concerning(
+        self,
+        subjects: Sequence[str],
+        upto: int,
+        on_or_before: str | None,
+        on_or_after: str | None,
+    ) -> tuple[str, list[Any]]:
         marks = ", ".join([self.dialect.mark] * len(subjects))
         template = (
             f"{_ENTRIES} "
@@ -182,13 +251,8 @@ class IndexReader:
             "AND s.last_day{c} >= {p}) "
             "ORDER BY v.position"
         )
-        params = [
-            upto,
-            *subjects,
-            on_or_before or NO_DAY_AFTER,
-            on_or_after or NO_DAY_BEFORE,
-        ]
-        return self._rows(template, params)
+        params = [upto, *subjects, on_or_before or NO_DAY_AFTER, on_or_after or NO_DAY_BEFORE]
+        return template, params
 
     def of_kind(self, kind: str, upto: int) -> list[Any]:
         """Every entry up to ``upto`` of the records of one kind (``instrument``), in log order."""
@@ -198,6 +262,15 @@ class IndexReader:
             "ORDER BY v.position"
         )
         return self._rows(template, (f"{kind}:", f"{kind};", upto))
+
+    def of_records(self, keys: Sequence[str], upto: int) -> list[Any]:
+        """Every entry up to ``upto`` of the records with these keys (``act:<id>``), by position."""
+        marks = ", ".join([self.dialect.mark] * len(keys))
+        template = (
+            f"{_ENTRIES} WHERE v.record_key IN ({marks}) AND v.position <= {{p}} "
+            "ORDER BY v.position"
+        )
+        return self._rows(template, [*keys, upto])
 
     def at_positions(self, positions: Sequence[int]) -> list[Any]:
         """The entries at these log positions (columns as :meth:`concerning`), by position."""
@@ -211,22 +284,54 @@ class IndexReader:
         template = f"{_ENTRIES} WHERE v.notification_id IN ({marks})"
         return self._rows(template, list(ids))
 
-    def happening_order(self, upto: int, last_day: str) -> HappeningOrder:
+    def happening_order(self, upto: int, last_day: str, *, effects: bool = True) -> HappeningOrder:
         """The happenings of the acts standing at ``upto``, in valid-time order.
 
         Only happenings whose first possible day is on or before
         ``last_day`` (inclusive ISO day): a later one can neither apply nor
-        straddle that day. The order is that of ``projections.order``:
-        earliest day, latest day, same-day sequence, first position, notice
-        before effect (a test holds the two to the same answers).
+        straddle that day; without ``effects``, only the acts' notices. The
+        order is that of ``projections.order``: earliest day, latest day,
+        same-day sequence, first position, notice before effect (a test holds
+        the two to the same answers).
         """
         order = HappeningOrder(array("q"), array("q"), bytearray())
-        rows = self._iterate(self.dialect.sql(_ORDER_BY_VALID_TIME), (upto, last_day, last_day))
+        effects_until = last_day if effects else NO_DAY_BEFORE  # no ISO day is before ""
+        rows = self._iterate(
+            self.dialect.sql(_ORDER_BY_VALID_TIME), (upto, last_day, effects_until)
+        )
         for row in rows:
             order.ids.append(row["nid"])
             order.first_positions.append(row["first"])
             order.effects.append(row["effect"])
         return order
+
+    @contextmanager
+    def whole_log(self) -> Iterator[LogStreams]:
+        """Open the whole log and its side tables as streams over one consistent view.
+
+        For checking the whole log in one pass (``index.log_scan``) without
+        holding it: the streams are read in batches, side by side.
+        """
+        with self._snapshot() as stream:
+            counts = list(stream(self.dialect.sql(_SIDE_COUNTS), ()))[0]
+            streams = LogStreams(
+                stream(self.dialect.sql(_LOG_ORDER), ()),
+                stream(self.dialect.sql(_SUBJECTS_BY_ENTRY), ()),
+                stream(self.dialect.sql(_HEADS_BY_SIZE), ()),
+                counts["hashes"],
+                counts["index_rows"],
+            )
+            try:
+                yield streams
+            finally:  # close the cursors while their transaction is open, read to the end or not
+                for opened in (streams.entries, streams.subjects, streams.heads):
+                    opened.close()
+
+    def entries_upto(self, upto: int) -> Iterator[Any]:
+        """Stream the entries at positions 1..``upto`` in log order (as :meth:`concerning`)."""
+        yield from self._iterate(
+            self.dialect.sql(f"{_ENTRIES} WHERE v.position <= {{p}} ORDER BY v.position"), (upto,)
+        )
 
     def side_tables(self) -> tuple[list[Any], list[Any], list[Any]]:
         """Every row of the side tables, for ``ledger verify``: index rows (by position),

@@ -23,7 +23,13 @@ from typing import Any
 
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import InvalidMoment, StoreError
-from treaty_ledger.ledger.index.entries import checked_entry
+from treaty_ledger.ledger.index.entries import (
+    Content,
+    checked_content,
+    checked_entry,
+    checked_entry_and_leaf,
+)
+from treaty_ledger.ledger.index.log_scan import LogScan, scan_log
 from treaty_ledger.ledger.index.queries import IndexReader
 from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root, root
 from treaty_ledger.ledger.record_time import KnownAt, check_settled, format_instant
@@ -154,6 +160,68 @@ class IndexedReads:
             StoreError: a selected entry does not match its recorded hash.
         """
         position, moment = self.horizon(known_at)
+        return self.excerpt_at(
+            position, moment, subjects, on_or_before=on_or_before, on_or_after=on_or_after
+        )
+
+    def excerpt_at(
+        self,
+        position: int,
+        moment: str,
+        subjects: Sequence[str],
+        *,
+        on_or_before: date | None = None,
+        on_or_after: date | None = None,
+    ) -> Excerpt:
+        """:meth:`excerpt` at a position already resolved (its moment named ``moment``).
+
+        Raises:
+            StoreError: a selected entry does not match its recorded hash.
+        """
+        rows = self._concerning(position, subjects, on_or_before, on_or_after)
+        return Excerpt([self._checked(row) for row in rows], position, moment)
+
+    def contents(
+        self,
+        known_at: KnownAt | None,
+        subjects: Sequence[str],
+        *,
+        on_or_before: date | None = None,
+        on_or_after: date | None = None,
+    ) -> tuple[list[Content], int, str]:
+        """:meth:`excerpt` as stored data: (contents in log order, position, moment).
+
+        Each entry is checked as every entry read through the index is, but
+        no model is built from it (``index.entries.Content``): for reads of
+        many entries that show a few of their fields.
+
+        Raises:
+            InvalidMoment, StoreError: as :meth:`excerpt`.
+        """
+        position, moment = self.horizon(known_at)
+        rows = self._reader.concerning_stream(
+            subjects,
+            position,
+            on_or_before=on_or_before.isoformat() if on_or_before else None,
+            on_or_after=on_or_after.isoformat() if on_or_after else None,
+        )
+        contents, last = [], 0
+        for row in rows:  # each row is dropped once checked and decoded
+            if row["notification_id"] < last:  # positions follow the order entries were stored in
+                raise StoreError(
+                    "the index puts entries out of log order (index); run 'ledger verify'"
+                )
+            last = row["notification_id"]
+            contents.append(checked_content(row, self._where))
+        return contents, position, moment
+
+    def _concerning(
+        self,
+        position: int,
+        subjects: Sequence[str],
+        on_or_before: date | None,
+        on_or_after: date | None,
+    ) -> list[Any]:
         rows = self._reader.concerning(
             subjects,
             position,
@@ -163,7 +231,48 @@ class IndexedReads:
         ids = [row["notification_id"] for row in rows]
         if ids != sorted(ids):  # positions follow the order entries were stored in
             raise StoreError("the index puts entries out of log order (index); run 'ledger verify'")
-        return Excerpt([self._checked(row) for row in rows], position, moment)
+        return rows
+
+    def scan_log(
+        self,
+        within: Callable[[int, str], bool] = lambda position, recorded_at: True,
+        *,
+        keep_leaves: bool = False,
+    ) -> LogScan:
+        """Run every check of ``ledger verify`` on the whole log in one streamed pass.
+
+        See ``index.log_scan.scan_log``: the log, its hashes and side tables
+        are read in one transaction, holding O(log n) hashes (and 32 bytes an
+        entry with ``keep_leaves``). The scan says whether the log holds, not
+        why not.
+        """
+        with self._reader.whole_log() as streams:
+            return scan_log(streams, within, keep_leaves=keep_leaves)
+
+    def log_entries(self, upto: int) -> Iterator[tuple[Entry, bytes]]:
+        """Stream the entries at positions 1..``upto`` in log order, each with its leaf hash.
+
+        Each entry is checked as every entry read through the index is
+        (``index.entries``); the positions must run 1, 2, 3...
+
+        Raises:
+            StoreError: an entry fails its checks, or a position is missing.
+        """
+        done = 0
+        for row in self._reader.entries_upto(upto):
+            if row["position"] != done + 1:
+                break
+            yield checked_entry_and_leaf(row, self._where)
+            done += 1
+        if done != upto:
+            raise StoreError(
+                f"the index of {self._where} has no entry at position {done + 1}; "
+                "run 'ledger verify'"
+            )
+
+    def records(self, keys: Sequence[str], position: int) -> list[Entry]:
+        """Every entry of the records with these keys (``act:<id>``) up to ``position``, checked."""
+        return [self._checked(row) for row in self._reader.of_records(keys, position)]
 
     def records_of_kind(self, kind: str, position: int) -> list[Entry]:
         """Every entry of the records of ``kind`` (``instrument``) up to ``position``, checked."""
@@ -174,23 +283,26 @@ class IndexedReads:
         position: int,
         last_day: date,
         progress: Callable[[int, int], None] = lambda done, total: None,
+        *,
+        effects: bool = True,
     ) -> Iterator[OrderedAct]:
         """Stream the happenings of the acts standing at ``position``, in valid-time order.
 
         Only happenings that may fall on or before ``last_day`` (inclusive)
         come; the order is that of ``projections.order``. Memory stays
-        bounded: the order is kept as three compact arrays, and entries are
-        read and checked in batches.
+        bounded: the order is kept as three compact arrays (17 bytes a
+        happening), and entries are read and checked in batches of 2,000.
 
         Args:
             progress: called with (happenings done, total) after each batch.
+            effects: False for the acts' notices only (a timeline).
 
         Raises:
             StoreError: an entry does not match its recorded hash.
         """
         for row in self._reader.standing_retractions(position):
             self._checked(row)  # a forged retraction would hide a record
-        order = self._reader.happening_order(position, last_day.isoformat())
+        order = self._reader.happening_order(position, last_day.isoformat(), effects=effects)
         total = len(order)
         for start in range(0, total, _BATCH):
             ids = order.ids[start : start + _BATCH]

@@ -99,46 +99,29 @@ def index_row(topic: str, state: dict[str, Any]) -> IndexRow:
         KeyError, ValueError, InvalidDate: the state is not an entry the
             ledger wrote (the recorder refuses to store it).
     """
+    return IndexRow(*index_columns(topic, state), _subjects(state["record"]))
+
+
+def index_columns(topic: str, state: dict[str, Any]) -> tuple:
+    """The columns of the entry's ``valid_time_index`` row (``IndexRow.columns``), no subjects.
+
+    What a read checks an entry's index row against: the subjects are not
+    needed to read it, and cost more to derive.
+
+    Raises:
+        KeyError, ValueError, InvalidDate: as :func:`index_row`.
+    """
     record = state["record"]
     kind, record_id = record["record"], record["id"]
     action = _ACTIONS[topic.rpartition(":")[2]]
-    if kind == "instrument":
-        return IndexRow(
-            f"instrument:{record_id}",
-            action,
-            state["recorded_at"],
-            None,
-            None,
-            None,
-            None,
-            0,
-            (f"instrument:{record_id}",),
-        )
-    if kind == "relation":
-        ends = (record["from"]["instrument"], record["to"]["instrument"])
-        return IndexRow(
-            f"relation:{record_id}",
-            action,
-            state["recorded_at"],
-            None,
-            None,
-            None,
-            None,
-            0,
-            tuple(dict.fromkeys(f"instrument:{name}" for name in ends)),
-        )
+    if kind in ("instrument", "relation"):
+        return (f"{kind}:{record_id}", action, state["recorded_at"], None, None, None, None, 0)
     if kind != "act":
         raise ValueError(f"unknown record kind {kind!r}")
     notice = valid_time_of(record["date"])
     effective = record.get("effective")
     effect = valid_time_of(effective) if effective is not None else None
-    subjects = [f"instrument:{name}" for name in (record.get("instrument"), record.get("successor"))
-                if name is not None]  # fmt: skip
-    codes = dict.fromkeys([*record["actors"], *record.get("recipients", ())])
-    subjects.extend(f"actor:{code}" for code in codes)
-    if record["type"] == "succession" and record.get("predecessor") is not None:
-        subjects.append(SUCCESSION)
-    return IndexRow(
+    return (
         f"act:{record_id}",
         action,
         state["recorded_at"],
@@ -147,5 +130,21 @@ def index_row(topic: str, state: dict[str, Any]) -> IndexRow:
         effect.earliest.isoformat() if effect else None,
         effect.latest.isoformat() if effect else None,
         record.get("sequence") or 0,
-        tuple(dict.fromkeys(subjects)),
     )
+
+
+def _subjects(record: dict[str, Any]) -> tuple[str, ...]:
+    """The subjects an entry's record concerns (see the module docstring)."""
+    kind = record["record"]
+    if kind == "instrument":
+        return (f"instrument:{record['id']}",)
+    if kind == "relation":
+        ends = (record["from"]["instrument"], record["to"]["instrument"])
+        return tuple(dict.fromkeys(f"instrument:{name}" for name in ends))
+    subjects = [f"instrument:{name}" for name in (record.get("instrument"), record.get("successor"))
+                if name is not None]  # fmt: skip
+    codes = dict.fromkeys([*record["actors"], *record.get("recipients", ())])
+    subjects.extend(f"actor:{code}" for code in codes)
+    if record["type"] == "succession" and record.get("predecessor") is not None:
+        subjects.append(SUCCESSION)
+    return tuple(dict.fromkeys(subjects))

@@ -8,6 +8,7 @@ this module imports the PostgreSQL driver (the ``[postgres]`` extra).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -227,20 +228,26 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
             except (psycopg.Error, PersistenceError) as err:
                 raise StoreError(f"cannot read the store's index ({err})") from err
 
-        def iterate(sql: str, params: Sequence[Any]) -> Iterator[Any]:
+        @contextmanager
+        def snapshot() -> Iterator[Any]:
+            # REPEATABLE READ: every statement of the transaction sees one snapshot, so
+            # that streams opened one after the other agree with each other.
             try:
-                with (
-                    self.datastore.get_connection() as conn,
-                    conn.transaction(),
-                    conn.cursor(name="ledger_happenings") as curs,
-                ):
-                    curs.itersize = 10_000
-                    curs.execute(sql, params)
-                    yield from curs
+                with self.datastore.get_connection() as conn, conn.transaction():
+                    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    names = itertools.count()
+
+                    def stream(sql: str, params: Sequence[Any]) -> Iterator[Any]:
+                        with conn.cursor(name=f"ledger_stream_{next(names)}") as curs:
+                            curs.itersize = 2000
+                            curs.execute(sql, params)
+                            yield from curs
+
+                    yield stream
             except (psycopg.Error, PersistenceError) as err:
                 raise StoreError(f"cannot read the store's index ({err})") from err
 
-        return IndexReader(dialect, run, iterate)
+        return IndexReader(dialect, run, snapshot)
 
     def index_is_complete(self) -> bool:
         """Whether the side tables describe every entry (False for a ledger of an older version)."""

@@ -207,16 +207,28 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
             except (sqlite3.Error, PersistenceError) as err:
                 raise StoreError(f"cannot read the store's index ({err})") from err
 
-        def iterate(sql: str, params: Sequence[Any]) -> Iterator[Any]:
+        @contextmanager
+        def snapshot() -> Iterator[Any]:
+            # One read transaction on one connection: in WAL mode every cursor of it reads
+            # the database as it was at its first read, whatever is committed meanwhile.
             try:
                 with self.datastore.transaction(commit=False) as c:
-                    c.execute(sql, params)
-                    while batch := c.sqlite_cursor.fetchmany(10_000):
-                        yield from batch
+                    connection = c.sqlite_cursor.connection
+
+                    def stream(sql: str, params: Sequence[Any]) -> Iterator[Any]:
+                        cursor = connection.cursor()
+                        try:
+                            cursor.execute(sql, params)
+                            while batch := cursor.fetchmany(2000):
+                                yield from batch
+                        finally:
+                            cursor.close()
+
+                    yield stream
             except (sqlite3.Error, PersistenceError) as err:
                 raise StoreError(f"cannot read the store's index ({err})") from err
 
-        return IndexReader(dialect, run, iterate)
+        return IndexReader(dialect, run, snapshot)
 
     def index_is_complete(self) -> bool:
         """Whether the side tables describe every entry (False for a ledger of an older version)."""
@@ -281,12 +293,19 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
         return found
 
     def count_events(self, upto_id: int | None = None) -> int:
-        """Count entries with notification id at most ``upto_id`` (all when None)."""
+        """Count entries with notification id at most ``upto_id`` (all when None).
+
+        Without a bound, SQLite counts the rows of the table's narrowest index;
+        a bound on the rowid would make it read the whole table instead.
+        """
         with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT COUNT(*) AS n FROM {self.events_table_name} WHERE rowid <= ?",
-                (upto_id if upto_id is not None else 2**62,),
-            )
+            if upto_id is None:
+                c.execute(f"SELECT COUNT(*) AS n FROM {self.events_table_name}")
+            else:
+                c.execute(
+                    f"SELECT COUNT(*) AS n FROM {self.events_table_name} WHERE rowid <= ?",
+                    (upto_id,),
+                )
             return c.fetchone()["n"]
 
 
