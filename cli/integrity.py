@@ -55,7 +55,8 @@ def _unauthenticated(what: str) -> None:
     click.echo(
         f"UNAUTHENTICATED: {what} hold, but the checkpoint was not checked against a key you "
         "trust (anyone can sign with the key a checkpoint carries); give --public-key or set "
-        "LEDGER_PUBLIC_KEY"
+        "LEDGER_PUBLIC_KEY",
+        err=True,  # standard output keeps the answer alone (one JSON document with --json)
     )
     click.get_current_context().exit(UNAUTHENTICATED)
 

@@ -52,27 +52,41 @@ store_option = click.option(
     "(env LEDGER_STORE).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+MAX_WAIT = 86_400.0  # seconds: a day
+
+
+def _check_wait(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if value != value:  # NaN passes a range check
+        raise click.BadParameter(f"{value!r} is not a number of seconds", ctx, param)
+    return value
+
+
 wait_option = click.option(
     "--wait",
     metavar="SECONDS",
-    type=click.FloatRange(min=0),
+    type=click.FloatRange(min=0, max=MAX_WAIT),
+    callback=_check_wait,
     envvar="LEDGER_WAIT",
     default=120,
     show_default=True,
     help="How long a write waits for another writer's lock on the store (a long import) "
-    "before giving up; nothing is written then (env LEDGER_WAIT).",
+    "before giving up, 0 to 86400; nothing is written then (env LEDGER_WAIT).",
 )
 
 
 def wait_notice(store: str, wait: float):
-    """A callback saying on standard error that a write waits for another writer."""
+    """A callback saying on standard error, once, that a write waits for another writer."""
     from treaty_ledger.ledger.redaction import redact
 
+    said = []
+
     def notice() -> None:
-        click.echo(
-            f"Waiting up to {wait:g} s for another writer to finish with {redact(store)}...",
-            err=True,
-        )
+        if not said:
+            said.append(True)
+            click.echo(
+                f"Waiting up to {wait:g} s for another writer to finish with {redact(store)}...",
+                err=True,
+            )
 
     return notice
 

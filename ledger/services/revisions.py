@@ -70,7 +70,7 @@ def _correct_once(ledger, act_id, set_fields, unset_fields, reason, sources) -> 
             article = "an" if kind == "act" else "a"
             raise InvalidRevision(act_id, f"{name!r} is not a field of {article} {kind}", kind)
     for name, text in set_fields.items():
-        content[name] = _value(act_id, name, text)
+        content[name] = _value(act_id, name, text, kind)
     for name in unset_fields:
         content.pop(name, None)
     corrected = parse_record(content, "correction").record
@@ -113,7 +113,7 @@ def _standing(ledger: Ledger, act_id: str) -> tuple[Act | Relation, int]:
     if versions is None:
         if ledger.versions("instrument", act_id) is not None:
             raise InvalidRevision(
-                act_id, "is an instrument; only acts can be corrected or retracted"
+                act_id, "only acts and relations can be corrected or retracted", "instrument"
             )
         raise UnknownAct(act_id, "act or relation")
     if versions.current is None:
@@ -144,7 +144,7 @@ def _check_why(act_id: str, reason: str, sources: Sequence[Source], kind: str) -
         raise InvalidRevision(act_id, "give at least one source", kind)
 
 
-def _value(act_id: str, name: str, text: str) -> object:
+def _value(act_id: str, name: str, text: str, kind: str) -> object:
     if name in _LIST_FIELDS and not text.lstrip().startswith("["):
         return [code.strip() for code in text.split(",") if code.strip()]
     if name in _LIST_FIELDS or name in _JSON_FIELDS:
@@ -152,6 +152,6 @@ def _value(act_id: str, name: str, text: str) -> object:
             return loads(text)
         except ValueError as err:
             raise InvalidRecord(
-                "correction", act_id, name, f"not valid JSON: {text!r}", "act"
+                "correction", act_id, name, f"not valid JSON: {text!r}", kind
             ) from err
     return text

@@ -28,7 +28,7 @@ from treaty_ledger.ledger.events import Corrected, Recorded, Retracted
 from treaty_ledger.ledger.integrity.codec import dumps
 from treaty_ledger.ledger.integrity.hashes import StoredRow, checked_hash
 from treaty_ledger.ledger.model import Act, Instrument, Source, record_content
-from treaty_ledger.ledger.store.locks import is_busy
+from treaty_ledger.ledger.store.locks import is_busy, locked
 from treaty_ledger.ledger.store.opening import (
     CHUNK,
     RESTAMPS,
@@ -289,10 +289,7 @@ class Appending:
             ) from err
         except (PersistenceError, sqlite3.Error) as err:
             if is_busy(err):
-                raise StoreBusy(
-                    f"the store {shown(self.location)} stayed locked by another writer for "
-                    f"{self.wait:g} s (--wait); nothing was written"
-                ) from err
+                raise StoreBusy(locked(shown(self.location), self.wait)) from err
             raise StoreError(
                 f"the store {shown(self.location)} refused the write ({err}); nothing was written"
             ) from err

@@ -33,7 +33,7 @@ from treaty_ledger.ledger.integrity.verified_log import VerifiedLog
 from treaty_ledger.ledger.model import RECORD_ADAPTER, Source
 from treaty_ledger.ledger.store.appending import Appending
 from treaty_ledger.ledger.store.locations import MEMORY
-from treaty_ledger.ledger.store.locks import is_busy
+from treaty_ledger.ledger.store.locks import is_busy, locked
 from treaty_ledger.ledger.store.opening import (
     ACTIONS,
     PAGE,
@@ -123,7 +123,7 @@ class Ledger(Appending):
             self._app = LedgerApplication(env=env)
         except (PersistenceError, OSError, sqlite3.Error) as err:
             if is_busy(err):
-                raise StoreBusy(f"the store {shown(location)} is locked by another writer") from err
+                raise StoreBusy(locked(shown(location), self.wait)) from err
             raise StoreError(f"cannot open the store {shown(location)}: {err}") from err
         finally:
             if creating is not None:
@@ -387,5 +387,5 @@ class Ledger(Appending):
             yield
         except (PersistenceError, sqlite3.Error) as err:
             if is_busy(err):
-                raise StoreBusy(f"the store {shown(self.location)} is locked ({err})") from err
+                raise StoreBusy(locked(shown(self.location), self.wait)) from err
             raise StoreError(f"cannot read the store {shown(self.location)}: {err}") from err

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from treaty_ledger.ledger.errors import EmptyStore, StoreBusy, StoreError
-from treaty_ledger.ledger.store.locks import is_busy
+from treaty_ledger.ledger.store.locks import is_busy, locked
 
 MEMORY = ":memory:"
 MARKER_TABLE = "treaty_ledger"
@@ -102,7 +102,7 @@ def mark_as_ledger(location: str, wait: float = 5.0) -> None:
         conn.execute("COMMIT")
     except sqlite3.Error as err:
         if is_busy(err):
-            raise StoreBusy(f"the store {location!r} is locked by another writer") from err
+            raise StoreBusy(locked(repr(location), wait)) from err
         raise StoreError(f"cannot write the store {location!r}: {err}") from err
     finally:
         conn.close()

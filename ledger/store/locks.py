@@ -30,3 +30,11 @@ def is_busy(err: BaseException) -> bool:
         text = str(err).lower()
         return any(words in text for words in _BUSY_WORDS)
     return False
+
+
+def locked(store: str, wait: float) -> str:
+    """The message of a write that waited ``wait`` seconds for a lock (``store`` as shown)."""
+    return (
+        f"the store {store} stayed locked by another writer for {wait:g} s (--wait); "
+        "nothing was written"
+    )

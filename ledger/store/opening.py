@@ -115,9 +115,7 @@ def store_env(location: str, *, create: bool, read_only: bool, wait: float):
     """
     lock_seconds = str(max(1, math.ceil(wait)))
     if is_postgres(location):
-        env, creating = postgres_env(location, create=create, read_only=read_only)
-        env["POSTGRES_LOCK_TIMEOUT"] = lock_seconds
-        return env, creating
+        return postgres_env(location, create=create, read_only=read_only, wait=lock_seconds)
     if location == MEMORY:
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}, None
     if read_only and create:
@@ -144,7 +142,7 @@ def sqlite_env(location: str, *, create: bool, read_only: bool, wait: str) -> di
     }
 
 
-def postgres_env(location: str, *, create: bool, read_only: bool):
+def postgres_env(location: str, *, create: bool, read_only: bool, wait: str = "120"):
     """The library's environment for a PostgreSQL ledger, and the creation lock (or None).
 
     Raises:
@@ -161,7 +159,7 @@ def postgres_env(location: str, *, create: bool, read_only: bool):
     where = parse_postgres(location)
     if read_only and create:
         raise ValueError("a ledger opened read-only cannot create its store")
-    creating = check_postgres(where, create=create)
+    creating = check_postgres(where, create=create, wait=int(wait))
     env = {
         "PERSISTENCE_MODULE": (
             f"{POSTGRES_FACTORY}:ReadOnlyOptionsPostgresFactory"
@@ -176,6 +174,7 @@ def postgres_env(location: str, *, create: bool, read_only: bool):
         "POSTGRES_SCHEMA": where.schema,
         "POSTGRES_CONNECT_TIMEOUT": dict(where.options).get("connect_timeout", "5"),
         "POSTGRES_POOL_SIZE": "2",
+        "POSTGRES_LOCK_TIMEOUT": wait,
         "ORIGINATOR_ID_TYPE": "text",
         "CREATE_TABLE": "y" if create else "n",
         "APPLICATION_RECORDER_TOPIC": f"{POSTGRES}:HashingPostgresRecorder",

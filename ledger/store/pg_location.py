@@ -18,9 +18,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import psycopg
 from psycopg import sql
 
-from treaty_ledger.ledger.errors import EmptyStore, StoreError
+from treaty_ledger.ledger.errors import EmptyStore, StoreBusy, StoreError
 from treaty_ledger.ledger.redaction import redact
 from treaty_ledger.ledger.store.locations import FORMAT, MARKER_TABLE
+from treaty_ledger.ledger.store.locks import locked
 
 EVENTS_TABLE = "treatyledger_events"  # the library names it after the application
 _SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -142,13 +143,15 @@ def _libpq_options(query: dict, shown: str) -> tuple[tuple[str, str], ...]:
     return tuple(options)
 
 
-def check_postgres(location: PostgresLocation, *, create: bool) -> psycopg.Connection | None:
+def check_postgres(
+    location: PostgresLocation, *, create: bool, wait: int = 120
+) -> psycopg.Connection | None:
     """Vet the database like ``ledger.store.locations.check_sqlite_file``; mark a new ledger.
 
     With ``create``, takes a session advisory lock on the schema's name first
     and returns the connection holding it: the caller creates the event
     store's tables, then closes it, so that processes creating one ledger at
-    once do so one after the other.
+    once do so one after the other; ``wait`` (seconds) bounds the wait for it.
 
     Returns:
         The connection holding the creation lock (``create``), else None.
@@ -156,15 +159,20 @@ def check_postgres(location: PostgresLocation, *, create: bool) -> psycopg.Conne
     Raises:
         StoreError: unreachable server, refused credentials, missing database,
             or a schema holding tables of something else.
+        StoreBusy: another writer held the creation lock for ``wait`` seconds.
         EmptyStore: reading an empty schema.
     """
     conn = location.connect()
     try:
         if create:
+            conn.execute("SELECT set_config('lock_timeout', %s, false)", (f"{wait}s",))
             conn.execute(
                 "SELECT pg_advisory_lock(hashtext(%s))", (f"treaty-ledger:{location.schema}",)
             )
         _vet(conn, location, create=create)
+    except psycopg.errors.LockNotAvailable as err:
+        conn.close()
+        raise StoreBusy(locked(location.shown, wait)) from err
     except BaseException:
         conn.close()
         raise

@@ -60,6 +60,6 @@ def retrying(operation: Callable[[], T], wait: float = DEFAULT_WAIT) -> T:
         return policy(operation)
     except RetryError as err:
         last, attempts = err.last_attempt.exception(), err.last_attempt.attempt_number
-        tried = "1 attempt" if attempts == 1 else f"{attempts} attempts"
-        kind = StoreBusy if isinstance(last, StoreBusy) else StoreError
-        raise kind(f"{last} (gave up after {tried})") from last
+        if isinstance(last, StoreBusy):
+            raise StoreBusy(str(last)) from last  # it says how long it waited
+        raise StoreError(f"{last} (gave up after {attempts} attempts)") from last
