@@ -470,7 +470,7 @@ def test_retract_then_history(loaded):
         (
             ["retract", "t", "--reason", "r", *SOURCE_OPTIONS],
             1,
-            "Error: act 't': is an instrument; only acts can be corrected or retracted",
+            "Error: instrument 't': only acts and relations can be corrected or retracted",
         ),
         (
             [
