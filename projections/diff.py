@@ -69,6 +69,7 @@ _CAUSES = {
                       "readmission"},
     "provisionally-applying": {"provisional-application"},
     "former-party": {"termination", "supersession"},
+    "resumed": {"withdrawal", "denunciation", "termination", "supersession", "readmission"},
 }  # fmt: skip
 _INSTRUMENT_KINDS = {
     "in-force": "entered-into-force",
@@ -228,7 +229,7 @@ def status_changes(
             old, new = was_actors.get(code), actors.get(code)
             if old == new:
                 continue
-            if new is not None and not new[2] and acts is None:
+            if new is not None and (old is not None or not new[2]) and acts is None:
                 acts = period.of_instrument(iid)
             yield _actor_change(iid, code, old, new, acts or [], period)
         if was_own != own:
@@ -275,6 +276,13 @@ def _actor_change(
         act = _cause(candidates, None)
         return StatusChange(kind="succeeded", instrument=instrument, actor=actor,
                             before=_text(old), after=None, act=act)  # fmt: skip
+    if new[2] and old is not None and new[2] not in {a.id for _, a in acts}:
+        # A role held from before the period shows again: the one above it ended
+        # (a suspension toward a party that has left lapses, VCLT art. 60).
+        named = [a for _, a in acts if a.instrument == instrument]
+        return StatusChange(kind="resumed", instrument=instrument, actor=actor,
+                            before=_text(old), after=_text(new),
+                            act=_cause(named, None, "resumed"))  # fmt: skip
     if new[2]:
         act = new[2]  # the act that gave the role names itself
     else:

@@ -274,8 +274,11 @@ class StatusChange(_ReadModel):
     ``kind`` is ``entered``, ``consented``, ``signed``, ``suspended``,
     ``notified-withdrawal``, ``left``, ``proposed`` or ``addressed`` (an actor),
     ``entered-into-force``, ``adopted``, ``drafted``, ``terminated`` or
-    ``superseded`` (an instrument), ``claimed`` (a territory), or
-    ``succeeded`` (a former state's role passed on).
+    ``superseded`` (an instrument), ``claimed`` (a territory),
+    ``succeeded`` (a former state's role passed on), or ``resumed`` (a role
+    held from before the period shows again because the one above it ended,
+    such as a suspension toward a party that has left; ``act`` is then the act
+    of the period that ended it).
     """
 
     kind: str

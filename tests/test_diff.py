@@ -52,6 +52,15 @@ def test_cfe_suspension_and_crimea(invoke):
     ) in crimea
 
 
+def test_a_suspension_toward_a_party_that_left_lapses_and_the_role_resumes_vclt_60(invoke):
+    # The allies' 2011 suspensions toward Russia lapse when its withdrawal takes effect:
+    # Spain is a party again, from its old day, because of Russia's act, not the
+    # treaty's entry into force.
+    found = changes(invoke, "2023-11-06", "2023-11-07")
+    assert ("resumed", "cfe-1990", "ESP", "cfe-1990.rus.denunciation") in found
+    assert not any(kind == "entered" for kind, *_ in found)
+
+
 def test_nato_enlargement_and_the_ussr(invoke):
     finland = changes(invoke, "2023-04-03", "2023-04-04")
     accession = "north-atlantic-treaty-1949.fin.accession"
