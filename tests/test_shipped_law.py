@@ -336,3 +336,15 @@ def test_a_restraint_declared_after_termination_revives_no_obligation_vclt_art_7
         )
     russia = profile(shipped, "RUS", parse_as_of("2026-02-11"))
     assert "new-start-2010" not in {p.instrument for p in russia.bound_by}
+
+
+@pytest.mark.parametrize(
+    ("state", "member_since"),
+    [("BLR", "1945-10-24"), ("UKR", "1945-10-24"), ("GEO", "1992-07-31"), ("MDA", "1992-03-02")],
+)
+def test_un_members_are_bound_by_the_charter_charter_arts_4_110(shipped, state, member_since):
+    """An original Member from the Charter's entry into force, an admitted one from admission."""
+    assert status(shipped, "2022-12", "un-charter-1945", state)[:2] == ("party", member_since)
+    assert state in bound(shipped, "2022-12", "un-charter-1945")["art2-4-non-use-of-force"]
+    charter = {p.instrument for p in profile(shipped, state, parse_as_of("2022-12")).bound_by}
+    assert "un-charter-1945" in charter
