@@ -140,14 +140,14 @@ def _raw_actor(path: str, count: int) -> float:
 
 
 def _ledger_import(path: str, count: int) -> float:
-    from treaty_ledger.ledger.records import iter_lines
+    from treaty_ledger.ledger.contents import iter_contents
     from treaty_ledger.ledger.services.importer import append_records
     from treaty_ledger.ledger.store.application import Ledger
 
     lines = [_compact(orjson.dumps(record)) for record in _rows(count)]
     start = time.perf_counter()
     with Ledger(path, create=True) as ledger:
-        append_records(ledger, lambda: iter_lines(lines, "synthetic"))  # as 'ledger import' does
+        append_records(ledger, lambda: iter_contents(lines, "synthetic"))  # as 'ledger import' does
     seconds = time.perf_counter() - start
     _append_revisions(path, count)  # not timed
     return seconds

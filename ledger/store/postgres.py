@@ -19,12 +19,14 @@ from psycopg.sql import SQL, Identifier
 
 from treaty_ledger.ledger.errors import StoreError
 from treaty_ledger.ledger.index.queries import Dialect, IndexReader
+from treaty_ledger.ledger.index.rows import subject_rows
 from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root
 from treaty_ledger.ledger.store.recording import (
     HASHES_TABLE,
     HEADS_TABLE,
     INDEX_TABLE,
     SUBJECTS_TABLE,
+    EventRow,
     IndexBehind,
     SideRows,
     SideTablesRecorder,
@@ -131,6 +133,14 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         self._select_hashes = SQL(
             "SELECT position, leaf_hash FROM {schema}.{hashes} ORDER BY position"
         ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
+        self._select_first_ids = SQL(
+            "SELECT originator_id, MIN(notification_id) AS id FROM {schema}.{table} "
+            "WHERE originator_id = ANY(%s) GROUP BY originator_id"
+        ).format(schema=schema, table=Identifier(self.events_table_name))
+        self._select_events_of = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
+            "WHERE originator_id = %s ORDER BY originator_version"
+        ).format(schema=schema, table=Identifier(self.events_table_name))
         self._select_existing = SQL(
             "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)"
         ).format(schema=schema, table=Identifier(self.events_table_name))
@@ -145,7 +155,7 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             yield curs
 
-    def _begin(self, curs: Any, rows: SideRows) -> tuple[int, list[bytes]]:
+    def _begin(self, curs: Any, earliest: str) -> tuple[int, list[bytes]]:
         """Take the library's EXCLUSIVE table lock, check record time and the side tables.
 
         The lock keeps notification ids in commit order, so a reader following
@@ -159,49 +169,46 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         self._lock_table(curs)
         curs.execute(self._select_last_state)
         previous = curs.fetchone()
-        check_record_time(bytes(previous["state"]) if previous else None, rows)
+        check_record_time(bytes(previous["state"]) if previous else None, earliest)
         if not self._is_complete(curs):
             raise IndexBehind()
         self._notify_channel(curs)
         return self._head(curs)
 
-    def _insert_in_bulk(self, curs: Any, events: Sequence[StoredEvent]) -> list[int]:
-        """Insert the events with one ``unnest`` statement; return their notification ids."""
-        curs.execute(
-            self._insert_many,
-            (
-                [str(event.originator_id) for event in events],
-                [event.originator_version for event in events],
-                [event.topic for event in events],
-                [event.state for event in events],
-            ),
-        )
+    def _insert_in_bulk(self, curs: Any, events: Sequence[EventRow]) -> list[int]:
+        """Insert the event rows with one ``unnest`` statement; return their notification ids."""
+        curs.execute(self._insert_many, tuple(map(list, zip(*events, strict=True))))
         return sorted(row["notification_id"] for row in curs.fetchall())
+
+    def _first_ids(self, curs: Any, originator_ids: Sequence[str]) -> dict[str, int]:
+        """The first notification id of each of these event sequences that has entries."""
+        curs.execute(self._select_first_ids, (list(originator_ids),))
+        return {row["originator_id"]: row["id"] for row in curs.fetchall()}
+
+    def _events_of(self, curs: Any, originator_id: str) -> list[StoredEvent]:
+        """The stored events of one event sequence, by version."""
+        curs.execute(self._select_events_of, (originator_id,))
+        return [StoredEvent(row["originator_id"], row["originator_version"], row["topic"],
+                            bytes(row["state"])) for row in curs.fetchall()]  # fmt: skip
 
     def _head(self, curs: Any) -> tuple[int, list[bytes]]:
         curs.execute(self._select_head)
         head = curs.fetchone()
         return (head["size"] if head else 0), checked_frontier(head)
 
-    def _write_rows(self, curs: Any, ids: list[int], pending: SideRows, before: int) -> None:
+    def _write_rows(self, curs: Any, ids: Sequence[int], pending: SideRows, before: int) -> None:
         rows = pending.index
+        ids = list(ids)
         curs.execute(self._insert_hashes, (ids, pending.hashes))
         columns = list(zip(*(row.columns() for row in rows), strict=True))
         curs.execute(
             self._insert_index,
             (ids, list(range(before + 1, before + 1 + len(ids))), *map(list, columns)),
         )
-        pairs = [(nid, row, subject) for nid, row in zip(ids, rows, strict=True)
-                 for subject in row.subjects]  # fmt: skip
+        subjects = subject_rows(ids, rows)
         curs.execute(
             self._insert_subjects,
-            (
-                [subject for _, _, subject in pairs],
-                [row.first_day for _, row, _ in pairs],
-                [row.last_day for _, row, _ in pairs],
-                [row.record_key for _, row, _ in pairs],
-                [nid for nid, _, _ in pairs],
-            ),
+            tuple(map(list, zip(*subjects, strict=True))) if subjects else ([],) * 5,
         )
 
     def _write_head(self, curs: Any, size: int, frontier: list[bytes]) -> None:
