@@ -7,6 +7,7 @@ import pytest
 from builders import Clock, act, instrument
 
 import treaty_ledger.ledger.services.importer as importer_module
+import treaty_ledger.ledger.store.recording as recording_module
 from treaty_ledger.ledger.contents import iter_contents
 from treaty_ledger.ledger.errors import InvalidRecord, UnknownInstrument
 from treaty_ledger.ledger.events import Recorded
@@ -15,6 +16,7 @@ from treaty_ledger.ledger.model import record_content
 from treaty_ledger.ledger.records import Submitted
 from treaty_ledger.ledger.services.import_report import Positions, RecordKeys
 from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.services.verification import verify
 from treaty_ledger.ledger.store.application import Ledger
 
 
@@ -149,6 +151,36 @@ def test_fast_content_and_models_store_the_same_bytes_hashes_and_index(tmp_path)
     assert [[tuple(row) for row in table] for table in sides] == [
         [tuple(row) for row in table] for table in sides2
     ]
+
+
+def _indexes(location: str) -> set[str]:
+    import sqlite3
+
+    query = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    with sqlite3.connect(location) as conn:
+        return {name for (name,) in conn.execute(query)}
+
+
+def test_an_import_that_defers_the_side_indexes_builds_them_before_it_commits(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(recording_module, "DEFER_INDEXES_FROM", 4)
+    location = str(tmp_path / "l.db")
+    with Ledger(location, create=True, clock=Clock()) as ledger:
+        indexes = _indexes(location)
+        assert {"subject_index_days", "valid_time_index_record"} <= indexes
+        bad = record_content(ACTS[9]) | {"id": "z", "date": "2014-02-30"}
+        with pytest.raises(InvalidRecord):  # after the indexes were dropped: all rolled back
+            append_records(ledger, lambda: iter_contents([*lines_of(*ACTS), orjson.dumps(bad)],
+                                                         "f"))  # fmt: skip
+        assert _indexes(location) == indexes and ledger.log_size == 0
+        append_records(ledger, batch(instrument("t"), *ACTS))
+        assert _indexes(location) == indexes
+        assert verify(ledger).ok
+        reads = ledger.indexed()
+        assert reads is not None
+        found = reads.excerpt(None, ["actor:USA"]).entries
+        assert [entry.record.id for entry in found] == [a.id for a in ACTS]
 
 
 def test_an_import_report_reads_as_lists_and_holds_no_tuples():

@@ -69,6 +69,11 @@ class SideTablesDamaged(Exception):  # noqa: N818  (translated by the ledger int
     """A tree head or an entry's recorded hash is not what the entries give; nothing was written."""
 
 
+DEFER_INDEXES_FROM = 50_000
+"""An insert stream that has written this many entries, and at least as many as the log
+held before it, has its side tables' secondary indexes built once at its end."""
+
+
 class SideTablesRecorder:
     """The chunked insert shared by both recorders; a dialect supplies the statements.
 
@@ -121,6 +126,7 @@ class SideTablesRecorder:
             eventsourcing.persistence.PersistenceError: the store refused.
         """
         written = array("q")
+        deferred = False
         with self._write_transaction() as cursor:
             size, frontier = self._begin(cursor, earliest)
             reads = WriteReads(self, cursor)
@@ -134,9 +140,25 @@ class SideTablesRecorder:
                 self._write_rows(cursor, ids, rows, size + len(written))
                 frontier = extend_frontier(frontier, size + len(written), rows.hashes)
                 written.extend(ids)
+                if not deferred and len(written) >= max(size, DEFER_INDEXES_FROM):
+                    deferred = self._defer_indexes(cursor)
+            if deferred:
+                self._restore_indexes(cursor)
             if written:
                 self._write_head(cursor, size + len(written), frontier)
         return written
+
+    def _defer_indexes(self, cursor: Any) -> bool:
+        """Stop maintaining the side tables' secondary indexes until :meth:`_restore_indexes`.
+
+        For a dialect that can drop and rebuild them inside the transaction
+        (building an index at once is several times cheaper than growing it
+        row by row); returns whether it did. By default it does not.
+        """
+        return False
+
+    def _restore_indexes(self, cursor: Any) -> None:
+        """Build again, before the commit, the indexes :meth:`_defer_indexes` dropped."""
 
 
 class WriteReads:
