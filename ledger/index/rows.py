@@ -85,18 +85,19 @@ class IndexRow(NamedTuple):
         return self.latest if self.latest is not None else NO_DAY_AFTER
 
 
-def subject_rows(ids: Sequence[int], rows: Sequence[IndexRow]) -> list[tuple]:
+def subject_rows(ids: Sequence[int], rows: Sequence[tuple]) -> list[tuple]:
     """The ``subject_index`` rows of entries: (subject, first day, last day, record key, id).
 
-    ``ids`` are the entries' notification ids, ``rows`` their index rows, in
-    the same order; one row per entry and subject, in that order.
+    ``ids`` are the entries' notification ids, ``rows`` their index rows
+    (:class:`IndexRow`, or plain tuples of its fields), in the same order; one
+    row per entry and subject, in that order.
     """
     found = []
     for nid, row in zip(ids, rows, strict=True):
-        first = NO_DAY_BEFORE if row.earliest is None else row.earliest
-        last = NO_DAY_AFTER if row.latest is None else row.latest
-        key = row.record_key
-        found.extend([(subject, first, last, key, nid) for subject in row.subjects])
+        key, _, _, earliest, latest, _, _, _, subjects = row
+        first = NO_DAY_BEFORE if earliest is None else earliest
+        last = NO_DAY_AFTER if latest is None else latest
+        found.extend([(subject, first, last, key, nid) for subject in subjects])
     return found
 
 

@@ -33,7 +33,8 @@ from treaty_ledger.ledger.errors import (
     UnknownInstrument,
     UnknownProvision,
 )
-from treaty_ledger.ledger.integrity.codec import dumps
+from treaty_ledger.ledger.index.rows import record_index_row
+from treaty_ledger.ledger.integrity.codec import dumps, loads
 from treaty_ledger.ledger.model import Act, Instrument, record_content
 from treaty_ledger.ledger.records import Submitted
 from treaty_ledger.ledger.services.import_report import AppendReport
@@ -104,13 +105,13 @@ class _MetAgain(Exception):  # noqa: N818  (a signal, turned into InvalidRecord)
 
 def _met_again(items: Iterable[Item], again: _MetAgain) -> InvalidRecord:
     """The error of an id met again with other content, naming where it was first met."""
+    kind, _, record_id = again.oid.partition(":")
     for item in items:
-        content = _content(item)
-        if _oid(content.data) == again.oid:
-            record_id = content.data["id"]
+        where, data = _content(item)
+        if (data["record"], data["id"]) == (kind, record_id):
             return InvalidRecord(
                 again.where, record_id, None,
-                f"the same id appears with different content at {content.where}",
+                f"the same id appears with different content at {where}",
             )  # fmt: skip
     raise AssertionError(f"{again.oid} was written but is not in the batch")
 
@@ -121,20 +122,11 @@ def _content(item: Item) -> Content:
     return Content(item.where, record_content(item.record))
 
 
-def _oid(data: dict) -> str:
-    """The event-sequence id of a record's content (``store.opening.originator_id``)."""
-    return f"{data['record']}:{data['id']}"
-
-
-def _chunks(items: Iterable[Item]) -> Iterator[list[Content]]:
-    chunk: list[Content] = []
-    for item in items:
-        chunk.append(_content(item))
-        if len(chunk) == _CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+_Read = tuple[str, str, bytes, tuple]
+"""A record as the import keeps it until its chunk is written: (event-sequence id, where,
+content as the codec encodes it, index row as a plain tuple). Plain tuples of text and
+bytes, which the garbage collector stops following at its first pass: thousands held for
+a chunk would otherwise be walked by every full collection of a long import."""
 
 
 class _Reading:
@@ -146,52 +138,65 @@ class _Reading:
         self.already: dict[str, tuple[bytes, str]] = {}  # oid: digest of content, where
 
     def new_records(self, items: Iterable[Item], store: StoreReads) -> Iterator[list[NewRecord]]:
-        """Yield each chunk's new records; check the batch's references after the last."""
-        for chunk in _chunks(items):
+        """Yield each chunk's new records; check the batch's references after the last.
+
+        Each record is reduced as it is read to what the rest of the import
+        needs (its references noted, its content encoded, its index row made
+        from the data in hand), and its data let go.
+        """
+        chunk: list[_Read] = []
+        for item in items:
+            where, data = _content(item)
+            self.references.note(data, where)
+            oid = f"{data['record']}:{data['id']}"  # store.opening.originator_id
+            index = tuple(record_index_row("record", data, store.recorded_at))
+            chunk.append((oid, where, dumps(data), index))
+            if len(chunk) == _CHUNK:
+                yield self._new_in(chunk, store)
+                chunk = []
+        if chunk:
             yield self._new_in(chunk, store)
         self.references.check(store)
 
-    def _new_in(self, chunk: list[Content], store: StoreReads) -> list[NewRecord]:
+    def _new_in(self, chunk: list[_Read], store: StoreReads) -> list[NewRecord]:
         """The chunk's records that are new, in order, refusing ids met with other content.
 
         As an import held whole would: first every repeat of an id in the
         chunk is compared with where it was first met, then the records met
         for the first time are checked against the ledger.
         """
-        encoded = [dumps(content.data) for content in chunk]  # the stored form (ledger.codec)
-        oids = [_oid(content.data) for content in chunk]
-        recorded = store.recorded(list(dict.fromkeys(oids)))
+        recorded = store.recorded(list(dict.fromkeys(read[0] for read in chunk)))
         met: dict[str, tuple[bytes, str | None]] = {}  # in this chunk: content, where first
         fresh = []
-        for content, data, oid in zip(chunk, encoded, oids, strict=True):
+        for read in chunk:
+            oid, where, data, _ = read
             first = met.get(oid)
             if first is None and recorded.get(oid):  # written by an earlier chunk
                 first = (data, None) if store.same_as_written(oid, data) else (b"", None)
             elif first is None and oid in self.already:
-                digest, where = self.already[oid]
-                first = (data if _digest(data) == digest else b"", where)
+                digest, first_where = self.already[oid]
+                first = (data if _digest(data) == digest else b"", first_where)
             if first is None:
-                met[oid] = (data, content.where)
-                fresh.append((content, data, oid))
+                met[oid] = (data, where)
+                fresh.append(read)
                 continue
             met.setdefault(oid, first)
             if first[0] != data:
                 if first[1] is None:
-                    raise _MetAgain(oid, content.where)
+                    raise _MetAgain(oid, where)
                 raise InvalidRecord(
-                    content.where, content.data["id"], None,
+                    where, oid.partition(":")[2], None,
                     f"the same id appears with different content at {first[1]}",
                 )  # fmt: skip
         new: list[NewRecord] = []
-        for content, data, oid in fresh:
-            key = (content.data["record"], content.data["id"])
-            self.references.note(content)
-            if oid in recorded and _already(store, content):
-                self.report.already.append(key)
-                self.already[oid] = (_digest(data), content.where)
+        for oid, where, data, index in fresh:
+            kind, _, record_id = oid.partition(":")
+            if oid in recorded and _already(store, data, where):
+                self.report.already.append((kind, record_id))
+                self.already[oid] = (_digest(data), where)
                 continue
-            new.append((oid, data, content.data))
-            self.report.added.append(key)
+            new.append((oid, data, index))
+            self.report.added.append((kind, record_id))
         return new
 
 
@@ -199,13 +204,13 @@ def _digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
-def _already(store: StoreReads, content: Content) -> bool:
-    """Whether a record whose id is in the ledger is recorded with this content.
+def _already(store: StoreReads, content: bytes, where: str) -> bool:
+    """Whether a record whose id is in the ledger is recorded with this content (encoded).
 
     Raises:
         RecordConflict: the id is recorded with other content, or retracted.
     """
-    given = content.data
+    given = loads(content)
     kind, record_id = given["record"], given["id"]
     versions = store.versions(kind, record_id)
     if versions is None:
@@ -213,9 +218,9 @@ def _already(store: StoreReads, content: Content) -> bool:
     if given in (record_content(versions.first), _record(versions.current)):
         return True
     if versions.current is None:
-        raise RecordConflict(record_id, "id", "retracted", "recorded again", content.where, kind)
+        raise RecordConflict(record_id, "id", "retracted", "recorded again", where, kind)
     name, old, new_value = _first_difference(record_content(versions.current), given)
-    raise RecordConflict(record_id, name, old, new_value, content.where, kind)
+    raise RecordConflict(record_id, name, old, new_value, where, kind)
 
 
 def _record(record: Instrument | Act | None) -> dict | None:
@@ -236,14 +241,14 @@ class _References:
         self.where: dict[str, str] = {}
         self.relations: list[dict] = []
 
-    def note(self, content: Content) -> None:
-        data = content.data
+    def note(self, data: dict, where: str) -> None:
+        """Note a record's content (the first act naming each instrument and provision)."""
         if data["record"] == "instrument":
             self.instruments[data["id"]] = frozenset(p["id"] for p in data["provisions"])
             return
         if data["record"] == "relation":
             self.relations.append(data)
-            self.where[data["id"]] = content.where
+            self.where[data["id"]] = where
             return
         for name, provision in (
             (data.get("instrument"), data.get("provision")),
@@ -251,7 +256,7 @@ class _References:
         ):
             if name is not None and (name, provision) not in self.first:
                 self.first[(name, provision)] = data
-                self.where[data["id"]] = content.where
+                self.where[data["id"]] = where
 
     def check(self, store: StoreReads) -> None:
         acts = list({data["id"]: data for data in self.first.values()}.values())

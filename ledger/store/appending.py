@@ -77,7 +77,8 @@ class Appending:
             after = b',"recorded_at":%s,"recorded_by":%s}' % (dumps(instant), dumps(self.user))
             if not isinstance(recorder, SideTablesRecorder):
                 try:
-                    return self._ranks(self._write(partial(self._insert_held, produce, after)))
+                    held = partial(self._insert_held, produce, instant, after)
+                    return self._ranks(self._write(held))
                 except RecordTimeBehind:
                     continue
             count: list[int] = []
@@ -98,11 +99,11 @@ class Appending:
     def _chunks(
         self, produce: Produce, instant: str, after: bytes, reads: WriteReads
     ) -> Iterator[Chunk]:
-        for records in produce(WrittenReads(reads, self._decoded, after)):
-            yield new_chunk(records, instant, after)
+        for records in produce(WrittenReads(reads, self._decoded, instant, after)):
+            yield new_chunk(records, after)
 
-    def _insert_held(self, produce: Produce, after: bytes) -> Sequence[int] | None:
-        events = list(held_events(produce, self, after))
+    def _insert_held(self, produce: Produce, instant: str, after: bytes) -> Sequence[int] | None:
+        events = list(held_events(produce, self, instant, after))
         return self._app.recorder.insert_events(events) if events else []
 
     def append_revision(

@@ -200,7 +200,7 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         rows = pending.index
         ids = list(ids)
         curs.execute(self._insert_hashes, (ids, pending.hashes))
-        columns = list(zip(*(row.columns() for row in rows), strict=True))
+        columns = list(zip(*(row[:8] for row in rows), strict=True))
         curs.execute(
             self._insert_index,
             (ids, list(range(before + 1, before + 1 + len(ids))), *map(list, columns)),

@@ -224,7 +224,7 @@ class SideRows:
     """What the side tables get for entries about to be stored, in their order."""
 
     hashes: list[bytes]
-    index: list[IndexRow]
+    index: list[IndexRow] | list[tuple]  # rows, or plain tuples of their fields
 
 
 def side_rows(stored_events: Sequence[StoredEvent]) -> SideRows:

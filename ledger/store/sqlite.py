@@ -129,7 +129,7 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
         positions = range(before + 1, before + 1 + len(ids))
         c.executemany(
             f"INSERT INTO {INDEX_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(nid, position, *row.columns()) for nid, position, row in
+            [(nid, position, *row[:8]) for nid, position, row in
              zip(ids, positions, rows, strict=True)],
         )  # fmt: skip
         c.executemany(

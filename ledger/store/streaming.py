@@ -10,9 +10,9 @@ far into the file) rolls everything back.
 The import decides what is new with :class:`StoreReads`, which answer from
 inside the transaction: a record written by an earlier chunk of the same
 import is seen, and told apart from one that was in the store before. Each
-new record comes with its content already encoded and decoded
-(:data:`NewRecord`), so its stored state, leaf hash and index row are made
-from the bytes and data in hand, never by decoding what was just encoded.
+new record comes with its content encoded and its index row made from the
+data in hand (:data:`NewRecord`), so that its stored state and leaf hash are
+formatted from those bytes, never by decoding what was just encoded.
 """
 
 from __future__ import annotations
@@ -23,18 +23,22 @@ from typing import Any, Protocol
 from eventsourcing.persistence import StoredEvent
 
 from treaty_ledger.ledger.events import Recorded
-from treaty_ledger.ledger.index.rows import record_index_row
 from treaty_ledger.ledger.integrity.hashes import new_leaf_hash
 from treaty_ledger.ledger.store.opening import TOPICS, Versions
 from treaty_ledger.ledger.store.recording import Chunk, SideRows, WriteReads
 
-NewRecord = tuple[str, bytes, dict[str, Any]]
+NewRecord = tuple[str, bytes, tuple]
 """A record to append: its event-sequence id (``"act:<id>"``), its content as the codec
-encodes it (``ledger.integrity.codec.dumps``) and the same content as JSON data."""
+encodes it (``ledger.integrity.codec.dumps``) and its index row (``index.rows.IndexRow``,
+made with the append's record time :attr:`StoreReads.recorded_at`, or a plain tuple of
+its fields, which the garbage collector stops following)."""
 
 
 class StoreReads(Protocol):
     """What an import may ask the store while it appends (see the module docstring)."""
+
+    recorded_at: str
+    """The record time every entry of this append gets (UTC, ISO 8601 with ``Z``)."""
 
     def recorded(self, originator_ids: Sequence[str]) -> dict[str, bool]:
         """Those event-sequence ids that have entries, each True when this append wrote it."""
@@ -65,21 +69,23 @@ def stored_state(content: bytes, after: bytes) -> bytes:
     return b'{"record":%s%s' % (content, after)
 
 
-def new_chunk(records: Sequence[NewRecord], recorded_at: str, after: bytes) -> Chunk:
+def new_chunk(records: Sequence[NewRecord], after: bytes) -> Chunk:
     """The events of new records (version 1 each), with their leaf hashes and index rows."""
-    events, hashes, index = [], [], []
-    for oid, content, data in records:
+    events, hashes = [], []
+    for oid, content, _ in records:
         state = b'{"record":%s%s' % (content, after)  # stored_state, inlined: once per record
         events.append((oid, 1, RECORDED, state))
         hashes.append(new_leaf_hash(oid, 1, RECORDED, state))
-        index.append(record_index_row("record", data, recorded_at))
-    return Chunk(events, SideRows(hashes, index))
+    return Chunk(events, SideRows(hashes, [index for _, _, index in records]))
 
 
 class WrittenReads:
     """:class:`StoreReads` inside a recorder's write transaction (``insert_stream``)."""
 
-    def __init__(self, reads: WriteReads, decoded: Callable[[int, Any], Any], after: bytes):
+    def __init__(
+        self, reads: WriteReads, decoded: Callable[[int, Any], Any], recorded_at: str, after: bytes
+    ) -> None:
+        self.recorded_at = recorded_at
         self._reads = reads
         self._decoded = decoded
         self._after = after
@@ -103,7 +109,10 @@ class HeldReads:
     """:class:`StoreReads` for a store without side tables (in memory), whose events are
     held until one insert: the records of this append are in ``pending``."""
 
-    def __init__(self, ledger: Any, pending: dict[str, bytes], after: bytes) -> None:
+    def __init__(
+        self, ledger: Any, pending: dict[str, bytes], recorded_at: str, after: bytes
+    ) -> None:
+        self.recorded_at = recorded_at
         self._ledger = ledger
         self._pending = pending
         self._after = after
@@ -121,10 +130,12 @@ class HeldReads:
         return self._pending.get(originator_id) == stored_state(content, self._after)
 
 
-def held_events(produce: Produce, ledger: Any, after: bytes) -> Iterator[StoredEvent]:
+def held_events(
+    produce: Produce, ledger: Any, recorded_at: str, after: bytes
+) -> Iterator[StoredEvent]:
     """Every event of an append to a store without side tables, read through ``produce``."""
     pending: dict[str, bytes] = {}
-    for records in produce(HeldReads(ledger, pending, after)):
+    for records in produce(HeldReads(ledger, pending, recorded_at, after)):
         for oid, content, _ in records:
             state = pending[oid] = stored_state(content, after)
             yield StoredEvent(oid, 1, RECORDED, state)
