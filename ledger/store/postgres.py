@@ -8,7 +8,7 @@ this module imports the PostgreSQL driver (the ``[postgres]`` extra).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -78,15 +78,8 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         self._side_tables_from = len(self.sql_create_statements)
         for statement in _POSTGRES_SIDE_TABLES:
             self.sql_create_statements.append(SQL(statement).format(**names))
-        self._insert_index = SQL(
-            "INSERT INTO {schema}.{index} SELECT * FROM unnest(%s::bigint[], %s::bigint[], "
-            "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
-            "%s::bigint[])"
-        ).format(**names)
-        self._insert_subjects = SQL(
-            "INSERT INTO {schema}.{subjects} SELECT * FROM unnest(%s::text[], %s::text[], "
-            "%s::text[], %s::text[], %s::bigint[])"
-        ).format(**names)
+        self._copy_index = SQL("COPY {schema}.{index} FROM STDIN").format(**names)
+        self._copy_subjects = SQL("COPY {schema}.{subjects} FROM STDIN").format(**names)
         self._select_heads = SQL(
             "SELECT size, root, frontier FROM {schema}.{heads} ORDER BY size"
         ).format(**names)
@@ -121,15 +114,19 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         self._select_last_state = SQL(
             "SELECT state FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1"
         ).format(schema=schema, table=Identifier(self.events_table_name))
-        self._insert_many = SQL(
-            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::bytea[]) "
-            "RETURNING notification_id"
+        self._copy_events = SQL(
+            "COPY {schema}.{table} (originator_id, originator_version, topic, state) FROM STDIN"
         ).format(schema=schema, table=Identifier(self.events_table_name))
-        self._insert_hashes = SQL(
-            "INSERT INTO {schema}.{hashes} (position, leaf_hash) "
-            "SELECT * FROM unnest(%s::bigint[], %s::bytea[])"
-        ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
+        self._max_id = SQL("SELECT MAX(notification_id) AS id FROM {schema}.{table}").format(
+            schema=schema, table=Identifier(self.events_table_name)
+        )
+        self._ids_after = SQL(
+            "SELECT notification_id FROM {schema}.{table} WHERE notification_id > %s "
+            "ORDER BY notification_id"
+        ).format(schema=schema, table=Identifier(self.events_table_name))
+        self._copy_hashes = SQL("COPY {schema}.{hashes} (position, leaf_hash) FROM STDIN").format(
+            schema=schema, hashes=Identifier(HASHES_TABLE)
+        )
         self._select_hashes = SQL(
             "SELECT position, leaf_hash FROM {schema}.{hashes} ORDER BY position"
         ).format(schema=schema, hashes=Identifier(HASHES_TABLE))
@@ -176,9 +173,17 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         return self._head(curs)
 
     def _insert_in_bulk(self, curs: Any, events: Sequence[EventRow]) -> list[int]:
-        """Insert the event rows with one ``unnest`` statement; return their notification ids."""
-        curs.execute(self._insert_many, tuple(map(list, zip(*events, strict=True))))
-        return sorted(row["notification_id"] for row in curs.fetchall())
+        """Insert the event rows with one ``COPY``; return their notification ids, in order.
+
+        ``COPY`` returns no ids, so they are read back: under the EXCLUSIVE
+        table lock only this transaction inserts, and the sequence gives its
+        rows, in the order written, the ids above the largest before them.
+        """
+        curs.execute(self._max_id)
+        before = curs.fetchone()["id"] or 0
+        _copy(curs, self._copy_events, events)
+        curs.execute(self._ids_after, (before,))
+        return [row["notification_id"] for row in curs.fetchall()]
 
     def _first_ids(self, curs: Any, originator_ids: Sequence[str]) -> dict[str, int]:
         """The first notification id of each of these event sequences that has entries."""
@@ -197,19 +202,18 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         return (head["size"] if head else 0), checked_frontier(head)
 
     def _write_rows(self, curs: Any, ids: Sequence[int], pending: SideRows, before: int) -> None:
+        """Write hashes and index rows of entries at positions ``before + 1``..., each table
+        with one ``COPY`` (several times faster than inserting the same rows)."""
         rows = pending.index
-        ids = list(ids)
-        curs.execute(self._insert_hashes, (ids, pending.hashes))
-        columns = list(zip(*(row[:8] for row in rows), strict=True))
-        curs.execute(
-            self._insert_index,
-            (ids, list(range(before + 1, before + 1 + len(ids))), *map(list, columns)),
-        )
-        subjects = subject_rows(ids, rows)
-        curs.execute(
-            self._insert_subjects,
-            tuple(map(list, zip(*subjects, strict=True))) if subjects else ([],) * 5,
-        )
+        _copy(curs, self._copy_hashes, zip(ids, pending.hashes, strict=True))
+        positions = range(before + 1, before + 1 + len(ids))
+        _copy(
+            curs,
+            self._copy_index,
+            ((nid, position, *row[:8]) for nid, position, row in zip(ids, positions, rows,
+                                                                    strict=True)),
+        )  # fmt: skip
+        _copy(curs, self._copy_subjects, subject_rows(ids, rows))
 
     def _write_head(self, curs: Any, size: int, frontier: list[bytes]) -> None:
         curs.execute(self._insert_head, (size, frontier_root(frontier), b"".join(frontier)))
@@ -308,6 +312,13 @@ class HashingPostgresRecorder(SideTablesRecorder, PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._count_events, (upto_id if upto_id is not None else 2**62,))
             return curs.fetchone()["n"]
+
+
+def _copy(curs: Any, statement: Any, rows: Iterable[Sequence[Any]]) -> None:
+    """Send rows to a ``COPY ... FROM STDIN`` statement (text format)."""
+    with curs.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 class ReadOnlyPostgresFactory(PostgresFactory):
