@@ -19,7 +19,7 @@ from treaty_ledger.cli.params import (
 from treaty_ledger.ledger.redaction import redact
 
 if TYPE_CHECKING:
-    from treaty_ledger.ledger.records import Submitted
+    from treaty_ledger.ledger.contents import Content
 
 
 @click.command("import")
@@ -70,7 +70,10 @@ def import_command(
 class _FileBatch:
     """Record files, read afresh each time the batch is called (an import may run again).
 
-    ``progress`` is called with (bytes read, bytes in all) as lines are validated.
+    ``progress`` is called with (bytes read, bytes in all) as lines are validated
+    and appended. A pipe or device (``/dev/stdin``) can be read only once: its
+    lines are kept, read by :meth:`read_streams` before the import takes the
+    store's write lock.
     """
 
     def __init__(self, paths: list[str]) -> None:
@@ -78,20 +81,25 @@ class _FileBatch:
         self.progress: Callable[[int, int], None] = lambda done, total: None
         self._streams: dict[str, list[bytes]] = {}
 
-    def __call__(self) -> Iterator[Submitted]:
-        from treaty_ledger.ledger.records import iter_lines
+    def read_streams(self) -> None:
+        """Read every file that is not a regular file (a pipe reads once) into memory."""
+        for path in self.paths:
+            if not _regular(path) and path not in self._streams:
+                self._streams[path] = list(_lines_of(path))
 
+    def __call__(self) -> Iterator[Content]:
+        from treaty_ledger.ledger.contents import iter_contents
+
+        self.read_streams()
         total = sum(os.path.getsize(path) for path in self.paths)
         done = 0
         for path in self.paths:
-            if not _regular(path):  # a pipe (/dev/stdin) or device reads once: keep its lines
-                if path not in self._streams:
-                    self._streams[path] = list(_lines_of(path))
-                yield from iter_lines(self._streams[path], path)
+            if path in self._streams:
+                yield from iter_contents(self._streams[path], path)
                 continue
             with open(path, "rb") as handle:
                 lines = _lines_of(path, handle)
-                for number, item in enumerate(iter_lines(lines, path)):
+                for number, item in enumerate(iter_contents(lines, path)):
                     if number % 5000 == 0:
                         self.progress(done + handle.tell(), total)
                     yield item
@@ -236,20 +244,15 @@ def _append(batches: list, store: str, by: str | None, as_json: bool, wait: floa
     from treaty_ledger.ledger.store.application import Ledger
 
     report = AppendReport()
+    for batch in batches:
+        if isinstance(batch, _FileBatch):
+            batch.read_streams()  # before the write lock: a pipe may be slow to give its lines
     with Ledger(store, create=True, user=by, wait=wait, on_wait=wait_notice(store, wait)) as ledger:
         for batch in batches:
-            with (
-                progress_bar("Validating", 1 << 20) as validating,
-                progress_bar("Appending") as appending,
-            ):
+            with progress_bar("Importing", 1 << 20) as importing:
                 if isinstance(batch, _FileBatch):
-                    batch.progress = validating
-
-                def writing(done: int, total: int) -> None:
-                    validating.close()  # reading is over once writing starts
-                    appending(done, total)
-
-                done = append_records(ledger, batch, progress=writing)
+                    batch.progress = importing
+                done = append_records(ledger, batch)
             report.added.extend(done.added)
             report.already.extend(done.already)
             report.positions.extend(done.positions)
@@ -259,7 +262,7 @@ def _append(batches: list, store: str, by: str | None, as_json: bool, wait: floa
             {
                 "added": [{"record": kind, "id": rid} for kind, rid in report.added],
                 "already_recorded": [{"record": kind, "id": rid} for kind, rid in report.already],
-                "positions": report.positions,
+                "positions": list(report.positions),
                 "log_size": log_size,
             }
         )

@@ -45,6 +45,19 @@ def _is_known(code: str) -> bool:
     )
 
 
+def actor_codes() -> frozenset[str]:
+    """Every code :func:`check_actor_code` accepts: the organisations and ISO 3166 alpha-3 codes.
+
+    The codes of states (ISO 3166-1) and of former states (ISO 3166-3), all
+    upper case, from ``pycountry`` (loaded on first use), and ``ORGANISATIONS``.
+    """
+    import pycountry
+
+    states = {country.alpha_3 for country in pycountry.countries}
+    former = {country.alpha_3 for country in pycountry.historic_countries}
+    return frozenset(ORGANISATIONS | states | former)
+
+
 def is_organisation(code: str) -> bool:
     """Whether ``code`` names an organisation rather than a state."""
     return code in ORGANISATIONS

@@ -9,8 +9,6 @@ invalid EDTF dates and unknown actor codes. Nothing here does I/O.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,14 +33,15 @@ from treaty_ledger.ledger.dates import (
     parse_valid_time,
     valid_time_of,
 )
-from treaty_ledger.ledger.vocabulary import (
-    NEEDS_INSTRUMENT,
-    WITH_EFFECTIVE_DATE,
-    ActType,
-    LegalNature,
-    ProvisionType,
-    RelationKind,
+from treaty_ledger.ledger.record_rules import (
+    act_problem,
+    provision_problem,
+    relation_problem,
+    repeated_codes,
+    repeated_provisions,
+    text_problem,
 )
+from treaty_ledger.ledger.vocabulary import ActType, LegalNature, ProvisionType, RelationKind
 
 _TRUSTING: ContextVar[bool] = ContextVar("trusting_stored_content", default=False)
 
@@ -69,16 +68,9 @@ def _check_edtf(value: str) -> str:
     return value
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")  # line separators break lines too
-
-
 def _one_line(value: str) -> str:
-    if _TRUSTING.get():
-        return value
-    if not value.strip():
-        raise ValueError("must not be blank")
-    if _CONTROL.search(value):
-        raise ValueError("must be one line with no control characters (no newlines or tabs)")
+    if not _TRUSTING.get() and (problem := text_problem(value)) is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -102,9 +94,8 @@ ActorCode = Annotated[StrictStr, AfterValidator(_actor_code)]
 
 
 def _no_repeats(codes: list[str]) -> list[str]:
-    if not _TRUSTING.get() and len(set(codes)) != len(codes):
-        repeated = sorted(code for code, count in Counter(codes).items() if count > 1)
-        raise ValueError(f"{', '.join(repeated)} listed twice")
+    if not _TRUSTING.get() and (problem := repeated_codes(codes)) is not None:
+        raise ValueError(problem)
     return codes
 
 
@@ -151,8 +142,9 @@ class Provision(_Frozen):
 
     @model_validator(mode="after")
     def _someone(self) -> Provision:
-        if self.obligors is None and not self.addressees and self.addressee_class is None:
-            raise ValueError("a provision names its obligors, its addressees, or both")
+        problem = provision_problem(self.obligors, self.addressees, self.addressee_class)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
 
@@ -217,10 +209,9 @@ class Instrument(_Frozen):
 
     @model_validator(mode="after")
     def _unique_provisions(self) -> Instrument:
-        counts = Counter(provision.id for provision in self.provisions)  # linear, not quadratic
-        duplicates = sorted(pid for pid, count in counts.items() if count > 1)
-        if duplicates:
-            raise ValueError(f"provision ids repeat: {', '.join(duplicates)}")
+        problem = repeated_provisions(provision.id for provision in self.provisions)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
 
@@ -272,33 +263,13 @@ class Act(_Frozen):
     def _rules_by_type(self) -> Act:
         if _TRUSTING.get():
             return self
-        kind = self.type
-        if kind in NEEDS_INSTRUMENT and self.instrument is None:
-            raise ValueError(f"an act of type {kind.value!r} needs an instrument")
-        if self.effective is not None:
-            if kind not in WITH_EFFECTIVE_DATE:
-                raise ValueError(f"an act of type {kind.value!r} has no effective date")
-            if self.effective_time.latest < self.valid_time.earliest:
-                raise ValueError(
-                    f"effective date {self.effective!r} is before the notice {self.date!r}"
-                )
-        if self.provision is not None and self.instrument is None:
-            raise ValueError("a provision needs its instrument")
-        if kind is ActType.SUCCESSION and self.instrument is None and self.predecessor is None:
-            raise ValueError("a succession needs a predecessor, an instrument, or both")
-        if kind is not ActType.SUCCESSION and self.predecessor is not None:
-            raise ValueError("only a succession has a predecessor")
-        if kind is ActType.SUPERSESSION:
-            if self.successor is None:
-                raise ValueError("a supersession needs the successor instrument")
-            if self.successor == self.instrument:
-                raise ValueError("an instrument cannot supersede itself")
-        elif self.successor is not None:
-            raise ValueError("only a supersession has a successor")
-        if kind in (ActType.ANNEXATION, ActType.RECOGNITION) and self.territory is None:
-            raise ValueError(f"an act of type {kind.value!r} needs a territory")
-        if kind in (ActType.ALLEGED_VIOLATION, ActType.DEMANDS) and not self.recipients:
-            raise ValueError(f"an act of type {kind.value!r} needs recipients")
+        problem = act_problem(
+            self.type, self.date, effective=self.effective, instrument=self.instrument,
+            provision=self.provision, predecessor=self.predecessor, successor=self.successor,
+            territory=self.territory, recipients=self.recipients,
+        )  # fmt: skip
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
 
@@ -336,8 +307,11 @@ class Relation(_Frozen):
 
     @model_validator(mode="after")
     def _two_instruments(self) -> Relation:
-        if not _TRUSTING.get() and self.from_.instrument == self.to.instrument:
-            raise ValueError("a relation links provisions of two different instruments")
+        if _TRUSTING.get():
+            return self
+        problem = relation_problem(self.from_.instrument, self.to.instrument)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
 

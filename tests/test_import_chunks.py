@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 from builders import Clock, act, instrument
 
 import treaty_ledger.ledger.services.importer as importer_module
-import treaty_ledger.ledger.store.appending as appending_module
+import treaty_ledger.ledger.store.recording as recording_module
+from treaty_ledger.ledger.contents import iter_contents
 from treaty_ledger.ledger.errors import InvalidRecord, UnknownInstrument
 from treaty_ledger.ledger.events import Recorded
 from treaty_ledger.ledger.integrity.codec import OrjsonTranscoder
 from treaty_ledger.ledger.model import record_content
 from treaty_ledger.ledger.records import Submitted
+from treaty_ledger.ledger.services.import_report import Positions, RecordKeys
 from treaty_ledger.ledger.services.importer import append_records
+from treaty_ledger.ledger.services.verification import verify
 from treaty_ledger.ledger.store.application import Ledger
 
 
@@ -20,7 +24,6 @@ from treaty_ledger.ledger.store.application import Ledger
 def small_chunks(monkeypatch):
     """Chunks of three records, so that a dozen records cross several chunk boundaries."""
     monkeypatch.setattr(importer_module, "_CHUNK", 3)
-    monkeypatch.setattr(appending_module, "CHUNK", 3)
 
 
 def batch(*records):
@@ -105,3 +108,89 @@ def test_an_import_that_must_index_first_writes_every_chunk(tmp_path):
         assert report.positions == list(range(2, 12))
         assert [e.record.id for e in ledger.entries()] == ["t", *(a.id for a in ACTS)]
         assert ledger.indexed() is not None
+
+
+def lines_of(*records) -> list[bytes]:
+    return [orjson.dumps(record_content(r)) for r in records]
+
+
+def test_a_bad_line_chunks_after_writing_began_writes_nothing(store_location):
+    bad = record_content(ACTS[0]) | {"id": "a-bad", "actors": ["rus"]}
+    lines = [*lines_of(*ACTS), orjson.dumps(bad)]
+    with Ledger(store_location, create=True, clock=Clock()) as ledger:
+        append_records(ledger, batch(instrument("t")))
+        before = list(ledger.rows())
+        with pytest.raises(InvalidRecord, match="f line 11, act 'a-bad', field 'actors.0'"):
+            append_records(ledger, lambda: iter_contents(lines, "f"))
+        assert list(ledger.rows()) == before
+        assert ledger.log_size == 1
+        report = append_records(ledger, lambda: iter_contents(lines[:-1], "f"))
+        assert list(report.positions) == list(range(2, 12))
+
+
+def test_a_record_already_recorded_met_again_with_other_content_names_where_it_was_first():
+    changed = act("a-0", "signature", "1999", ["USA"], "t")
+    with Ledger(":memory:", create=True) as ledger:
+        append_records(ledger, batch(instrument("t"), ACTS[0]))
+        with pytest.raises(InvalidRecord, match="batch line 8.*different content at batch line 1"):
+            append_records(ledger, batch(ACTS[0], *ACTS[1:7], changed))
+        assert ledger.log_size == 2
+
+
+def test_fast_content_and_models_store_the_same_bytes_hashes_and_index(tmp_path):
+    records = [instrument("t"), *ACTS, act("x", "alleged-violation", "2001?", ["RUS"],
+                                          recipients=["USA", "DEU"])]  # fmt: skip
+    stored = []
+    for name, items in (("models", batch(*records)),
+                        ("contents", list(iter_contents(lines_of(*records), "f")))):  # fmt: skip
+        with Ledger(str(tmp_path / f"{name}.db"), create=True, clock=Clock(), user="t") as ledger:
+            append_records(ledger, items)
+            stored.append((list(ledger.rows()), ledger.recorded_hashes(), ledger.side_tables()))
+    (rows, hashes, sides), (rows2, hashes2, sides2) = stored
+    assert rows == rows2 and hashes == hashes2
+    assert [[tuple(row) for row in table] for table in sides] == [
+        [tuple(row) for row in table] for table in sides2
+    ]
+
+
+def _indexes(location: str) -> set[str]:
+    import sqlite3
+
+    query = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    with sqlite3.connect(location) as conn:
+        return {name for (name,) in conn.execute(query)}
+
+
+def test_an_import_that_defers_the_side_indexes_builds_them_before_it_commits(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(recording_module, "DEFER_INDEXES_FROM", 4)
+    location = str(tmp_path / "l.db")
+    with Ledger(location, create=True, clock=Clock()) as ledger:
+        indexes = _indexes(location)
+        assert {"subject_index_days", "valid_time_index_record"} <= indexes
+        bad = record_content(ACTS[9]) | {"id": "z", "date": "2014-02-30"}
+        with pytest.raises(InvalidRecord):  # after the indexes were dropped: all rolled back
+            append_records(ledger, lambda: iter_contents([*lines_of(*ACTS), orjson.dumps(bad)],
+                                                         "f"))  # fmt: skip
+        assert _indexes(location) == indexes and ledger.log_size == 0
+        append_records(ledger, batch(instrument("t"), *ACTS))
+        assert _indexes(location) == indexes
+        assert verify(ledger).ok
+        reads = ledger.indexed()
+        assert reads is not None
+        found = reads.excerpt(None, ["actor:USA"]).entries
+        assert [entry.record.id for entry in found] == [a.id for a in ACTS]
+
+
+def test_an_import_report_reads_as_lists_and_holds_no_tuples():
+    keys = RecordKeys([("act", "a-1"), ("instrument", "t")])
+    keys.append(("relation", "r"))
+    assert keys == [("act", "a-1"), ("instrument", "t"), ("relation", "r")]
+    assert keys[-1] == ("relation", "r") and keys[1:] == [("instrument", "t"), ("relation", "r")]
+    assert keys != [("act", "a-1")] and list(RecordKeys()) == []
+    positions = Positions(range(3, 6))
+    positions.extend([9])
+    assert positions == [3, 4, 5, 9] and positions[-1] == 9 and positions[:2] == [3, 4]
+    with pytest.raises(KeyError):
+        keys.append(("treaty", "t"))

@@ -26,8 +26,9 @@ that any valid-time condition keeps it. No I/O here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from treaty_ledger.ledger.dates import valid_time_of
 
@@ -41,9 +42,10 @@ SUCCESSION = "succession"
 _ACTIONS = {"Recorded": "record", "Corrected": "correct", "Retracted": "retract"}
 
 
-@dataclass(frozen=True)
-class IndexRow:
+class IndexRow(NamedTuple):
     """The valid-time index row of one entry (positions are filled in by the recorder).
+
+    A named tuple: made once per entry appended or read, so made cheaply.
 
     Attributes:
         record_key: the record's event-sequence id, ``"act:<id>"``,
@@ -70,16 +72,7 @@ class IndexRow:
 
     def columns(self) -> tuple:
         """The values of ``valid_time_index`` after notification id and position, in order."""
-        return (
-            self.record_key,
-            self.action,
-            self.recorded_at,
-            self.earliest,
-            self.latest,
-            self.effective_earliest,
-            self.effective_latest,
-            self.sequence,
-        )
+        return self[:8]  # the fields up to ``sequence``
 
     @property
     def first_day(self) -> str:
@@ -92,6 +85,22 @@ class IndexRow:
         return self.latest if self.latest is not None else NO_DAY_AFTER
 
 
+def subject_rows(ids: Sequence[int], rows: Sequence[tuple]) -> list[tuple]:
+    """The ``subject_index`` rows of entries: (subject, first day, last day, record key, id).
+
+    ``ids`` are the entries' notification ids, ``rows`` their index rows
+    (:class:`IndexRow`, or plain tuples of its fields), in the same order; one
+    row per entry and subject, in that order.
+    """
+    found = []
+    for nid, row in zip(ids, rows, strict=True):
+        key, _, _, earliest, latest, _, _, _, subjects = row
+        first = NO_DAY_BEFORE if earliest is None else earliest
+        last = NO_DAY_AFTER if latest is None else latest
+        found.extend([(subject, first, last, key, nid) for subject in subjects])
+    return found
+
+
 def index_row(topic: str, state: dict[str, Any]) -> IndexRow:
     """Return the index row of a stored entry from its topic and decoded state.
 
@@ -99,7 +108,9 @@ def index_row(topic: str, state: dict[str, Any]) -> IndexRow:
         KeyError, ValueError, InvalidDate: the state is not an entry the
             ledger wrote (the recorder refuses to store it).
     """
-    return IndexRow(*index_columns(topic, state), _subjects(state["record"]))
+    return record_index_row(
+        _ACTIONS[topic.rpartition(":")[2]], state["record"], state["recorded_at"]
+    )
 
 
 def index_columns(topic: str, state: dict[str, Any]) -> tuple:
@@ -118,33 +129,94 @@ def index_columns(topic: str, state: dict[str, Any]) -> tuple:
         return (f"{kind}:{record_id}", action, state["recorded_at"], None, None, None, None, 0)
     if kind != "act":
         raise ValueError(f"unknown record kind {kind!r}")
-    notice = valid_time_of(record["date"])
+    earliest, latest = _days(record["date"])
     effective = record.get("effective")
-    effect = valid_time_of(effective) if effective is not None else None
+    effect = _days(effective) if effective is not None else (None, None)
     return (
+        f"act:{record_id}", action, state["recorded_at"], earliest, latest, effect[0], effect[1],
+        record.get("sequence") or 0,
+    )  # fmt: skip
+
+
+
+def record_index_row(action: str, record: dict[str, Any], recorded_at: str) -> IndexRow:
+    """Return the index row of an entry from its action, record content and record time.
+
+    ``action`` is ``record``, ``correct`` or ``retract``; ``record`` the
+    content as stored (``ledger.model.record_content``), so that an import
+    derives the row from the data it holds instead of decoding what it wrote.
+
+    Raises:
+        KeyError, ValueError, InvalidDate: the content is not a record's.
+    """
+    kind, record_id = record["record"], record["id"]
+    if kind == "instrument":
+        return IndexRow(
+            f"instrument:{record_id}",
+            action,
+            recorded_at,
+            None,
+            None,
+            None,
+            None,
+            0,
+            (f"instrument:{record_id}",),
+        )
+    if kind == "relation":
+        ends = (record["from"]["instrument"], record["to"]["instrument"])
+        return IndexRow(
+            f"relation:{record_id}",
+            action,
+            recorded_at,
+            None,
+            None,
+            None,
+            None,
+            0,
+            tuple(dict.fromkeys(f"instrument:{name}" for name in ends)),
+        )
+    if kind != "act":
+        raise ValueError(f"unknown record kind {kind!r}")
+    earliest, latest = _days(record["date"])
+    get = record.get
+    effective = get("effective")
+    effect = _days(effective) if effective is not None else (None, None)
+    subjects = []  # instruments, then actors, then successions; each once, in that order
+    for name in (get("instrument"), get("successor")):
+        if name is not None:
+            subjects.append(f"instrument:{name}")
+    for code in record["actors"]:
+        subjects.append(_ACTOR_SUBJECTS.get(code) or _actor_subject(code))
+    for code in get("recipients", ()):
+        subjects.append(_ACTOR_SUBJECTS.get(code) or _actor_subject(code))
+    if record["type"] == "succession" and get("predecessor") is not None:
+        subjects.append(SUCCESSION)
+    return IndexRow(
         f"act:{record_id}",
         action,
-        state["recorded_at"],
-        notice.earliest.isoformat(),
-        notice.latest.isoformat(),
-        effect.earliest.isoformat() if effect else None,
-        effect.latest.isoformat() if effect else None,
-        record.get("sequence") or 0,
+        recorded_at,
+        earliest,
+        latest,
+        effect[0],
+        effect[1],
+        get("sequence") or 0,
+        tuple(dict.fromkeys(subjects)),
     )
 
 
-def _subjects(record: dict[str, Any]) -> tuple[str, ...]:
-    """The subjects an entry's record concerns (see the module docstring)."""
-    kind = record["record"]
-    if kind == "instrument":
-        return (f"instrument:{record['id']}",)
-    if kind == "relation":
-        ends = (record["from"]["instrument"], record["to"]["instrument"])
-        return tuple(dict.fromkeys(f"instrument:{name}" for name in ends))
-    subjects = [f"instrument:{name}" for name in (record.get("instrument"), record.get("successor"))
-                if name is not None]  # fmt: skip
-    codes = dict.fromkeys([*record["actors"], *record.get("recipients", ())])
-    subjects.extend(f"actor:{code}" for code in codes)
-    if record["type"] == "succession" and record.get("predecessor") is not None:
-        subjects.append(SUCCESSION)
-    return tuple(dict.fromkeys(subjects))
+_ACTOR_SUBJECTS: dict[str, str] = {}
+"""``actor:<code>`` by code: made once per code (codes are a closed list, ``ledger.actors``)."""
+
+
+def _actor_subject(code: str) -> str:
+    subject = f"actor:{code}"
+    if len(_ACTOR_SUBJECTS) < 4096:
+        _ACTOR_SUBJECTS[code] = subject
+    return subject
+
+
+@lru_cache(maxsize=65536)
+def _days(edtf: str) -> tuple[str, str]:
+    """The first and last possible days of an EDTF value, as ISO text (once per distinct value)."""
+    time = valid_time_of(edtf)
+    return time.earliest.isoformat(), time.latest.isoformat()

@@ -2,7 +2,8 @@
 
 The rules of an import (``ledger import``, ``ledger record``):
 
-* every record is validated before anything is written (``ledger.records``);
+* every record is validated before it is written (``ledger.contents``,
+  ``ledger.records``), and a bad one anywhere in the batch writes nothing;
 * a record already in the ledger with the same content is skipped and
   reported as already recorded, so re-importing a file adds nothing;
 * a record id already in the ledger (or earlier in the same batch) with
@@ -11,57 +12,49 @@ The rules of an import (``ledger import``, ``ledger record``):
   that are in the ledger or in the same batch;
 * the new records are appended in one transaction, in the order given.
 
-A batch is read once per attempt, in chunks, so that a file of a million
-records is checked and appended without holding its models: what is kept
-is each new record's encoded content and, per id, a digest of its content.
+A batch is read once per attempt, in chunks, each written as soon as it is
+checked (``ledger.store.streaming``), so that a file of a million records is
+appended in one transaction without being held: what is kept is the current
+chunk, the report, and the instruments and first references of the batch.
+Whether an id was met earlier in the batch is asked of the store, which sees
+the transaction's own writes; where it was met is found by reading the batch
+again, only to name it in an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 
+from treaty_ledger.ledger.contents import Content
 from treaty_ledger.ledger.errors import (
     InvalidRecord,
     RecordConflict,
     UnknownInstrument,
     UnknownProvision,
 )
-from treaty_ledger.ledger.integrity.codec import dumps
-from treaty_ledger.ledger.model import Act, Instrument, Relation, record_content
+from treaty_ledger.ledger.index.rows import record_index_row
+from treaty_ledger.ledger.integrity.codec import dumps, loads
+from treaty_ledger.ledger.model import Act, Instrument, record_content
 from treaty_ledger.ledger.records import Submitted
+from treaty_ledger.ledger.services.import_report import AppendReport
 from treaty_ledger.ledger.store.application import Ledger
-from treaty_ledger.ledger.store.opening import Progress, originator_id
+from treaty_ledger.ledger.store.opening import Versions
 from treaty_ledger.ledger.store.retry import retrying
+from treaty_ledger.ledger.store.streaming import NewRecord, StoreReads
 
-
-@dataclass(frozen=True)
-class AppendReport:
-    """What an import did.
-
-    Attributes:
-        added: ``(kind, id)`` of each record appended, in order.
-        already: ``(kind, id)`` of each record that was already recorded
-            with the same content.
-        positions: log positions of the appended entries, in order.
-    """
-
-    added: list[tuple[str, str]] = field(default_factory=list)
-    already: list[tuple[str, str]] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)
+__all__ = ["AppendReport", "append_records", "check_references"]
 
 
 _CHUNK = 5000
 
-Batch = Sequence[Submitted] | Callable[[], Iterable[Submitted]]
+Item = Submitted | Content
+Batch = Sequence[Item] | Callable[[], Iterable[Item]]
 """The records of one import: a sequence, or a function that reads them afresh each time
 it is called (the import runs again after a conflict with another writer)."""
 
 
-def append_records(
-    ledger: Ledger, submitted: Batch, progress: Progress = lambda done, total: None
-) -> AppendReport:
+def append_records(ledger: Ledger, submitted: Batch) -> AppendReport:
     """Append the records that are new; skip the ones already recorded.
 
     Runs again from its reads when another writer gets in the way
@@ -69,9 +62,8 @@ def append_records(
     once.
 
     Args:
-        submitted: the records, or a function returning them anew.
-        progress: called with (records appended, records to append) while
-            the new records are written.
+        submitted: the records (validated models, or stored content from
+            ``ledger.contents``), or a function returning them anew.
 
     Raises:
         RecordConflict: an id is recorded with different content.
@@ -83,79 +75,155 @@ def append_records(
         In every case nothing is written.
     """
     read = submitted if callable(submitted) else lambda: submitted
-    return retrying(lambda: _append_once(ledger, read(), progress), ledger.wait)
+    return retrying(lambda: _append_once(ledger, read), ledger.wait)
 
 
-def _append_once(ledger: Ledger, items: Iterable[Submitted], progress: Progress) -> AppendReport:
-    report = AppendReport()
-    seen: dict[tuple[str, str], tuple[bytes, str]] = {}
-    new: list[tuple[str, bytes]] = []
-    references = _References()
-    for chunk in _chunks(items):
-        fresh = []
-        for item in chunk:
-            record = item.record
-            key = (record.record, record.id)
-            encoded = dumps(record_content(record))  # the stored form (ledger.codec)
-            digest = hashlib.sha256(encoded).digest()
-            first = seen.get(key)
-            if first is None:
-                seen[key] = (digest, item.where)
-                fresh.append((item, encoded))
-            elif first[0] != digest:
-                raise InvalidRecord(
-                    item.where,
-                    record.id,
-                    None,
-                    f"the same id appears with different content at {first[1]}",
-                )
-        existing = ledger.existing([(i.record.record, i.record.id) for i, _ in fresh])
-        for item, encoded in fresh:
-            record = item.record
-            references.note(item)
-            if (record.record, record.id) in existing and _already(ledger, item):
-                report.already.append((record.record, record.id))
-                continue
-            new.append((originator_id(record), encoded))
-            report.added.append((record.record, record.id))
-    references.check(ledger)
-    report.positions.extend(ledger.append_contents(new, progress))
+def _append_once(ledger: Ledger, read: Callable[[], Iterable[Item]]) -> AppendReport:
+    attempts: list[_Reading] = []
+
+    def produce(store: StoreReads) -> Iterator[list[NewRecord]]:
+        attempts.append(_Reading())  # the store may call again from the start
+        return attempts[-1].new_records(read(), store)
+
+    try:
+        positions = ledger.append_stream(produce)
+    except _MetAgain as again:
+        raise _met_again(read(), again) from None
+    report = attempts[-1].report if attempts else AppendReport()
+    report.positions.extend(positions)
     return report
 
 
-def _chunks(items: Iterable[Submitted]) -> Iterator[list[Submitted]]:
-    chunk: list[Submitted] = []
+class _MetAgain(Exception):  # noqa: N818  (a signal, turned into InvalidRecord)
+    """An id met again with other content after an earlier chunk wrote it (where: unknown)."""
+
+    def __init__(self, oid: str, where: str) -> None:
+        super().__init__(oid)
+        self.oid = oid
+        self.where = where
+
+
+def _met_again(items: Iterable[Item], again: _MetAgain) -> InvalidRecord:
+    """The error of an id met again with other content, naming where it was first met."""
+    kind, _, record_id = again.oid.partition(":")
     for item in items:
-        chunk.append(item)
-        if len(chunk) == _CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+        where, data = _content(item)
+        if (data["record"], data["id"]) == (kind, record_id):
+            return InvalidRecord(
+                again.where, record_id, None,
+                f"the same id appears with different content at {where}",
+            )  # fmt: skip
+    raise AssertionError(f"{again.oid} was written but is not in the batch")
 
 
-def _already(ledger: Ledger, item: Submitted) -> bool:
-    """Whether a record whose id is in the ledger is recorded with this content.
+def _content(item: Item) -> Content:
+    if isinstance(item, Content):
+        return item
+    return Content(item.where, record_content(item.record))
+
+
+_Read = tuple[str, str, bytes, tuple]
+"""A record as the import keeps it until its chunk is written: (event-sequence id, where,
+content as the codec encodes it, index row as a plain tuple). Plain tuples of text and
+bytes, which the garbage collector stops following at its first pass: thousands held for
+a chunk would otherwise be walked by every full collection of a long import."""
+
+
+class _Reading:
+    """One reading of a batch: its report, references, and the records found already recorded."""
+
+    def __init__(self) -> None:
+        self.report = AppendReport()
+        self.references = _References()
+        self.already: dict[str, tuple[bytes, str]] = {}  # oid: digest of content, where
+
+    def new_records(self, items: Iterable[Item], store: StoreReads) -> Iterator[list[NewRecord]]:
+        """Yield each chunk's new records; check the batch's references after the last.
+
+        Each record is reduced as it is read to what the rest of the import
+        needs (its references noted, its content encoded, its index row made
+        from the data in hand), and its data let go.
+        """
+        chunk: list[_Read] = []
+        for item in items:
+            where, data = _content(item)
+            self.references.note(data, where)
+            oid = f"{data['record']}:{data['id']}"  # store.opening.originator_id
+            index = tuple(record_index_row("record", data, store.recorded_at))
+            chunk.append((oid, where, dumps(data), index))
+            if len(chunk) == _CHUNK:
+                yield self._new_in(chunk, store)
+                chunk = []
+        if chunk:
+            yield self._new_in(chunk, store)
+        self.references.check(store)
+
+    def _new_in(self, chunk: list[_Read], store: StoreReads) -> list[NewRecord]:
+        """The chunk's records that are new, in order, refusing ids met with other content.
+
+        As an import held whole would: first every repeat of an id in the
+        chunk is compared with where it was first met, then the records met
+        for the first time are checked against the ledger.
+        """
+        recorded = store.recorded(list(dict.fromkeys(read[0] for read in chunk)))
+        met: dict[str, tuple[bytes, str | None]] = {}  # in this chunk: content, where first
+        fresh = []
+        for read in chunk:
+            oid, where, data, _ = read
+            first = met.get(oid)
+            if first is None and recorded.get(oid):  # written by an earlier chunk
+                first = (data, None) if store.same_as_written(oid, data) else (b"", None)
+            elif first is None and oid in self.already:
+                digest, first_where = self.already[oid]
+                first = (data if _digest(data) == digest else b"", first_where)
+            if first is None:
+                met[oid] = (data, where)
+                fresh.append(read)
+                continue
+            met.setdefault(oid, first)
+            if first[0] != data:
+                if first[1] is None:
+                    raise _MetAgain(oid, where)
+                raise InvalidRecord(
+                    where, oid.partition(":")[2], None,
+                    f"the same id appears with different content at {first[1]}",
+                )  # fmt: skip
+        new: list[NewRecord] = []
+        for oid, where, data, index in fresh:
+            kind, _, record_id = oid.partition(":")
+            if oid in recorded and _already(store, data, where):
+                self.report.already.append((kind, record_id))
+                self.already[oid] = (_digest(data), where)
+                continue
+            new.append((oid, data, index))
+            self.report.added.append((kind, record_id))
+        return new
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _already(store: StoreReads, content: bytes, where: str) -> bool:
+    """Whether a record whose id is in the ledger is recorded with this content (encoded).
 
     Raises:
         RecordConflict: the id is recorded with other content, or retracted.
     """
-    record = item.record
-    versions = ledger.versions(record.record, record.id)
+    given = loads(content)
+    kind, record_id = given["record"], given["id"]
+    versions = store.versions(kind, record_id)
     if versions is None:
         return False
-    given = record_content(record)
-    if given in (record_content(versions.first), _content(versions.current)):
+    if given in (record_content(versions.first), _record(versions.current)):
         return True
     if versions.current is None:
-        raise RecordConflict(
-            record.id, "id", "retracted", "recorded again", item.where, record.record
-        )
+        raise RecordConflict(record_id, "id", "retracted", "recorded again", where, kind)
     name, old, new_value = _first_difference(record_content(versions.current), given)
-    raise RecordConflict(record.id, name, old, new_value, item.where, record.record)
+    raise RecordConflict(record_id, name, old, new_value, where, kind)
 
 
-def _content(record: Instrument | Act | None) -> dict | None:
+def _record(record: Instrument | Act | None) -> dict | None:
     return None if record is None else record_content(record)
 
 
@@ -168,30 +236,45 @@ class _References:
     """
 
     def __init__(self) -> None:
-        self.instruments: dict[str, Instrument] = {}
-        self.first: dict[tuple[str, str | None], Act] = {}
+        self.instruments: dict[str, frozenset[str]] = {}  # id: its provisions' ids
+        self.first: dict[tuple[str, str | None], dict] = {}
         self.where: dict[str, str] = {}
-        self.relations: list[Relation] = []
+        self.relations: list[dict] = []
 
-    def note(self, item: Submitted) -> None:
-        record = item.record
-        if isinstance(record, Instrument):
-            self.instruments[record.id] = record
+    def note(self, data: dict, where: str) -> None:
+        """Note a record's content (the first act naming each instrument and provision)."""
+        if data["record"] == "instrument":
+            self.instruments[data["id"]] = frozenset(p["id"] for p in data["provisions"])
             return
-        if isinstance(record, Relation):
-            self.relations.append(record)
-            self.where[record.id] = item.where
+        if data["record"] == "relation":
+            self.relations.append(data)
+            self.where[data["id"]] = where
             return
-        for name, provision in ((record.instrument, record.provision), (record.successor, None)):
+        for name, provision in (
+            (data.get("instrument"), data.get("provision")),
+            (data.get("successor"), None),
+        ):
             if name is not None and (name, provision) not in self.first:
-                self.first[(name, provision)] = record
-                self.where[record.id] = item.where
+                self.first[(name, provision)] = data
+                self.where[data["id"]] = where
 
-    def check(self, ledger: Ledger) -> None:
-        acts = list({act.id: act for act in self.first.values()}.values())
-        check_references(
-            ledger, [*self.instruments.values(), *acts, *self.relations], self.where
-        )
+    def check(self, store: StoreReads) -> None:
+        acts = list({data["id"]: data for data in self.first.values()}.values())
+
+        def provisions(instrument_id: str) -> frozenset[str] | None:
+            if instrument_id in self.instruments:
+                return self.instruments[instrument_id]
+            return _standing_provisions(store.versions("instrument", instrument_id))
+
+        _check(provisions, [*acts, *self.relations], self.where)
+
+
+def _standing_provisions(versions: Versions | None) -> frozenset[str] | None:
+    """The provision ids of an instrument as it stands, or None (unknown or retracted)."""
+    found = versions.current if versions else None
+    if not isinstance(found, Instrument):
+        return None
+    return frozenset(provision.id for provision in found.provisions)
 
 
 def check_references(
@@ -206,47 +289,57 @@ def check_references(
     Raises:
         UnknownInstrument, UnknownProvision: naming the act and its origin.
     """
-    instruments: dict[str, Instrument | None] = {
-        record.id: record for record in batch if isinstance(record, Instrument)
+    instruments = {
+        record.id: frozenset(provision.id for provision in record.provisions)
+        for record in batch
+        if isinstance(record, Instrument)
     }
 
-    def lookup(instrument_id: str, where: str) -> Instrument:
-        if instrument_id not in instruments:
-            versions = ledger.versions("instrument", instrument_id)
-            found = versions.current if versions else None
-            instruments[instrument_id] = found if isinstance(found, Instrument) else None
-        instrument = instruments[instrument_id]
-        if instrument is None:
-            raise UnknownInstrument(instrument_id, where)
-        return instrument
+    def provisions(instrument_id: str) -> frozenset[str] | None:
+        if instrument_id in instruments:
+            return instruments[instrument_id]
+        return _standing_provisions(ledger.versions("instrument", instrument_id))
 
-    for act in batch:
-        if isinstance(act, Relation):
-            _check_relation(act, lookup, (where or {}).get(act.id))
-            continue
-        if not isinstance(act, Act):
-            continue
-        origin = (where or {}).get(act.id)
-        where_text = f"{origin}, act {act.id!r}" if origin else f"act {act.id!r}"
-        if act.instrument is not None:
-            instrument = lookup(act.instrument, where_text)
-            if act.provision is not None and act.provision not in {
-                provision.id for provision in instrument.provisions
-            }:
-                raise UnknownProvision(act.provision, act.instrument, where_text)
-        if act.successor is not None:
-            lookup(act.successor, where_text)
+    others = [record_content(record) for record in batch if not isinstance(record, Instrument)]
+    _check(provisions, others, where or {})
 
 
-def _check_relation(
-    relation: Relation, lookup: Callable[[str, str], Instrument], origin: str | None
+def _check(
+    provisions: Callable[[str], frozenset[str] | None], batch: Iterable[dict], where: dict[str, str]
 ) -> None:
-    """Check that both provisions a relation links exist (raises as ``check_references``)."""
-    where_text = f"{origin}, relation {relation.id!r}" if origin else f"relation {relation.id!r}"
-    for end in (relation.from_, relation.to):
-        instrument = lookup(end.instrument, where_text)
-        if end.provision not in {provision.id for provision in instrument.provisions}:
-            raise UnknownProvision(end.provision, end.instrument, where_text)
+    """Check the references of acts and relations (content), looking instruments up once each.
+
+    Raises:
+        UnknownInstrument, UnknownProvision: as :func:`check_references`.
+    """
+    known: dict[str, frozenset[str] | None] = {}
+
+    def lookup(instrument_id: str, where_text: str) -> frozenset[str]:
+        if instrument_id not in known:
+            known[instrument_id] = provisions(instrument_id)
+        found = known[instrument_id]
+        if found is None:
+            raise UnknownInstrument(instrument_id, where_text)
+        return found
+
+    for data in batch:
+        kind, record_id = data["record"], data["id"]
+        if kind not in ("act", "relation"):
+            continue
+        origin = where.get(record_id)
+        where_text = f"{origin}, {kind} {record_id!r}" if origin else f"{kind} {record_id!r}"
+        if kind == "relation":
+            for end in (data["from"], data["to"]):
+                if end["provision"] not in lookup(end["instrument"], where_text):
+                    raise UnknownProvision(end["provision"], end["instrument"], where_text)
+            continue
+        instrument, provision = data.get("instrument"), data.get("provision")
+        if instrument is not None:
+            found = lookup(instrument, where_text)
+            if provision is not None and provision not in found:
+                raise UnknownProvision(provision, instrument, where_text)
+        if data.get("successor") is not None:
+            lookup(data["successor"], where_text)
 
 
 def _first_difference(old: dict, new: dict) -> tuple[str, object, object]:

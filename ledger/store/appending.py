@@ -30,10 +30,8 @@ from treaty_ledger.ledger.integrity.hashes import StoredRow, checked_hash
 from treaty_ledger.ledger.model import Act, Instrument, Source, record_content
 from treaty_ledger.ledger.store.locks import is_busy, locked
 from treaty_ledger.ledger.store.opening import (
-    CHUNK,
     RESTAMPS,
     TOPICS,
-    Progress,
     format_record_time,
     originator_id,
     shown,
@@ -44,7 +42,9 @@ from treaty_ledger.ledger.store.recording import (
     RecordTimeBehind,
     SideTablesDamaged,
     SideTablesRecorder,
+    WriteReads,
 )
+from treaty_ledger.ledger.store.streaming import Produce, WrittenReads, held_events, new_chunk
 
 
 class Appending:
@@ -52,65 +52,62 @@ class Appending:
 
     wait: float  # seconds a write waits for another writer's lock (set by ``Ledger``)
 
-    def append_contents(
-        self, contents: Sequence[tuple[str, bytes]], progress: Progress = lambda done, total: None
-    ) -> list[int]:
-        """Append records that are not yet in the ledger, all in one transaction.
+    def append_stream(self, produce: Produce) -> Sequence[int]:
+        """Append an import's new records as it reads them, all in one transaction.
 
-        The caller (``ledger.services.importer``) has already validated them and
-        checked that none of them is recorded. Every entry gets the same
-        record time. They are written in chunks, so that a large import is
-        never held in memory as events.
-
-        Args:
-            contents: (event-sequence id, record content as ``ledger.integrity.codec``
-                encodes it) of each record, in order.
-            progress: called with (entries written, entries to write).
+        ``produce`` (``ledger.store.streaming``) is called under the write
+        lock with reads that see this append's own writes, and yields the new
+        records chunk by chunk; each chunk is written before the next is read,
+        so that a large import is never held in memory. Every entry gets the
+        same record time. ``produce`` may be called again from the start
+        (after another writer stamped a later record time, or after indexing a
+        ledger written by an older version): it must read its records afresh.
 
         Returns:
-            The positions of the new entries, in order.
+            The positions of the new entries, in order (a range: one
+            transaction's entries follow one another).
 
         Raises:
             StoreError: the store refused the write (another writer recorded
                 the same id meanwhile, the disk is full, the file is
                 read-only); nothing was written.
+            Any error ``produce`` raises, after rolling everything back.
         """
-        if not contents:
-            return []
         recorder = self._app.recorder
-        total = len(contents)
-
-        def chunks(after: bytes) -> Iterator[Chunk]:
-            for start in range(0, total, CHUNK):
-                yield Chunk(
-                    [
-                        StoredEvent(oid, 1, TOPICS[Recorded], b'{"record":%s%s' % (content, after))
-                        for oid, content in contents[start : start + CHUNK]
-                    ]
-                )
-                progress(min(start + CHUNK, total), total)
-
         for _ in range(RESTAMPS):
+            instant = self._next_instant()
             # The rest of a Recorded event's state, its keys in sorted order after "record".
-            after = b',"recorded_at":%s,"recorded_by":%s}' % (
-                dumps(self._next_instant()),
-                dumps(self.user),
-            )
-            if isinstance(recorder, SideTablesRecorder):
-                # A new generator on each call: _write calls again after indexing.
-                insert = partial(lambda after: recorder.insert_stream(chunks(after)), after)
-            else:
-                insert = partial(
-                    recorder.insert_events, [e for c in chunks(after) for e in c.events]
-                )
+            after = b',"recorded_at":%s,"recorded_by":%s}' % (dumps(instant), dumps(self.user))
+            if not isinstance(recorder, SideTablesRecorder):
+                try:
+                    held = partial(self._insert_held, produce, instant, after)
+                    return self._ranks(self._write(held))
+                except RecordTimeBehind:
+                    continue
+            count: list[int] = []
+            chunks = partial(self._chunks, produce, instant, after)
             try:
-                return self._ranks(self._write(insert))
+                last = self._write(partial(_last_id, recorder, chunks, instant, count))
             except RecordTimeBehind:
                 continue
+            if not last:
+                return range(0)
+            end = self._ranks(last)[0]
+            return range(end - count[0] + 1, end + 1)
         raise StoreError(
             f"the store {shown(self.location)} kept receiving later record times from other "
             "writers; nothing was written, try again"
         )
+
+    def _chunks(
+        self, produce: Produce, instant: str, after: bytes, reads: WriteReads
+    ) -> Iterator[Chunk]:
+        for records in produce(WrittenReads(reads, self._decoded, instant, after)):
+            yield new_chunk(records, after)
+
+    def _insert_held(self, produce: Produce, instant: str, after: bytes) -> Sequence[int] | None:
+        events = list(held_events(produce, self, instant, after))
+        return self._app.recorder.insert_events(events) if events else []
 
     def append_revision(
         self,
@@ -303,3 +300,18 @@ class Appending:
             oid, version, TOPICS[type(event)], self._app.mapper.transcoder.encode(state)
         )
 
+
+def _last_id(
+    recorder: SideTablesRecorder,
+    chunks: Callable[[WriteReads], Iterator[Chunk]],
+    earliest: str,
+    count: list[int],
+) -> list[int]:
+    """Insert a stream of chunks; return only the last new id, and put their count in ``count``.
+
+    A million ids need not be copied into lists: the entries of one
+    transaction take consecutive positions, which the last id and the count give.
+    """
+    ids = recorder.insert_stream(chunks, earliest)
+    count[:] = [len(ids)]
+    return list(ids[-1:])

@@ -24,7 +24,8 @@ in bulk, write side rows and heads). The queries over these tables are in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,19 +69,26 @@ class SideTablesDamaged(Exception):  # noqa: N818  (translated by the ledger int
     """A tree head or an entry's recorded hash is not what the entries give; nothing was written."""
 
 
+DEFER_INDEXES_FROM = 50_000
+"""An insert stream that has written this many entries, and at least as many as the log
+held before it, has its side tables' secondary indexes built once at its end."""
+
+
 class SideTablesRecorder:
     """The chunked insert shared by both recorders; a dialect supplies the statements.
 
     A dialect (also a subclass of the library's application recorder)
-    supplies five methods: ``_write_transaction()``, a context manager giving
+    supplies these methods: ``_write_transaction()``, a context manager giving
     a cursor in a transaction that commits when its block ends without error;
-    ``_begin(cursor, rows)``, which takes the write lock, checks record time
+    ``_begin(cursor, earliest)``, which takes the write lock, checks record time
     (:func:`check_record_time`) and that the side tables cover every earlier
     entry, and returns the last tree head's size and frontier;
     ``_insert_in_bulk(cursor, events)``, returning the new notification ids in
     order; ``_write_rows(cursor, ids, rows, before)``, writing hashes and index
-    rows of entries at positions ``before + 1``...; and
-    ``_write_head(cursor, size, frontier)``.
+    rows of entries at positions ``before + 1``...; ``_write_head(cursor, size,
+    frontier)``; ``_first_ids(cursor, oids)``, the first notification id of each
+    event sequence that has entries; and ``_events_of(cursor, oid)``, the
+    stored events of one sequence by version.
     """
 
     def insert_events(
@@ -88,41 +96,101 @@ class SideTablesRecorder:
     ) -> Sequence[int] | None:
         """Insert entries with their side rows in one transaction; return their ids."""
         # Hash and index before the transaction: the write lock is held only to write.
-        return self.insert_stream([Chunk(stored_events, side_rows(stored_events))])
+        rows = side_rows(stored_events)
+        earliest = min((row.recorded_at for row in rows.index), default="")
+        events = [event_row(event) for event in stored_events]
+        return list(self.insert_stream(lambda reads: [Chunk(events, rows)], earliest))
 
-    def insert_stream(self, chunks: Iterable[Chunk]) -> list[int]:
-        """Insert chunks of events in one transaction, with their side rows; return their ids.
+    def insert_stream(
+        self, produce: Callable[[WriteReads], Iterable[Chunk]], earliest: str
+    ) -> Sequence[int]:
+        """Insert chunks of events as ``produce`` makes them, in one transaction; return their ids.
 
-        For imports too large to hold at once: each chunk's hashes and index
-        rows are computed when it comes (under the write lock), and one tree
-        head is written at the end. All or nothing.
+        For imports too large to hold at once: the write lock is taken first,
+        then ``produce`` is called with reads that see the transaction's own
+        writes (:class:`WriteReads`) and its chunks are written as they come,
+        each with its side rows (computed here when the chunk has none); one
+        tree head is written at the end. All or nothing: an error raised by
+        ``produce`` rolls everything back.
+
+        Args:
+            earliest: the earliest record time among the entries to come.
+
+        Returns:
+            The new entries' notification ids, in order (an array of integers).
 
         Raises:
-            RecordTimeBehind: the first entry is older than the log's last.
+            RecordTimeBehind: ``earliest`` is older than the log's last record time.
             IndexBehind: the side tables do not cover every earlier entry.
             SideTablesDamaged: the last tree head does not hold together.
             eventsourcing.persistence.PersistenceError: the store refused.
         """
-        written: list[int] = []
-        size, frontier = 0, []
+        written = array("q")
+        deferred = False
         with self._write_transaction() as cursor:
-            for chunk in chunks:
+            size, frontier = self._begin(cursor, earliest)
+            reads = WriteReads(self, cursor)
+            for chunk in produce(reads):
                 if not chunk.events:
                     continue
-                rows = chunk.rows if chunk.rows is not None else side_rows(chunk.events)
-                if not written:
-                    size, frontier = self._begin(cursor, rows)
+                rows = chunk.rows
                 ids = self._insert_in_bulk(cursor, chunk.events)
+                if reads.first_new is None:
+                    reads.first_new = ids[0]
                 self._write_rows(cursor, ids, rows, size + len(written))
                 frontier = extend_frontier(frontier, size + len(written), rows.hashes)
                 written.extend(ids)
+                if not deferred and len(written) >= max(size, DEFER_INDEXES_FROM):
+                    deferred = self._defer_indexes(cursor)
+            if deferred:
+                self._restore_indexes(cursor)
             if written:
                 self._write_head(cursor, size + len(written), frontier)
         return written
 
+    def _defer_indexes(self, cursor: Any) -> bool:
+        """Stop maintaining the side tables' secondary indexes until :meth:`_restore_indexes`.
 
-def check_record_time(latest_state: bytes | None, rows: SideRows) -> None:
+        For a dialect that can drop and rebuild them inside the transaction
+        (building an index at once is several times cheaper than growing it
+        row by row); returns whether it did. By default it does not.
+        """
+        return False
+
+    def _restore_indexes(self, cursor: Any) -> None:
+        """Build again, before the commit, the indexes :meth:`_defer_indexes` dropped."""
+
+
+class WriteReads:
+    """Reads inside an open write transaction, which see its own uncommitted writes.
+
+    Given to the producer of :meth:`SideTablesRecorder.insert_stream`, so that
+    an import can tell records written earlier in the same transaction from
+    records that were in the store before it.
+    """
+
+    def __init__(self, recorder: Any, cursor: Any) -> None:
+        self._recorder = recorder
+        self._cursor = cursor
+        self.first_new: int | None = None
+        """The notification id of the transaction's first entry, once it has one."""
+
+    def recorded(self, originator_ids: Sequence[str]) -> dict[str, bool]:
+        """Those event-sequence ids that have entries, each with whether this transaction
+        wrote its first (True) or it was in the store before (False)."""
+        first_ids = self._recorder._first_ids(self._cursor, originator_ids)
+        new = self.first_new
+        return {oid: new is not None and nid >= new for oid, nid in first_ids.items()}
+
+    def events(self, originator_id: str) -> list[StoredEvent]:
+        """The stored events of one event sequence, by version (empty when it has none)."""
+        return self._recorder._events_of(self._cursor, originator_id)
+
+
+def check_record_time(latest_state: bytes | None, earliest: str) -> None:
     """Refuse new entries older than the last one (whose stored state is given, or None).
+
+    ``earliest`` is the earliest record time among the new entries.
 
     Raises:
         RecordTimeBehind: one of the new entries is older.
@@ -130,16 +198,25 @@ def check_record_time(latest_state: bytes | None, rows: SideRows) -> None:
     if latest_state is None:
         return
     latest = loads(latest_state)["recorded_at"]
-    if any(row.recorded_at < latest for row in rows.index):
+    if earliest < latest:
         raise RecordTimeBehind(latest)
+
+
+EventRow = tuple[str, int, str, bytes]
+"""A stored event as the events table takes it: (originator id, version, topic, state)."""
+
+
+def event_row(event: StoredEvent) -> EventRow:
+    """The table row of one of the library's stored events."""
+    return str(event.originator_id), event.originator_version, event.topic, event.state
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """Events to insert together, with their side rows when already computed."""
+    """Events to insert together (as table rows), with their side rows."""
 
-    events: Sequence[StoredEvent]
-    rows: SideRows | None = None
+    events: Sequence[EventRow]
+    rows: SideRows
 
 
 @dataclass(frozen=True)
@@ -147,7 +224,7 @@ class SideRows:
     """What the side tables get for entries about to be stored, in their order."""
 
     hashes: list[bytes]
-    index: list[IndexRow]
+    index: list[IndexRow] | list[tuple]  # rows, or plain tuples of their fields
 
 
 def side_rows(stored_events: Sequence[StoredEvent]) -> SideRows:

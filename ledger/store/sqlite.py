@@ -23,12 +23,14 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from treaty_ledger.ledger.errors import StoreError
 from treaty_ledger.ledger.index.queries import Dialect, IndexReader
+from treaty_ledger.ledger.index.rows import subject_rows
 from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root
 from treaty_ledger.ledger.store.recording import (
     HASHES_TABLE,
     HEADS_TABLE,
     INDEX_TABLE,
     SUBJECTS_TABLE,
+    EventRow,
     IndexBehind,
     SideRows,
     SideTablesRecorder,
@@ -38,6 +40,14 @@ from treaty_ledger.ledger.store.recording import (
 )
 
 _FIRST_TRY = 1.0  # seconds to wait for the write lock before saying that a write waits
+_SECONDARY_INDEXES = (
+    f"{INDEX_TABLE}_record",
+    f"{INDEX_TABLE}_time",
+    f"{SUBJECTS_TABLE}_days",
+)
+_CACHE_KIB = 64 * 1024
+"""SQLite's page cache for a write (64 MiB, against its default of 2 MiB): a large import
+touches index pages all over, and every page evicted mid-transaction is written twice."""
 
 _SQLITE_SIDE_TABLES = [
     f"CREATE TABLE IF NOT EXISTS {HASHES_TABLE} "
@@ -116,7 +126,7 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
             cursor.execute(f"PRAGMA busy_timeout = {int((self.lock_wait - first) * 1000)}")
             cursor.execute("BEGIN IMMEDIATE")
 
-    def _begin(self, c: SQLiteCursor, rows: SideRows) -> tuple[int, list[bytes]]:
+    def _begin(self, c: SQLiteCursor, earliest: str) -> tuple[int, list[bytes]]:
         """Check record time and the side tables under the write lock; return the head.
 
         The transaction holds the write lock from its start
@@ -130,12 +140,13 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
         """
         if not _tables_present(c):
             raise IndexBehind()
+        c.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         c.execute(
             f"SELECT rowid AS id, state FROM {self.events_table_name} "
             "ORDER BY rowid DESC LIMIT 1"
         )
         previous = c.fetchone()
-        check_record_time(previous["state"] if previous else None, rows)
+        check_record_time(previous["state"] if previous else None, earliest)
         c.execute(f"SELECT MAX(notification_id) AS id, MAX(position) AS p FROM {INDEX_TABLE}")
         last = c.fetchone()
         c.execute(f"SELECT size, root, frontier FROM {HEADS_TABLE} ORDER BY size DESC LIMIT 1")
@@ -145,46 +156,77 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
             raise IndexBehind()
         return size, checked_frontier(head)
 
-    def _insert_in_bulk(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[int]:
-        """Insert the events with one ``executemany``; return their notification ids (rowids).
+    def _insert_in_bulk(self, c: SQLiteCursor, stored_events: Sequence[EventRow]) -> range:
+        """Insert the event rows with one ``executemany``; return their notification ids (rowids).
 
         Under the write lock SQLite gives each new row the largest rowid plus
         one (the table has no AUTOINCREMENT), so the rows of one statement
         take consecutive rowids ending at the new largest.
         """
         if not stored_events:
-            return []
-        c.executemany(
-            self.insert_events_statement,
-            ((str(e.originator_id), e.originator_version, e.topic, e.state)
-             for e in stored_events),
-        )  # fmt: skip
+            return range(0)
+        c.executemany(self.insert_events_statement, stored_events)
         c.execute(f"SELECT MAX(rowid) AS last FROM {self.events_table_name}")
         last = c.fetchone()["last"]
-        return list(range(last - len(stored_events) + 1, last + 1))
+        return range(last - len(stored_events) + 1, last + 1)
 
-    def _write_rows(self, c: SQLiteCursor, ids: list[int], pending: SideRows, before: int) -> None:
+    def _write_rows(
+        self, c: SQLiteCursor, ids: Sequence[int], pending: SideRows, before: int
+    ) -> None:
         """Write hashes and index rows of entries at positions ``before + 1``..."""
         c.executemany(
             f"INSERT INTO {HASHES_TABLE} (position, leaf_hash) VALUES (?, ?)",
             zip(ids, pending.hashes, strict=True),
         )
         rows = pending.index
+        positions = range(before + 1, before + 1 + len(ids))
         c.executemany(
             f"INSERT INTO {INDEX_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (nid, before + rank, *row.columns())
-                for rank, (nid, row) in enumerate(zip(ids, rows, strict=True), start=1)
-            ),
-        )
+            [(nid, position, *row[:8]) for nid, position, row in
+             zip(ids, positions, rows, strict=True)],
+        )  # fmt: skip
         c.executemany(
-            f"INSERT INTO {SUBJECTS_TABLE} VALUES (?, ?, ?, ?, ?)",
-            (
-                (subject, row.first_day, row.last_day, row.record_key, nid)
-                for nid, row in zip(ids, rows, strict=True)
-                for subject in row.subjects
-            ),
+            f"INSERT INTO {SUBJECTS_TABLE} VALUES (?, ?, ?, ?, ?)", subject_rows(ids, rows)
         )
+
+    def _first_ids(self, c: SQLiteCursor, originator_ids: Sequence[str]) -> dict[str, int]:
+        """The first notification id (rowid) of each of these event sequences that has entries."""
+        found: dict[str, int] = {}
+        for start in range(0, len(originator_ids), 500):
+            chunk = list(originator_ids[start : start + 500])
+            c.execute(
+                f"SELECT originator_id, MIN(rowid) AS id FROM {self.events_table_name} "
+                f"WHERE originator_id IN ({','.join('?' * len(chunk))}) GROUP BY originator_id",
+                chunk,
+            )
+            found.update((row["originator_id"], row["id"]) for row in c.fetchall())
+        return found
+
+    def _events_of(self, c: SQLiteCursor, originator_id: str) -> list[StoredEvent]:
+        """The stored events of one event sequence, by version."""
+        c.execute(
+            "SELECT originator_id, originator_version, topic, state "
+            f"FROM {self.events_table_name} WHERE originator_id = ? ORDER BY originator_version",
+            (originator_id,),
+        )
+        return [StoredEvent(row["originator_id"], row["originator_version"], row["topic"],
+                            row["state"]) for row in c.fetchall()]  # fmt: skip
+
+    def _defer_indexes(self, c: SQLiteCursor) -> bool:
+        """Drop the side tables' secondary indexes inside the write transaction.
+
+        Readers keep them: they see the store as it was before the
+        transaction (write-ahead log) until it commits, rebuilt. A rolled-back
+        transaction rolls the drop back too.
+        """
+        for name in _SECONDARY_INDEXES:
+            c.execute(f"DROP INDEX IF EXISTS {name}")
+        return True
+
+    def _restore_indexes(self, c: SQLiteCursor) -> None:
+        for statement in _SQLITE_SIDE_TABLES:
+            if any(name in statement for name in _SECONDARY_INDEXES):
+                c.execute(statement)
 
     def _write_head(self, c: SQLiteCursor, size: int, frontier: list[bytes]) -> None:
         c.execute(
