@@ -104,8 +104,21 @@ def parse_valid_time(value: object) -> ValidTime:
     return _parse_cached(value)
 
 
+_PARSED: dict[str, ValidTime] = {}
+"""Values :func:`parse_valid_time` accepted, for :func:`valid_time_of` to find (each distinct
+text is parsed once per process, whichever asks first); at most 65,536 kept."""
+
+
 @lru_cache(maxsize=65536)
 def _parse_cached(text: str) -> ValidTime:
+    found = _parse_checked(text)
+    if len(_PARSED) >= 65536:
+        _PARSED.clear()
+    _PARSED[text] = found
+    return found
+
+
+def _parse_checked(text: str) -> ValidTime:
     if not text.strip():
         raise InvalidDate(text, "it is empty")
     if text != text.strip():
@@ -142,7 +155,7 @@ def valid_time_of(value: str) -> ValidTime:
     """
     if not isinstance(value, str):
         return parse_valid_time(value)
-    return _resolved_cached(value)
+    return _PARSED.get(value) or _resolved_cached(value)
 
 
 @lru_cache(maxsize=65536)
