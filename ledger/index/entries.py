@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from treaty_ledger.ledger.entries import Action, Entry
@@ -147,10 +148,16 @@ def _refused(store: str, position: int, kind: FailureKind, detail: str) -> Store
     return StoreError(Failure(position, kind, detail).line(store))
 
 
+@lru_cache(maxsize=256)
+def _instant(text: str) -> datetime:
+    """A record time read from an entry (every entry of one append shares its text)."""
+    return datetime.fromisoformat(text)
+
+
 def _trusted_entry(position: int, action: Action, state: dict) -> Entry:
     """An entry from the state of a stored event whose hash matched the recorded one."""
     record = trusted_record(state["record"])
-    recorded_at = datetime.fromisoformat(state["recorded_at"])
+    recorded_at = _instant(state["recorded_at"])
     if action is Action.RECORD:
         return Entry(position, recorded_at, state["recorded_by"], record)
     return Entry(

@@ -2,15 +2,15 @@
 
 The tables are described in ``ledger.index.rows`` and written by
 ``ledger.store.sqlite``. Every query here is answered from an index (never by
-reading the whole log), except :meth:`IndexReader.happening_order`, which
-reads the index rows (not the entries) of the whole log once to put the
-standing acts in valid-time order. Positions are log positions (1-based);
-days are ISO 8601 text; record times are UTC instants in ISO 8601 with ``Z``.
+reading the whole log), except :meth:`IndexReader.happenings`, which reads
+the whole log once to stream the standing acts in valid-time order, and the
+whole-log streams of :meth:`IndexReader.whole_log`. Positions are log
+positions (1-based); days are ISO 8601 text; record times are UTC instants in
+ISO 8601 with ``Z``.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -60,24 +60,6 @@ class Dialect:
         )
 
 
-@dataclass(frozen=True)
-class HappeningOrder:
-    """The standing acts' happenings in valid-time order, compactly (one item per happening).
-
-    Attributes:
-        ids: notification ids of the entries holding each act as it stands.
-        first_positions: the log position at which each act was first recorded.
-        effects: 1 where the happening is the act's effect, 0 for its notice.
-    """
-
-    ids: array
-    first_positions: array
-    effects: bytearray
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
 Run = Callable[[str, Sequence[Any]], list[Any]]
 """Runs one query with parameters in a read transaction; returns its rows (mapping by name)."""
 Stream = Callable[[str, Sequence[Any]], Iterator[Any]]
@@ -115,22 +97,32 @@ _HEADS_BY_SIZE = "SELECT size, root, frontier FROM {heads} ORDER BY size"
 _SIDE_COUNTS = (
     "SELECT (SELECT COUNT(*) FROM {hashes}) AS hashes, (SELECT COUNT(*) FROM {index}) AS index_rows"
 )
-_ORDER_BY_VALID_TIME = """
+# The happenings of the standing acts (the latest entry of each act, unless it retracts it)
+# that may fall on or before a day, with the entries holding them, in valid-time order. The
+# database sorts the entries themselves, reading the log once in its own order: far cheaper
+# than fetching a million entries one by one in valid-time order.
+_HAPPENINGS = f"""
 WITH latest AS (
     SELECT record_key, MIN(position) AS first, MAX(position) AS last
-    FROM {index} WHERE position <= {p} GROUP BY record_key
+    FROM {{index}} WHERE position <= {{p}} GROUP BY record_key
 ), standing AS (
     SELECT v.notification_id AS nid, l.first AS first, v.earliest, v.latest,
            v.effective_earliest, v.effective_latest, v.sequence
-    FROM latest l JOIN {index} v ON v.position = l.last
+    FROM latest l JOIN {{index}} v ON v.position = l.last
     WHERE v.action <> 'retract' AND v.earliest IS NOT NULL
+), happening AS (
+    SELECT nid, first, 0 AS effect, earliest{{c}} AS a, latest{{c}} AS b, sequence FROM standing
+    WHERE earliest{{c}} <= {{p}}
+    UNION ALL
+    SELECT nid, first, 1 AS effect, effective_earliest{{c}} AS a, effective_latest{{c}} AS b,
+           sequence
+    FROM standing WHERE effective_earliest IS NOT NULL AND effective_earliest{{c}} <= {{p}}
 )
-SELECT nid, first, 0 AS effect, earliest{c} AS a, latest{c} AS b, sequence FROM standing
-WHERE earliest{c} <= {p}
-UNION ALL
-SELECT nid, first, 1 AS effect, effective_earliest{c} AS a, effective_latest{c} AS b, sequence
-FROM standing WHERE effective_earliest IS NOT NULL AND effective_earliest{c} <= {p}
-ORDER BY a, b, sequence, first, effect
+SELECT o.first, o.effect, {_ENTRY_COLUMNS} FROM happening o
+JOIN {{index}} v ON v.notification_id = o.nid
+LEFT JOIN {{events}} e ON e.{{id}} = o.nid
+LEFT JOIN {{hashes}} h ON h.position = o.nid
+ORDER BY o.a, o.b, o.sequence, o.first, o.effect
 """
 
 
@@ -278,14 +270,8 @@ class IndexReader:
         template = f"{_ENTRIES} WHERE v.position IN ({marks}) ORDER BY v.position"
         return self._rows(template, list(positions))
 
-    def by_ids(self, ids: Sequence[int]) -> list[Any]:
-        """The entries with these notification ids (columns as :meth:`concerning`), any order."""
-        marks = ", ".join([self.dialect.mark] * len(ids))
-        template = f"{_ENTRIES} WHERE v.notification_id IN ({marks})"
-        return self._rows(template, list(ids))
-
-    def happening_order(self, upto: int, last_day: str, *, effects: bool = True) -> HappeningOrder:
-        """The happenings of the acts standing at ``upto``, in valid-time order.
+    def happenings(self, upto: int, last_day: str, *, effects: bool = True) -> Iterator[Any]:
+        """Stream the happenings of the acts standing at ``upto``, in valid-time order.
 
         Only happenings whose first possible day is on or before
         ``last_day`` (inclusive ISO day): a later one can neither apply nor
@@ -293,17 +279,16 @@ class IndexReader:
         order is that of ``projections.order``: earliest day, latest day,
         same-day sequence, first position, notice before effect (a test holds
         the two to the same answers).
+
+        Yields:
+            one row per happening: ``first`` (the log position of the act's
+            first entry), ``effect`` (1 for the act's effect, 0 for its
+            notice), then the columns of the entry holding the act as it
+            stands (as :meth:`concerning`). The database sorts; rows are
+            fetched in batches, never all held.
         """
-        order = HappeningOrder(array("q"), array("q"), bytearray())
         effects_until = last_day if effects else NO_DAY_BEFORE  # no ISO day is before ""
-        rows = self._iterate(
-            self.dialect.sql(_ORDER_BY_VALID_TIME), (upto, last_day, effects_until)
-        )
-        for row in rows:
-            order.ids.append(row["nid"])
-            order.first_positions.append(row["first"])
-            order.effects.append(row["effect"])
-        return order
+        yield from self._iterate(self.dialect.sql(_HAPPENINGS), (upto, last_day, effects_until))
 
     @contextmanager
     def whole_log(self) -> Iterator[LogStreams]:

@@ -34,7 +34,7 @@ from treaty_ledger.ledger.index.queries import IndexReader
 from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root, root
 from treaty_ledger.ledger.record_time import KnownAt, check_settled, format_instant
 
-_BATCH = 2000
+_PROGRESS_EVERY = 5000
 
 
 @dataclass(frozen=True)
@@ -290,11 +290,14 @@ class IndexedReads:
 
         Only happenings that may fall on or before ``last_day`` (inclusive)
         come; the order is that of ``projections.order``. Memory stays
-        bounded: the order is kept as three compact arrays (17 bytes a
-        happening), and entries are read and checked in batches of 2,000.
+        bounded: the store sorts the entries and they are read in one pass,
+        each checked and decoded when its turn comes; only an act whose
+        notice and effect both come is kept between the two.
 
         Args:
-            progress: called with (happenings done, total) after each batch.
+            progress: called every few thousand happenings with (happenings
+                done, ``position``): the log's size stands for their number,
+                which is not known before the end (``done`` never exceeds it).
             effects: False for the acts' notices only (a timeline).
 
         Raises:
@@ -302,18 +305,23 @@ class IndexedReads:
         """
         for row in self._reader.standing_retractions(position):
             self._checked(row)  # a forged retraction would hide a record
-        order = self._reader.happening_order(position, last_day.isoformat(), effects=effects)
-        total = len(order)
-        for start in range(0, total, _BATCH):
-            ids = order.ids[start : start + _BATCH]
-            found = {row["notification_id"]: row for row in self._reader.by_ids(sorted(set(ids)))}
-            entries: dict[int, Entry] = {}
-            for offset, nid in enumerate(ids, start=start):
-                entry = entries.get(nid)
-                if entry is None:
-                    entry = entries[nid] = self._checked(found[nid])
-                yield OrderedAct(order.first_positions[offset], bool(order.effects[offset]), entry)
-            progress(min(start + _BATCH, total), total)
+        day = last_day.isoformat()
+        kept: dict[int, Entry] = {}  # acts whose other happening is still to come
+        done = 0
+        for row in self._reader.happenings(position, day, effects=effects):
+            nid = row["notification_id"]
+            entry = kept.pop(nid, None)
+            if entry is None:
+                entry = self._checked(row)
+                effective = row["effective_earliest"]
+                notice_comes = row["earliest"] <= day
+                if effects and notice_comes and effective is not None and effective <= day:
+                    kept[nid] = entry  # its notice and effect both come: decoded once
+            yield OrderedAct(row["first"], bool(row["effect"]), entry)
+            done += 1
+            if done % _PROGRESS_EVERY == 0:
+                progress(min(done, position), position)
+        progress(min(done, position), position)
 
     def root_hash(self, size: int) -> str:
         """The RFC 9162 root (hex) of the first ``size`` entries, from the hashes recorded.
