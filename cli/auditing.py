@@ -100,7 +100,13 @@ def explain_command(read_only, as_of, before, after, store, as_json) -> None:
 
 
 @click.command("export-log")
-@click.option("--out", type=click.File("wb"), default="-", help="Write here (default: stdout).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="Write here (default: stdout); an existing file is replaced only once the log is "
+    "written whole.",
+)
 @read_only_option
 @store_option
 def export_log_command(out, read_only, store) -> None:
@@ -113,15 +119,16 @@ def export_log_command(out, read_only, store) -> None:
     Examples:
       ledger export-log --out ledger-log.jsonl
     """
+    from treaty_ledger.cli.streaming import output_file
     from treaty_ledger.ledger.integrity.codec import dumps
     from treaty_ledger.ledger.integrity.log_format import entry_data
     from treaty_ledger.ledger.services.migration import checked_entries
     from treaty_ledger.ledger.store.application import Ledger
 
-    with Ledger(store, read_only=read_only) as ledger:
+    with Ledger(store, read_only=read_only) as ledger, output_file(out, binary=True) as handle:
         # The whole log is checked before the first line: a tampered log is never exported.
         for entry, leaf in checked_entries(ledger):
-            out.write(dumps(entry_data(entry) | {"leaf_hash": leaf.hex()}) + b"\n")
+            handle.write(dumps(entry_data(entry) | {"leaf_hash": leaf.hex()}) + b"\n")
 
 
 @click.command("import-log")

@@ -24,9 +24,10 @@ EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations", "c
 )
 @click.option(
     "--out",
-    type=click.File("w", encoding="utf-8"),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default="-",
-    help="Write here (default: stdout).",
+    help="Write here (default: stdout); an existing file is replaced only once the export "
+    "is complete.",
 )
 @read_only_option
 @store_option
@@ -56,35 +57,42 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
       ledger export acts --as-of 2024 --format plover
       ledger export contrast --as-of 2021-12 --format csv
     """
-    import csv
-
-    from treaty_ledger.cli.export_queries import export_stream, plover_stream
-    from treaty_ledger.cli.streaming import Chunked, emit_json_stream
-    from treaty_ledger.ledger.integrity.codec import dumps
+    from treaty_ledger.cli.streaming import output_file
     from treaty_ledger.ledger.store.application import Ledger
-    from treaty_ledger.projections.exports import ROW_MODELS
 
     if fmt == "plover" and projection != "acts":
         raise click.BadParameter("plover is a format of the acts export", param_hint="--format")
     # Rows are read from the ledger as they are written: the ledger stays open meanwhile.
     # Nothing is written before the whole log has passed every check of 'ledger verify'.
-    with Ledger(store, read_only=read_only) as ledger:
-        if fmt == "plover":
-            for record in plover_stream(ledger, as_of, known_at):
-                out.write(dumps(record).decode() + "\n")
-            return
-        exported = export_stream(ledger, projection, as_of, known_at, document=fmt == "json")
-        if exported.head is not None:
-            emit_json_stream(exported.head, {"rows": exported.rows}, Chunked(out))
-        elif fmt == "ndjson":
-            for item in exported.rows:
-                out.write(dumps(item).decode() + "\n")
-        else:
-            columns = list(ROW_MODELS[projection].model_fields)
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(columns)
-            for item in exported.rows:
-                writer.writerow([_cell(item[column]) for column in columns])
+    with Ledger(store, read_only=read_only) as ledger, output_file(out, binary=False) as handle:
+        _write_export(ledger, projection, as_of, known_at, fmt, handle)
+
+
+def _write_export(ledger, projection, as_of, known_at, fmt, out) -> None:
+    """Write the rows of one export to the text file ``out`` as they are read."""
+    import csv
+
+    from treaty_ledger.cli.export_queries import export_stream, plover_stream
+    from treaty_ledger.cli.streaming import Chunked, emit_json_stream
+    from treaty_ledger.ledger.integrity.codec import dumps
+    from treaty_ledger.projections.exports import ROW_MODELS
+
+    if fmt == "plover":
+        for record in plover_stream(ledger, as_of, known_at):
+            out.write(dumps(record).decode() + "\n")
+        return
+    exported = export_stream(ledger, projection, as_of, known_at, document=fmt == "json")
+    if exported.head is not None:
+        emit_json_stream(exported.head, {"rows": exported.rows}, Chunked(out))
+    elif fmt == "ndjson":
+        for item in exported.rows:
+            out.write(dumps(item).decode() + "\n")
+    else:
+        columns = list(ROW_MODELS[projection].model_fields)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for item in exported.rows:
+            writer.writerow([_cell(item[column]) for column in columns])
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,0 +1,126 @@
+"""``--out`` of ``export`` and ``export-log``: a file is replaced whole, or left as it was.
+
+An export streams its rows as it reads them; before, it wrote them straight
+into the file named, so a failure half way (a store gone, a disk full, a
+tampered entry found) left a part of a file where the previous export had
+been. Now the rows go to a temporary file beside it, which replaces it only
+when the command ends without an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import sqlite3
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from treaty_ledger.cli.main import main
+from treaty_ledger.ledger.errors import StoreError
+
+OLD = "an export of yesterday\n"
+EXPORTS = [
+    ["export", "status", "--as-of", "2014-03", "--format", "csv"],
+    ["export", "acts", "--as-of", "2014-03", "--format", "ndjson"],
+    ["export", "claims", "--as-of", "2014-03"],
+    ["export-log"],
+]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("shipped")
+    result = CliRunner().invoke(main, ["import", "--shipped", "--store", str(folder / "l.db")])
+    assert result.exit_code == 0, result.output
+    return folder / "l.db"
+
+
+@pytest.fixture
+def folder(shipped, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEDGER_STORE", raising=False)
+    shutil.copy(shipped, tmp_path / "ledger.db")
+    return tmp_path
+
+
+def files(folder) -> list[str]:
+    """The files in the folder besides the store's own (its WAL and shared memory too)."""
+    return sorted(name for name in os.listdir(folder) if not name.startswith("ledger.db"))
+
+
+def run(*args):
+    return CliRunner().invoke(main, [*args, "--store", "ledger.db"])
+
+
+@pytest.mark.parametrize("command", EXPORTS, ids=lambda c: " ".join(c[:2]))
+def test_out_holds_exactly_what_stdout_prints(folder, command):
+    printed = run(*command)
+    written = run(*command, "--out", "new.txt")
+    assert printed.exit_code == written.exit_code == 0
+    assert (folder / "new.txt").read_text(encoding="utf-8") == printed.output
+    assert files(folder) == ["new.txt"]  # no temporary file left
+
+
+@pytest.mark.parametrize("command", EXPORTS, ids=lambda c: " ".join(c[:2]))
+def test_a_tampered_log_leaves_the_previous_file_as_it_was(folder, command):
+    (folder / "old.txt").write_text(OLD)
+    with sqlite3.connect(folder / "ledger.db") as conn:
+        conn.execute("DELETE FROM stored_events WHERE rowid > 160")  # the tail cut
+    result = run(*command, "--out", "old.txt")
+    assert result.exit_code == 1
+    assert "position 161 (missing" in result.output
+    assert (folder / "old.txt").read_text() == OLD
+    assert files(folder) == ["old.txt"]
+
+
+def test_a_failure_half_way_through_the_rows_leaves_no_part_of_a_file(folder, monkeypatch):
+    from treaty_ledger.cli import export_queries
+
+    streamed = export_queries.export_stream
+
+    def failing(*args, **kwargs):
+        exported = streamed(*args, **kwargs)
+
+        def rows():
+            for number, row in enumerate(exported.rows):
+                if number == 100:
+                    raise StoreError("the store went away")
+                yield row
+
+        return dataclasses.replace(exported, rows=rows())
+
+    monkeypatch.setattr(export_queries, "export_stream", failing)
+    (folder / "old.csv").write_text(OLD)
+    result = run("export", "status", "--as-of", "2014-03", "--format", "csv", "--out", "old.csv")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == "Error: the store went away"
+    assert (folder / "old.csv").read_text() == OLD
+    assert files(folder) == ["old.csv"]
+
+
+def test_a_new_file_gets_the_permissions_of_the_umask(folder):
+    previous = os.umask(0o027)
+    try:
+        assert run("export-log", "--out", "log.jsonl").exit_code == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(folder / "log.jsonl").st_mode) == 0o640
+
+
+def test_a_link_is_kept_and_its_target_replaced(folder):
+    (folder / "target.csv").write_text(OLD)
+    (folder / "link.csv").symlink_to("target.csv")
+    assert run("export", "status", "--as-of", "2014", "--format", "csv",
+               "--out", "link.csv").exit_code == 0  # fmt: skip
+    assert (folder / "link.csv").is_symlink()
+    assert (folder / "target.csv").read_text().startswith("instrument,title,")
+
+
+def test_a_folder_that_does_not_exist_is_named_in_one_line(folder):
+    result = run("export-log", "--out", "missing/log.jsonl")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: missing/log.jsonl: No such file or directory"
+    assert files(folder) == []
