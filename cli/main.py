@@ -65,6 +65,12 @@ class LedgerGroup(click.Group):
         module, name = COMMANDS[cmd_name]
         return getattr(import_module(f"treaty_ledger.cli.{module}"), name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            _refuse_repeated_values(click.Context(command, info_name=name, parent=ctx), rest)
+        return name, command, rest
+
     def main(self, *args, standalone_mode: bool = True, **extra):  # type: ignore[override]
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **extra)
@@ -98,6 +104,37 @@ class LedgerGroup(click.Group):
         except OSError as err:  # a file the user named: missing folder, full disk, no access
             where = f"{err.filename}: " if err.filename else ""
             raise click.ClickException(f"{where}{err.strerror or err}") from err
+
+
+def _refuse_repeated_values(ctx: click.Context, args: list[str]) -> None:
+    """Refuse an option that takes one value and is given it twice (click keeps the last).
+
+    ``--as-of 2014 --as-of 2015`` would answer for 2015 without a word; the
+    HTTP API refuses a repeated parameter the same way. Options that take
+    several values (``--instrument`` of ``chart``, ``--set`` of ``correct``)
+    and flags are left alone; nothing after ``--`` is an option.
+
+    Raises:
+        click.UsageError: naming the option (exit 2).
+    """
+    takes_one = {}
+    for param in ctx.command.params:
+        if isinstance(param, click.Option) and not (param.multiple or param.is_flag or param.count):
+            takes_one.update(dict.fromkeys(param.opts, param))
+    seen: dict[click.Option, str] = {}
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            break
+        option = word.split("=", 1)[0]
+        param = takes_one.get(option)
+        if param is None:
+            continue
+        if param in seen:
+            raise click.UsageError(f"{option} is given twice; give it once", ctx)
+        seen[param] = option
+        if "=" not in word:
+            next(words, None)  # its value, which may itself begin with '-'
 
 
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -834,3 +834,37 @@ def test_bad_arguments_are_one_error_line_and_exit_2(runner, args):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "--help" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["replay", "--as-of", "2014", "--as-of", "2015"], "--as-of"),
+        (["replay", "--as-of=2014", "--known-at", "@3", "--as-of", "2015"], "--as-of"),
+        (["export", "status", "--as-of", "2014", "--format", "csv", "--format", "json"],
+         "--format"),
+        (["timeline", "--actor", "RUS", "--actor", "USA"], "--actor"),
+    ],
+    ids=["replay", "equals-form", "export", "timeline"],
+)
+def test_an_option_of_one_value_given_twice_is_refused(runner, tmp_path, args, option):
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2
+        assert result.output.strip() == (
+            f"Error: {option} is given twice; give it once (see 'main {args[0]} --help')"
+        )
+        assert not Path("ledger.db").exists()
+
+
+def test_options_of_several_values_and_a_value_like_an_option_are_taken(runner, tmp_path):
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        assert runner.invoke(main, ["import", "--shipped"]).exit_code == 0
+        chart = runner.invoke(main, ["chart", "--from", "1990", "--to", "2024", "--out", "c.svg",
+                                     "--instrument", "cfe-1990",
+                                     "--instrument", "inf-1987"])  # fmt: skip
+        assert chart.exit_code == 0, chart.output
+        assert chart.output.startswith("Chart of 2 rows")
+        odd = runner.invoke(main, ["replay", "--as-of", "2014", "--instrument", "--as-of"])
+        assert odd.exit_code == 1
+        assert "no instrument '--as-of'" in odd.output
