@@ -14,6 +14,9 @@ import os
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -124,3 +127,12 @@ def test_a_folder_that_does_not_exist_is_named_in_one_line(folder):
     assert result.exit_code == 1
     assert result.output.strip() == "Error: missing/log.jsonl: No such file or directory"
     assert files(folder) == []
+
+
+@pytest.mark.parametrize("command", EXPORTS, ids=lambda c: " ".join(c[:2]))
+def test_the_installed_command_prints_to_a_pipe_what_the_runner_captures(folder, command):
+    ledger = shutil.which("ledger", path=str(Path(sys.executable).parent))
+    piped = subprocess.run([ledger, *command, "--store", "ledger.db"], capture_output=True,
+                           check=False)  # fmt: skip
+    assert piped.returncode == 0, piped.stderr.decode()
+    assert piped.stdout.decode("utf-8") == run(*command).output
