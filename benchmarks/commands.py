@@ -139,43 +139,58 @@ def shipped_commands(command: str, folder: str, before: str | None = None) -> No
                      f"{old_cpu / cpu_base:>7.2f}")  # fmt: skip
         print(f"{line}  {target}", flush=True)
     print(f"load average {_load()} at the end")
-    rate = _api_rate(command, store, env)
+    first, rate = api_rate(command, store, env)
     met = "met" if rate >= API_TARGET else "missed"
     print(f"ledger serve /replay?as_of={AS_OF}: {rate:,.0f} requests/s, 1 client "
-          f"(target >= {API_TARGET:.0f}: {met})")  # fmt: skip
+          f"(target >= {API_TARGET:.0f}: {met}); first answer {first * 1000:,.0f} ms")  # fmt: skip
 
 
-def _api_rate(command: str, store: str, env: dict[str, str], seconds: float = 5.0) -> float:
-    """Requests per second of ``ledger serve`` on one replay, one client with keep-alive."""
+def api_rate(
+    command: str, store: str, env: dict[str, str] | None = None, seconds: float = 5.0
+) -> tuple[float, float]:
+    """Serve ``store``; return (seconds to the first whole-record answer, requests/s after).
+
+    One client with keep-alive asks ``/replay?as_of=2014-03`` again and again
+    for ``seconds``. The first answer replays the whole record (the server
+    keeps an answer until the log grows); the rate is of the answers after
+    it. The server's start is not counted.
+    """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
         [command, "serve", "--port", str(port), "--store", store],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or _child_env(),
     )  # fmt: skip
     path = f"/replay?as_of={AS_OF}"
     try:
-        for _ in range(200):
+        for _ in range(200):  # until the server listens
             try:
-                client = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                client.request("GET", path)
+                client = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+                client.request("HEAD", "/docs")
                 client.getresponse().read()
                 break
             except OSError:
                 time.sleep(0.1)
+        start = time.perf_counter()
+        _get(client, path)
+        first = time.perf_counter() - start
         count, start = 0, time.perf_counter()
         while time.perf_counter() - start < seconds:
-            client.request("GET", path)
-            response = client.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"ledger serve answered {response.status}")
+            _get(client, path)
             count += 1
-        return count / (time.perf_counter() - start)
+        return first, count / (time.perf_counter() - start)
     finally:
         server.terminate()
         server.wait()
+
+
+def _get(client: http.client.HTTPConnection, path: str) -> None:
+    client.request("GET", path)
+    response = client.getresponse()
+    response.read()
+    if response.status != 200:
+        raise RuntimeError(f"ledger serve answered {response.status}")
 
 
 def main() -> None:

@@ -16,6 +16,10 @@ process, so that its peak RSS is its own:
   through the index (opening the ledger each time), against the median of
   selecting and decoding the same records from the bare table through an
   index on the instrument or actor (the physical limit of that query);
+* ``ledger serve``, at each size up to 100,000 acts: the seconds to the first
+  whole-record answer ``/replay?as_of=2014-03`` (a replay of the whole
+  record), then the requests per second of the same answer, kept until the
+  log grows (``benchmarks.commands.api_rate``);
 * ``ledger --help``: the median of 5 starts of the installed command.
 
 The ratio is ledger rate / raw rate (1.0 means as fast as raw SQLite), so
@@ -53,13 +57,14 @@ from pathlib import Path
 
 import orjson
 
-from benchmarks.commands import installed_command, shipped_commands
+from benchmarks.commands import api_rate, installed_command, shipped_commands
 from benchmarks.memory import command_peaks
 
 AS_OF = "2014-03"
 INSTRUMENT = "synthetic-7"
 ACTOR = "POL"
 REPEATS = 15
+API_ACTS = 100_000  # the API is measured at each size up to this (issue 16)
 
 
 def _rows(count: int) -> Iterator[dict]:
@@ -319,6 +324,11 @@ def main() -> None:
                     f"{peak:>8,.0f}  {target}: {_met(target, ratio, ledger_seconds, peak)}",
                     flush=True,
                 )
+            if command is not None and count <= API_ACTS:
+                first, rate = api_rate(command, mine)
+                print(f"{count:>9} ledger serve /replay?as_of={AS_OF}: first answer "
+                      f"{first:,.1f} s, then {rate:,.0f} requests/s (1 client)",
+                      flush=True)  # fmt: skip
             if command is not None and not args.no_commands:
                 command_peaks(command, mine, count)
     help_seconds = _help_seconds()
