@@ -29,6 +29,8 @@ from treaty_ledger.ledger.integrity.hashes import (
 )
 from treaty_ledger.ledger.trusted_records import trusted_record, trusted_sources
 
+_ACTIONS = {action.value: action for action in Action}  # a lookup, not an enum call, a row
+
 
 def checked_entry(row: Any, store: str) -> Entry:
     """Decode an entry row of ``ledger.index.queries``, checked against what was recorded.
@@ -55,7 +57,7 @@ def checked_entry_and_leaf(row: Any, store: str) -> tuple[Entry, bytes]:
     try:
         decoded = loads(state)
         columns = index_columns(row["topic"], decoded)
-        entry = _trusted_entry(position, Action(columns[1]), decoded)
+        entry = _trusted_entry(position, _ACTIONS[columns[1]], decoded)
     except (ValueError, TypeError, KeyError, LedgerError) as err:
         raise _unreadable(store, position, err) from err
     _check_index_row(row, columns, store)
