@@ -38,18 +38,16 @@ from treaty_ledger.ledger.vocabulary import (
     InstrumentStatus,
     LegalNature,
 )
+from treaty_ledger.projections.actor_rows import actor_state
 from treaty_ledger.projections.known import Knowledge, known, standing
 from treaty_ledger.projections.models import (
-    ActorState,
     Claim,
     Indeterminate,
     InstrumentState,
     ProvisionState,
     Replay,
-    RoleState,
 )
 from treaty_ledger.projections.order import Happening, happenings
-from treaty_ledger.projections.roles import ActorRoles
 from treaty_ledger.projections.state import InstrumentProgress, LedgerState
 
 GROUP_TREATIES = {"NATO": "north-atlantic-treaty-1949", "CSTO": "collective-security-treaty-1992"}
@@ -282,31 +280,13 @@ def _instrument_state(
         legal_nature=instrument.legal_nature,
         status=progress.status,
         since=progress.since,
-        actors=[_actor_state(code, roles) for code, roles in sorted(progress.actors.items())
+        actors=[actor_state(code, roles) for code, roles in sorted(progress.actors.items())
                 if roles.roles],  # fmt: skip
         provisions=[
             _provision_state(provision, instrument, progress, state)
             for provision in instrument.provisions
         ],
     )
-
-
-def _actor_state(code: str, roles: ActorRoles) -> ActorState:
-    shown = roles.roles[roles.status]
-    return ActorState(
-        actor=code,
-        status=roles.status,
-        since=shown.since,
-        toward=list(shown.toward),
-        contested_by=list(shown.contested_by),
-        roles=[
-            RoleState(
-                status=status, since=role.since, act=role.act, toward=list(role.toward),
-                contested_by=list(role.contested_by), provision=role.provision,
-            )
-            for status, role in sorted(roles.roles.items(), key=lambda item: item[0].rank)
-        ],
-    )  # fmt: skip
 
 
 def _provision_state(

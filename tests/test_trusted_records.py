@@ -119,3 +119,22 @@ def test_after_enough_records_the_validators_build_them(monkeypatch, contents):
     for content in contents:  # the same records either way
         _same(trusted_record(content), RECORD_ADAPTER.validate_python(content))
     assert trusted_sources(ACT["sources"]) == (Source.model_validate(ACT["sources"][0]),)
+
+
+def test_the_compiled_validator_runs_no_rule_written_in_python():
+    def refuse(*args):
+        raise AssertionError("a rule written in Python ran")
+
+    schema = {"type": "function-after", "function": {"type": "no-info", "function": refuse},
+              "schema": {"type": "str", "strict": True}}  # fmt: skip
+    assert trusted_records._without_python_rules(schema) == {"type": "str", "strict": True}
+    wrapped = {"type": "function-wrap", "function": {"type": "no-info", "function": refuse},
+               "schema": {"type": "str"}}  # fmt: skip
+    with pytest.raises(TypeError, match="function-wrap"):
+        trusted_records._without_python_rules({"type": "list", "items_schema": wrapped})
+    # An act whose rules by type fail (a withdrawal naming no instrument) still has the right
+    # types: the compiled validator builds it, the full validators refuse it.
+    act = {**ACT, "type": "withdrawal", "instrument": None}
+    with pytest.raises(ValidationError):
+        RECORD_ADAPTER.validate_python(act)
+    assert trusted_records.record_types().validate_python(act).type == "withdrawal"

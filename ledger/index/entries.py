@@ -20,11 +20,16 @@ from treaty_ledger.ledger.entries import Action, Entry
 from treaty_ledger.ledger.errors import LedgerError, StoreError
 from treaty_ledger.ledger.index.rows import index_columns
 from treaty_ledger.ledger.integrity.codec import loads
-from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, StoredRow, checked_hash
+from treaty_ledger.ledger.integrity.hashes import (
+    Failure,
+    FailureKind,
+    StoredRow,
+    checked_hash,
+    new_leaf_hash,
+)
 from treaty_ledger.ledger.trusted_records import trusted_record, trusted_sources
 
-_INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
-                  "effective_earliest", "effective_latest", "sequence")  # fmt: skip
+_ACTIONS = {action.value: action for action in Action}  # a lookup, not an enum call, a row
 
 
 def checked_entry(row: Any, store: str) -> Entry:
@@ -52,7 +57,7 @@ def checked_entry_and_leaf(row: Any, store: str) -> tuple[Entry, bytes]:
     try:
         decoded = loads(state)
         columns = index_columns(row["topic"], decoded)
-        entry = _trusted_entry(position, Action(columns[1]), decoded)
+        entry = _trusted_entry(position, _ACTIONS[columns[1]], decoded)
     except (ValueError, TypeError, KeyError, LedgerError) as err:
         raise _unreadable(store, position, err) from err
     _check_index_row(row, columns, store)
@@ -102,12 +107,17 @@ def _matching(row: Any, store: str) -> tuple[bytes, bytes]:
     Raises:
         StoreError: the entry is gone, has no recorded hash, or does not match it.
     """
+    originator_id, state, leaf = row["originator_id"], row["state"], row["leaf_hash"]
+    if type(state) is bytes and type(leaf) is bytes and originator_id is not None:
+        # The entry as the ledger stores it (SQLite): its leaf hash the fast way, no row object.
+        version, topic = row["originator_version"], row["topic"]
+        if new_leaf_hash(originator_id, version, topic, state) == leaf:
+            return leaf, state
     position = row["position"]
-    if row["originator_id"] is None:
+    if originator_id is None:
         raise _refused(
             store, position, FailureKind.MISSING, "an entry was recorded here and is gone"
         )
-    state = row["state"]
     state = bytes(state) if isinstance(state, memoryview) else state
     stored = StoredRow(
         row["notification_id"], row["originator_id"], row["originator_version"],
@@ -130,7 +140,11 @@ def _matching(row: Any, store: str) -> tuple[bytes, bytes]:
 
 
 def _check_index_row(row: Any, columns: tuple, store: str) -> None:
-    if columns != tuple(row[name] for name in _INDEX_COLUMNS):
+    stored = (
+        row["record_key"], row["action"], row["recorded_at"], row["earliest"], row["latest"],
+        row["effective_earliest"], row["effective_latest"], row["sequence"],
+    )  # fmt: skip
+    if columns != stored:
         raise _refused(store, row["position"], FailureKind.INDEX,
                        "its valid-time index row does not match the entry")  # fmt: skip
 
