@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.dates import AsOf
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import UnknownInstrument
@@ -183,7 +184,8 @@ def replay_parts(
     folded = fold(by_id, ordered, as_of)
     state, indeterminate, straddling = folded.state, folded.indeterminate, folded.straddling
     claims = [
-        Claim(
+        computed(
+            Claim,
             territory=territory, claimant=claimant, since=claim.since, act=claim.act,
             contested_by=list(claim.contested_by),
         )
@@ -196,7 +198,8 @@ def replay_parts(
         claims = [c for c in claims if c.claimant == actor]
         indeterminate = [i for i in indeterminate if actor in straddling[i.id].actors
                          or actor in straddling[i.id].recipients]  # fmt: skip
-    head = Replay(
+    head = computed(
+        Replay,
         as_of=as_of.text,
         as_of_day=as_of.day.isoformat(),
         known_at=known_at,
@@ -240,7 +243,8 @@ def fold(catalogue: dict[str, Instrument], ordered: Iterable[Happening], as_of: 
             act = happening.act
             straddling[act.id] = act
             indeterminate.append(
-                Indeterminate(
+                computed(
+                    Indeterminate,
                     id=act.id,
                     type=act.type,
                     date=happening.time.edtf,
@@ -276,7 +280,8 @@ def _instrument_state(
     instrument: Instrument, progress: InstrumentProgress, state: LedgerState
 ) -> InstrumentState:
     assert progress.status is not None
-    return InstrumentState(
+    return computed(
+        InstrumentState,
         id=instrument.id,
         title=instrument.title,
         legal_nature=instrument.legal_nature,
@@ -293,14 +298,16 @@ def _instrument_state(
 
 def _actor_state(code: str, roles: ActorRoles) -> ActorState:
     shown = roles.roles[roles.status]
-    return ActorState(
+    return computed(
+        ActorState,
         actor=code,
         status=roles.status,
         since=shown.since,
         toward=list(shown.toward),
         contested_by=list(shown.contested_by),
         roles=[
-            RoleState(
+            computed(
+                RoleState,
                 status=status, since=role.since, act=role.act, toward=list(role.toward),
                 contested_by=list(role.contested_by), provision=role.provision,
             )
@@ -318,7 +325,8 @@ def _provision_state(
         for group in sorted(bound)
         if group in GROUP_TREATIES and (members := _members(group, state))
     }
-    return ProvisionState(
+    return computed(
+        ProvisionState,
         id=provision.id,
         type=provision.type,
         summary=provision.summary,
