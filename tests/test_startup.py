@@ -3,11 +3,11 @@
 Each reading command runs in a fresh interpreter on the shipped record; the
 modules it left in ``sys.modules`` are then compared with the list of heavy
 ones: the PostgreSQL driver, the HTTP stack, plotting, signatures, the
-pure-Python JCS encoder and the EDTF grammar (stored dates are read without
-it). A command imports the module of its own command group only
-(``cli.main.COMMANDS``), and the text output of most builds no pydantic
-validator (nor loads pydantic's plugin machinery). Speed itself is measured in
-``benchmarks/``, not here.
+pure-Python JCS encoder, the EDTF grammar (stored dates are read without
+it) and the retry machinery. A command imports the module of its own command
+group only (``cli.main.COMMANDS``), and the text output of most builds no
+pydantic validator (nor loads pydantic's plugin machinery). Speed itself is
+measured in ``benchmarks/``, not here.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ HEAVY = {
     "rfc8785": "the pure-Python JCS encoder",
     "edtf": "the EDTF grammar",
     "pyparsing": "the EDTF grammar",
+    "tenacity": "the retry machinery (only once a write was stopped)",
 }
 
 RUN = """
