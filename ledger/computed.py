@@ -31,10 +31,10 @@ _set = object.__setattr__
 
 
 @cache
-def _fields(model: type) -> tuple[tuple[str, Any], ...]:
-    """Each field of a model or pydantic dataclass, in order, with a function giving its default.
+def _fields(model: type) -> tuple[tuple[tuple[str, Any], ...], frozenset[str]]:
+    """Each field of a model or pydantic dataclass, in order, with its default's function.
 
-    The function is None for a required field.
+    The function is None for a required field; then the set of the names.
     """
     shape = []
     for name, info in model.__pydantic_fields__.items():  # type: ignore[attr-defined]
@@ -44,7 +44,7 @@ def _fields(model: type) -> tuple[tuple[str, Any], ...]:
             shape.append((name, info.default_factory))
         else:
             shape.append((name, lambda default=info.default: default))
-    return tuple(shape)
+    return tuple(shape), frozenset(name for name, _ in shape)
 
 
 def computed(model: type[M], /, **values: Any) -> M:
@@ -57,11 +57,11 @@ def computed(model: type[M], /, **values: Any) -> M:
         TypeError: a required field is missing, or a name is not a field of
             ``model`` (a slip in the calling code, not in data).
     """
-    shape = _fields(model)
-    if not values.keys() <= {name for name, _ in shape}:
-        unknown = ", ".join(sorted(values.keys() - {name for name, _ in shape}))
+    shape, names = _fields(model)
+    if not names.issuperset(values):
+        unknown = ", ".join(sorted(values.keys() - names))
         raise TypeError(f"{model.__name__} has no field {unknown}")
-    fields = {}
+    fields = {}  # in the fields' order, as validation sets them
     for name, default in shape:
         if name in values:
             fields[name] = values[name]
