@@ -8,7 +8,7 @@ from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Instrument
 from treaty_ledger.projections.known import known, standing
-from treaty_ledger.projections.models import Catalogue, InstrumentSummary
+from treaty_ledger.projections.report_models import Catalogue, InstrumentSummary
 
 
 def catalogue(entries: Iterable[Entry]) -> Catalogue:

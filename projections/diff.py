@@ -30,9 +30,9 @@ from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import CHANGES_NO_STATUS
 from treaty_ledger.projections.known import known, standing
-from treaty_ledger.projections.models import Diff, OtherAct, StatusChange
 from treaty_ledger.projections.order import happenings
 from treaty_ledger.projections.replay import fold
+from treaty_ledger.projections.report_models import Diff, OtherAct, StatusChange
 from treaty_ledger.projections.state import LedgerState
 
 _ACTOR_KINDS = {

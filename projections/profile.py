@@ -24,14 +24,9 @@ from treaty_ledger.ledger.model import Act
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import ActType
 from treaty_ledger.projections.known import Standing, known, standing
-from treaty_ledger.projections.models import (
-    ActorInstrument,
-    ActorProfile,
-    InstrumentState,
-    ProvisionRef,
-    Replay,
-)
+from treaty_ledger.projections.models import InstrumentState, Replay
 from treaty_ledger.projections.replay import GROUP_TREATIES, replay
+from treaty_ledger.projections.report_models import ActorInstrument, ActorProfile, ProvisionRef
 
 _MEMBER = frozenset({"party", "withdrawing"})
 _OPERATIVE = frozenset({"adopted", "in-force"})
