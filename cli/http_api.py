@@ -48,15 +48,9 @@ from treaty_ledger.projections.contrast_models import Compliance, Contrast
 from treaty_ledger.projections.diff import diff
 from treaty_ledger.projections.exports import export_document
 from treaty_ledger.projections.history import history
-from treaty_ledger.projections.models import (
-    ActorProfile,
-    Catalogue,
-    Diff,
-    History,
-    Replay,
-    Timeline,
-)
+from treaty_ledger.projections.models import Replay, Timeline
 from treaty_ledger.projections.profile import profile
+from treaty_ledger.projections.report_models import ActorProfile, Catalogue, Diff, History
 
 
 class ErrorBody(BaseModel):

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TypeVar
 
+from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.dates import AsOf
 from treaty_ledger.ledger.index.reads import IndexedReads
 from treaty_ledger.ledger.index.rows import SUCCESSION
@@ -291,7 +292,8 @@ def timeline_stream(
         knowledge = Knowledge(excerpt.entries, log.known_at, log.position)
         return _without_acts(_named(timeline_known(knowledge, **options), log.root_hash,
                                     checked=True))  # fmt: skip
-    head = Timeline(
+    head = computed(
+        Timeline,
         start=start.isoformat() if start else None, end=end.isoformat() if end else None,
         known_at=log.known_at, position=log.position, acts=[],
     )  # fmt: skip

@@ -46,11 +46,17 @@ from treaty_ledger.projections.diff import (
 )
 from treaty_ledger.projections.history import history, history_known
 from treaty_ledger.projections.known import Knowledge, standing
-from treaty_ledger.projections.models import ActorProfile, Diff, History, OtherAct, StatusChange
 from treaty_ledger.projections.order import Happening, happening
 from treaty_ledger.projections.plover import plover_order
 from treaty_ledger.projections.profile import profile, profile_of
 from treaty_ledger.projections.replay import fold
+from treaty_ledger.projections.report_models import (
+    ActorProfile,
+    Diff,
+    History,
+    OtherAct,
+    StatusChange,
+)
 
 
 def diff_stream(

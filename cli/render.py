@@ -8,13 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from treaty_ledger.projections.models import (
-        Explanation,
-        History,
-        Replay,
-        Timeline,
-        TimelineAct,
-    )
+    from treaty_ledger.projections.models import Replay, Timeline, TimelineAct
+    from treaty_ledger.projections.report_models import Explanation, History
 
 
 def write_json(out: str | None, model: object, done: str) -> None:

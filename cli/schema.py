@@ -41,15 +41,13 @@ def schema_command(name: str) -> None:
     from treaty_ledger.projections.check import CheckReport
     from treaty_ledger.projections.contrast_models import CONTRAST_VERSIONS, Compliance, Contrast
     from treaty_ledger.projections.exports import ROW_MODELS, SCHEMA_VERSION
-    from treaty_ledger.projections.models import (
-        OUTPUT_VERSIONS,
+    from treaty_ledger.projections.models import OUTPUT_VERSIONS, Replay, Timeline
+    from treaty_ledger.projections.report_models import (
         ActorProfile,
         Catalogue,
         Diff,
         Explanation,
         History,
-        Replay,
-        Timeline,
     )
 
     model = {

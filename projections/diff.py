@@ -23,15 +23,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.dates import AsOf, valid_time_of
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import CHANGES_NO_STATUS
 from treaty_ledger.projections.known import known, standing
-from treaty_ledger.projections.models import Diff, OtherAct, StatusChange
 from treaty_ledger.projections.order import happenings
 from treaty_ledger.projections.replay import fold
+from treaty_ledger.projections.report_models import Diff, OtherAct, StatusChange
 from treaty_ledger.projections.state import LedgerState
 
 _ACTOR_KINDS = {
@@ -106,7 +107,8 @@ def diff(entries: Iterable[Entry], start: AsOf, end: AsOf, known_at: KnownAt | N
 
 def diff_head(start: AsOf, end: AsOf, known_at: str, position: int) -> Diff:
     """The diff without its changes and other acts."""
-    return Diff(
+    return computed(
+        Diff,
         start=start.text, end=end.text, start_day=start.day.isoformat(),
         end_day=end.day.isoformat(), known_at=known_at, position=position, changes=[],
         other_acts=[],
@@ -121,7 +123,8 @@ def in_window(act: Act, start: AsOf, end: AsOf) -> bool:
 
 def other_act(act: Act) -> OtherAct:
     """The read model of an act of the period that changes no status."""
-    return OtherAct(
+    return computed(
+        OtherAct,
         id=act.id, type=act.type.value, date=act.date, actors=list(act.actors),
         recipients=list(act.recipients), instrument=act.instrument, territory=act.territory,
         summary=act.summary, contested_by=sorted(act.contested.by) if act.contested else [],
@@ -240,8 +243,8 @@ def status_changes(
         if old != new:
             candidates = [a for _, a in period.of_territory(territory) if claimant in a.actors]
             act = _cause(candidates, new[1] if new else None, "claimed")
-            yield StatusChange(kind="claimed", territory=territory, actor=claimant,
-                               before=_text(old), after=_text(new), act=act)  # fmt: skip
+            yield computed(StatusChange, kind="claimed", territory=territory, actor=claimant,
+                           before=_text(old), after=_text(new), act=act)  # fmt: skip
     yield from own_changes
 
 
@@ -274,15 +277,15 @@ def _actor_change(
     if new is None:
         candidates = [a for _, a in period.successions() if a.predecessor == actor]
         act = _cause(candidates, None)
-        return StatusChange(kind="succeeded", instrument=instrument, actor=actor,
-                            before=_text(old), after=None, act=act)  # fmt: skip
+        return computed(StatusChange, kind="succeeded", instrument=instrument, actor=actor,
+                        before=_text(old), after=None, act=act)  # fmt: skip
     if new[2] and old is not None and new[2] not in {a.id for _, a in acts}:
         # A role held from before the period shows again: the one above it ended
         # (a suspension toward a party that has left lapses, VCLT art. 60).
         named = [a for _, a in acts if a.instrument == instrument]
-        return StatusChange(kind="resumed", instrument=instrument, actor=actor,
-                            before=_text(old), after=_text(new),
-                            act=_cause(named, None, "resumed"))  # fmt: skip
+        return computed(StatusChange, kind="resumed", instrument=instrument, actor=actor,
+                        before=_text(old), after=_text(new),
+                        act=_cause(named, None, "resumed"))  # fmt: skip
     if new[2]:
         act = new[2]  # the act that gave the role names itself
     else:
@@ -291,8 +294,8 @@ def _actor_change(
         succeeding = [(n, a) for n, a in period.successions() if actor in a.actors]
         candidates = [a for _, a in sorted(dict(named + succeeding).items())]
         act = _cause(candidates, new[1], new[0])
-    return StatusChange(kind=_ACTOR_KINDS[new[0]], instrument=instrument, actor=actor,
-                        before=_text(old), after=_text(new), act=act)  # fmt: skip
+    return computed(StatusChange, kind=_ACTOR_KINDS[new[0]], instrument=instrument, actor=actor,
+                    before=_text(old), after=_text(new), act=act)  # fmt: skip
 
 
 def _instrument_change(
@@ -300,8 +303,8 @@ def _instrument_change(
 ) -> StatusChange:
     kind = _INSTRUMENT_KINDS[new[0]] if new else "ended"
     act = _cause([a for _, a in acts], new[1] if new else None, new[0] if new else "")
-    return StatusChange(kind=kind, instrument=instrument, before=_text(old), after=_text(new),
-                        act=act)  # fmt: skip
+    return computed(StatusChange, kind=kind, instrument=instrument, before=_text(old),
+                    after=_text(new), act=act)  # fmt: skip
 
 
 def _cause(candidates: list[Act], since: str | None, status: str = "") -> str | None:

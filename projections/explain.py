@@ -34,8 +34,9 @@ from treaty_ledger.ledger.errors import InvalidDate
 from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.projections.history import concerns_instrument, history_item, with_previous
-from treaty_ledger.projections.models import Change, Explanation, Moment, Replay
+from treaty_ledger.projections.models import Replay
 from treaty_ledger.projections.replay import replay
+from treaty_ledger.projections.report_models import Change, Explanation, Moment
 
 Key = tuple[str, ...]
 

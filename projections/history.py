@@ -9,7 +9,7 @@ from treaty_ledger.ledger.errors import UnknownAct, UnknownInstrument
 from treaty_ledger.ledger.model import Act, Instrument, Relation
 from treaty_ledger.ledger.record_time import KnownAt, format_instant
 from treaty_ledger.projections.known import Knowledge, known
-from treaty_ledger.projections.models import History, HistoryItem
+from treaty_ledger.projections.report_models import History, HistoryItem
 
 
 def history(

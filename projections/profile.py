@@ -17,20 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from treaty_ledger.ledger.actors import display_name, is_organisation
+from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.dates import AsOf
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.model import Act
 from treaty_ledger.ledger.record_time import KnownAt
 from treaty_ledger.ledger.vocabulary import ActType
 from treaty_ledger.projections.known import Standing, known, standing
-from treaty_ledger.projections.models import (
-    ActorInstrument,
-    ActorProfile,
-    InstrumentState,
-    ProvisionRef,
-    Replay,
-)
+from treaty_ledger.projections.models import InstrumentState, Replay
 from treaty_ledger.projections.replay import GROUP_TREATIES, replay
+from treaty_ledger.projections.report_models import ActorInstrument, ActorProfile, ProvisionRef
 
 _MEMBER = frozenset({"party", "withdrawing"})
 _OPERATIVE = frozenset({"adopted", "in-force"})
@@ -81,7 +77,8 @@ def profile_of(
         party = bool(mine) and mine[0].status.value in _MEMBER
         operative = inst.status.value in _OPERATIVE
         for row in mine:
-            held.append(ActorInstrument(
+            held.append(computed(
+                ActorInstrument,
                 instrument=inst.id, title=inst.title, instrument_status=inst.status.value,
                 status=row.status.value, since=row.since,
                 roles=[role.status.value for role in row.roles], toward=row.toward,
@@ -91,20 +88,21 @@ def profile_of(
             ref = dict(instrument=inst.id, provision=prov.id, type=prov.type.value,
                        summary=prov.summary, instrument_status=inst.status.value)  # fmt: skip
             if actor in prov.bound:
-                bound_by.append(ProvisionRef(**ref))
+                bound_by.append(computed(ProvisionRef, **ref))
             for group, members in prov.through.items():
                 if actor in members:
-                    bound_by.append(ProvisionRef(**ref, through=group))
+                    bound_by.append(computed(ProvisionRef, **ref, through=group))
             if names & set(prov.addressees):
-                demanded_of.append(ProvisionRef(**ref))
+                demanded_of.append(computed(ProvisionRef, **ref))
             owed = prov.beneficiaries
             if operative and (
                 (isinstance(owed, list) and names & set(owed)) or (owed == "parties" and party)
             ):
-                in_favour.append(ProvisionRef(**ref))
+                in_favour.append(computed(ProvisionRef, **ref))
     issuing = (ActType.DEMANDS, ActType.PROPOSAL)
     alleged = [a for a in acts if a.type is ActType.ALLEGED_VIOLATION]
-    return ActorProfile(
+    return computed(
+        ActorProfile,
         actor=actor,
         name=display_name(actor),
         kind="organisation" if is_organisation(actor) else (

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.dates import AsOf
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import UnknownInstrument
@@ -181,7 +182,8 @@ def replay_parts(
     folded = fold(by_id, ordered, as_of)
     state, indeterminate, straddling = folded.state, folded.indeterminate, folded.straddling
     claims = [
-        Claim(
+        computed(
+            Claim,
             territory=territory, claimant=claimant, since=claim.since, act=claim.act,
             contested_by=list(claim.contested_by),
         )
@@ -194,7 +196,8 @@ def replay_parts(
         claims = [c for c in claims if c.claimant == actor]
         indeterminate = [i for i in indeterminate if actor in straddling[i.id].actors
                          or actor in straddling[i.id].recipients]  # fmt: skip
-    head = Replay(
+    head = computed(
+        Replay,
         as_of=as_of.text,
         as_of_day=as_of.day.isoformat(),
         known_at=known_at,
@@ -238,7 +241,8 @@ def fold(catalogue: dict[str, Instrument], ordered: Iterable[Happening], as_of: 
             act = happening.act
             straddling[act.id] = act
             indeterminate.append(
-                Indeterminate(
+                computed(
+                    Indeterminate,
                     id=act.id,
                     type=act.type,
                     date=happening.time.edtf,
@@ -274,7 +278,8 @@ def _instrument_state(
     instrument: Instrument, progress: InstrumentProgress, state: LedgerState
 ) -> InstrumentState:
     assert progress.status is not None
-    return InstrumentState(
+    return computed(
+        InstrumentState,
         id=instrument.id,
         title=instrument.title,
         legal_nature=instrument.legal_nature,
@@ -298,7 +303,8 @@ def _provision_state(
         for group in sorted(bound)
         if group in GROUP_TREATIES and (members := _members(group, state))
     }
-    return ProvisionState(
+    return computed(
+        ProvisionState,
         id=provision.id,
         type=provision.type,
         summary=provision.summary,

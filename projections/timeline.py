@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
+from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import UnknownInstrument
 from treaty_ledger.ledger.model import Act, Instrument, trusted_content
@@ -73,7 +74,8 @@ def timeline_known(
         raise UnknownInstrument(instrument)
     acts = timeline_acts(happenings(records), start=start, end=end, actor=actor,
                          instrument=instrument)  # fmt: skip
-    return Timeline(
+    return computed(
+        Timeline,
         start=start.isoformat() if start else None,
         end=end.isoformat() if end else None,
         known_at=knowledge.known_at,
@@ -114,7 +116,8 @@ def timeline_acts(
 def timeline_act(act: Act, position: int) -> TimelineAct:
     """The timeline's read model of one act, first recorded at log position ``position``."""
     time = act.valid_time
-    return TimelineAct(
+    return computed(
+        TimelineAct,
         id=act.id,
         type=act.type,
         date=act.date,
@@ -196,7 +199,8 @@ def timeline_of_contents(
             ):  # fmt: skip
                 continue
             rows.append(TimelineAct.model_validate(_row(record, earliest, latest_day, number)))
-    return Timeline(start=first_day, end=last_day, known_at=known_at, position=position, acts=rows)
+    return computed(Timeline, start=first_day, end=last_day, known_at=known_at, position=position,
+                    acts=rows)  # fmt: skip
 
 
 def _row(record: dict, earliest: str, latest: str, position: int) -> dict:

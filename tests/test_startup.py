@@ -3,9 +3,11 @@
 Each reading command runs in a fresh interpreter on the shipped record; the
 modules it left in ``sys.modules`` are then compared with the list of heavy
 ones: the PostgreSQL driver, the HTTP stack, plotting, signatures, the
-pure-Python JCS encoder and the EDTF grammar (stored dates are read without
-it). A command imports the module of its own command group only
-(``cli.main.COMMANDS``). Speed itself is measured in ``benchmarks/``, not here.
+pure-Python JCS encoder, the EDTF grammar (stored dates are read without
+it) and the retry machinery. A command imports the module of its own command
+group only (``cli.main.COMMANDS``), and the text output of most builds no
+pydantic validator (nor loads pydantic's plugin machinery). Speed itself is
+measured in ``benchmarks/``, not here.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ HEAVY = {
     "rfc8785": "the pure-Python JCS encoder",
     "edtf": "the EDTF grammar",
     "pyparsing": "the EDTF grammar",
+    "tenacity": "the retry machinery (only once a write was stopped)",
 }
 
 RUN = """
@@ -97,6 +100,32 @@ def test_a_reading_command_loads_no_heavy_module(args, shipped):
     modules = _loaded([*args, "--store", shipped])
     loaded = {name: why for name, why in HEAVY.items() if name in modules}
     assert loaded == {}
+
+
+TEXT_WITHOUT_VALIDATORS = [
+    ["replay", "--as-of", "2014-03"],
+    ["timeline"],
+    ["instruments"],
+    ["diff", "--from", "2019-01", "--to", "2019-12"],
+    ["verify"],
+]
+
+
+@pytest.mark.parametrize("args", TEXT_WITHOUT_VALIDATORS, ids=" ".join)
+def test_text_output_builds_no_validator(args, shipped):
+    """Read models of text output are built unvalidated (``ledger.computed``).
+
+    Building a first pydantic validator loads pydantic's plugin loader, which
+    imports ``importlib.metadata`` and scans every installed distribution.
+    """
+    modules = _modules([*args, "--store", shipped])
+    assert {"pydantic.plugin._loader", "importlib.metadata"} & modules == set()
+
+
+def test_the_check_sees_a_validator_when_one_is_built(shipped):
+    """The probe is not blind: ``--json`` serialises, and so builds the read models' schemas."""
+    modules = _modules(["replay", "--as-of", "2014-03", "--json", "--store", shipped])
+    assert "pydantic.plugin._loader" in modules
 
 
 def test_a_command_loads_the_module_of_its_own_command_only(shipped):

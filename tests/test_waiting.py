@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from treaty_ledger.cli.main import main as cli
 from treaty_ledger.ledger.errors import StoreBusy, StoreError, WriteConflict
 from treaty_ledger.ledger.model import record_content
+from treaty_ledger.ledger.store import retry
 from treaty_ledger.ledger.store.application import Ledger
 from treaty_ledger.ledger.store.locks import is_busy
 from treaty_ledger.ledger.store.retry import retrying
@@ -204,3 +205,30 @@ def test_on_postgresql_a_writer_gives_up_after_its_wait_too(postgres_location, t
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith("Error: ") and "--wait" in lines[-1], lines
     assert "Traceback" not in result.output
+
+
+def test_a_conflict_that_persists_gives_up_after_every_attempt(monkeypatch):
+    monkeypatch.setattr(retry, "ATTEMPTS", 3)
+    calls = []
+
+    def conflicting() -> None:
+        calls.append(1)
+        raise WriteConflict("same record")
+
+    with pytest.raises(StoreError, match=r"same record \(gave up after 3 attempts\)"):
+        retrying(conflicting, wait=10)
+    assert len(calls) == 3
+
+
+def test_the_first_attempt_counts_against_the_wait():
+    """A first attempt that outlasts the wait is not run again (the retry machinery comes later)."""
+    calls = []
+
+    def slow_conflict() -> None:
+        calls.append(1)
+        threading.Event().wait(0.3)
+        raise WriteConflict("same record")
+
+    with pytest.raises(StoreError, match=r"gave up after 1 attempts"):
+        retrying(slow_conflict, wait=0.2)
+    assert calls == [1]

@@ -31,6 +31,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.errors import InvalidMoment, StoreError
 from treaty_ledger.ledger.index.check import check_log
 from treaty_ledger.ledger.index.log_scan import LogScan
@@ -140,7 +141,8 @@ def verify(
                 FailureKind.INCONSISTENT,
                 f"{source}: the first {checkpoint.tree_size} entries do not have its root hash",
             )
-    return VerifyReport(
+    return computed(
+        VerifyReport,
         ok=failure is None,
         log_size=size,
         root_hash=current_root.hex() if failure is None else "",
