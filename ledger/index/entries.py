@@ -14,17 +14,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from treaty_ledger.ledger.entries import Action, Entry
 from treaty_ledger.ledger.errors import LedgerError, StoreError
 from treaty_ledger.ledger.index.rows import index_columns
 from treaty_ledger.ledger.integrity.codec import loads
-from treaty_ledger.ledger.integrity.hashes import Failure, FailureKind, StoredRow, checked_hash
+from treaty_ledger.ledger.integrity.hashes import (
+    Failure,
+    FailureKind,
+    StoredRow,
+    checked_hash,
+    new_leaf_hash,
+)
 from treaty_ledger.ledger.trusted_records import trusted_record, trusted_sources
 
 _INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
                   "effective_earliest", "effective_latest", "sequence")  # fmt: skip
+_stored_columns = itemgetter(*_INDEX_COLUMNS)
+"""The entry row's ``valid_time_index`` columns as a tuple (``index_columns``'s order)."""
 
 
 def checked_entry(row: Any, store: str) -> Entry:
@@ -81,19 +90,32 @@ class Content:
 def checked_content(row: Any, store: str) -> Content:
     """Check an entry row as :func:`checked_entry` does, and give its stored data.
 
+    The same checks in fewer steps, for reads of thousands of entries: the
+    leaf hash is first computed the fast way from the stored bytes
+    (``new_leaf_hash``) and, only if that differs from the recorded one, the
+    canonical way (:func:`_matching`), so an entry passes exactly when
+    :func:`checked_entry` would pass it.
+
     Raises:
         StoreError: as :func:`checked_entry`.
     """
-    _, state = _matching(row, store)
-    position = row["position"]
+    state, recorded = row["state"], row["leaf_hash"]
+    if not (
+        type(state) is bytes
+        and recorded is not None
+        and new_leaf_hash(row["originator_id"], row["originator_version"], row["topic"], state)
+        == recorded
+    ):
+        _, state = _matching(row, store)  # gone, unhashed, altered, or stored otherwise
     try:
         decoded = loads(state)
         columns = index_columns(row["topic"], decoded)
         record = decoded["record"]
     except (ValueError, TypeError, KeyError, LedgerError) as err:
-        raise _unreadable(store, position, err) from err
-    _check_index_row(row, columns, store)
-    return Content(position, columns[1], record, columns[3], columns[4], columns[7])
+        raise _unreadable(store, row["position"], err) from err
+    if columns != _stored_columns(row):
+        _check_index_row(row, columns, store)
+    return Content(row["position"], columns[1], record, columns[3], columns[4], columns[7])
 
 
 def _matching(row: Any, store: str) -> tuple[bytes, bytes]:
@@ -130,7 +152,7 @@ def _matching(row: Any, store: str) -> tuple[bytes, bytes]:
 
 
 def _check_index_row(row: Any, columns: tuple, store: str) -> None:
-    if columns != tuple(row[name] for name in _INDEX_COLUMNS):
+    if columns != _stored_columns(row):
         raise _refused(store, row["position"], FailureKind.INDEX,
                        "its valid-time index row does not match the entry")  # fmt: skip
 
