@@ -161,7 +161,7 @@ class IndexReader:
         self._run = run
         self._snapshot = snapshot
 
-    def _iterate(self, sql: str, params: Sequence[Any]) -> Iterator[Any]:
+    def _iterate(self, sql: str, params: Sequence[Any]) -> Generator[Any, None, None]:
         with self._snapshot() as stream:
             yield from stream(sql, params)
 
@@ -223,8 +223,12 @@ class IndexReader:
         *,
         on_or_before: str | None = None,
         on_or_after: str | None = None,
-    ) -> Iterator[Any]:
-        """:meth:`concerning`, its rows fetched in batches as they are read."""
+    ) -> Generator[Any, None, None]:
+        """:meth:`concerning`, its rows fetched in batches as they are read.
+
+        Close it (``contextlib.closing``) when not read to the end, so that its read
+        transaction ends while the store is open.
+        """
         sql, params = self._concerning(subjects, upto, on_or_before, on_or_after)
         return self._iterate(self.dialect.sql(sql), params)
 

@@ -17,6 +17,7 @@ checked: ``ledger verify`` checks the whole log.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -206,13 +207,15 @@ class IndexedReads:
             on_or_after=on_or_after.isoformat() if on_or_after else None,
         )
         contents, last = [], 0
-        for row in rows:  # each row is dropped once checked and decoded
-            if row["notification_id"] < last:  # positions follow the order entries were stored in
-                raise StoreError(
-                    "the index puts entries out of log order (index); run 'ledger verify'"
-                )
-            last = row["notification_id"]
-            contents.append(checked_content(row, self._where))
+        with closing(rows):  # ends its read now if a check fails
+            for row in rows:  # each row is dropped once checked and decoded
+                # Positions follow the order entries were stored in.
+                if row["notification_id"] < last:
+                    raise StoreError(
+                        "the index puts entries out of log order (index); run 'ledger verify'"
+                    )
+                last = row["notification_id"]
+                contents.append(checked_content(row, self._where))
         return contents, position, moment
 
     def _concerning(
