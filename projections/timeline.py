@@ -174,10 +174,10 @@ def timeline_of_contents(
         for _, item in standing
     ):
         raise UnknownInstrument(instrument)
+    # First positions differ from record to record, so no two rows compare their items.
     acts = sorted(
-        ((item.earliest, item.latest, item.sequence, number, item)
-         for number, item in standing if item.record["record"] == "act"),
-        key=lambda row: row[:4],
+        [(item.earliest, item.latest, item.sequence, number, item)
+         for number, item in standing if item.record["record"] == "act"]
     )  # fmt: skip
     first_day = start.isoformat() if start else None
     last_day = end.isoformat() if end else None
