@@ -4,14 +4,21 @@
 timeline (``timeline --actor``, ``--instrument``) without pydantic's
 validation: it must give exactly what ``TimelineAct.model_validate`` gives
 (same values, same types, same fields set, same JSON), for every act of the
-shipped record and of the benchmarks' synthetic ledgers.
+shipped record and of the benchmarks' synthetic ledgers. The answer is built
+with the cyclic garbage collector paused (``cli.queries.collector_paused``).
 """
 
 from __future__ import annotations
 
+import gc
+import sqlite3
+
 import pytest
 from builders import shipped_entries
+from click.testing import CliRunner
 
+from treaty_ledger.cli.main import main
+from treaty_ledger.cli.queries import collector_paused
 from treaty_ledger.ledger.dates import valid_time_of
 from treaty_ledger.ledger.model import record_content
 from treaty_ledger.projections.models import TimelineAct
@@ -82,3 +89,69 @@ def test_a_stored_act_not_as_the_ledger_writes_it_is_refused(change, error):
     trusted_timeline_act(act, "2001-02-03", "2001-02-03", 1)  # as written: built
     with pytest.raises(error):
         trusted_timeline_act({**act, **change}, "2001-02-03", "2001-02-03", 1)
+
+
+def test_the_collector_is_off_while_paused_and_back_on_after_even_on_error():
+    assert gc.isenabled()
+    with pytest.raises(KeyError), collector_paused():
+        assert not gc.isenabled()
+        raise KeyError("x")
+    assert gc.isenabled()
+
+
+def test_a_pause_within_a_pause_leaves_the_collector_off_for_the_outer_one():
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+_ABOUT_RUS = "(SELECT MIN(notification_id) FROM subject_index WHERE subject = 'actor:RUS')"
+
+
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        (f"UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), 'Russia', "
+         f"'Rossia') AS BLOB) WHERE rowid = {_ABOUT_RUS}",
+         "(altered: the entry does not hash to what was recorded)"),
+        (f"DELETE FROM entry_hashes WHERE position = {_ABOUT_RUS}",
+         "(inserted: no hash was recorded for this entry"),
+        (f"UPDATE valid_time_index SET sequence = 7 WHERE notification_id = {_ABOUT_RUS}",
+         "(index: its valid-time index row does not match the entry)"),
+    ],
+    ids=["content altered", "hash row deleted", "index row forged"],
+)  # fmt: skip
+def test_an_actors_timeline_refuses_an_entry_that_fails_its_checks(tmp_path, statement, refusal):
+    store, runner = _shipped(tmp_path), CliRunner()
+    position = _change(store, statement)
+    result = runner.invoke(main, ["timeline", "--actor", "RUS", "--store", store])
+    assert result.exit_code == 1
+    assert f"fails verification at position {position} {refusal}" in result.output
+
+
+def test_an_entry_stored_with_other_spacing_is_read_by_its_canonical_hash(tmp_path):
+    # The fast hash of the stored bytes differs; the RFC 8785 hash of the content does not.
+    store, runner = _shipped(tmp_path), CliRunner()
+    before = runner.invoke(main, ["timeline", "--actor", "RUS", "--json", "--store", store])
+    _change(store, "UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), "
+            f"'\"record\":', '\"record\" : ') AS BLOB) WHERE rowid = {_ABOUT_RUS}")  # fmt: skip
+    after = runner.invoke(main, ["timeline", "--actor", "RUS", "--json", "--store", store])
+    assert (before.exit_code, after.exit_code) == (0, 0)
+    assert after.output == before.output
+
+
+def _shipped(tmp_path) -> str:
+    store = str(tmp_path / "ledger.db")
+    assert CliRunner().invoke(main, ["import", "--shipped", "--store", store]).exit_code == 0
+    return store
+
+
+def _change(store: str, statement: str) -> int:
+    """Run one statement that changes one row; the position of the entry it concerns."""
+    with sqlite3.connect(store) as conn:
+        (position,) = conn.execute(f"SELECT {_ABOUT_RUS}").fetchone()
+        assert conn.execute(statement).rowcount == 1
+    conn.close()
+    return position
