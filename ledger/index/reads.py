@@ -17,9 +17,9 @@ checked: ``ledger verify`` checks the whole log.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from treaty_ledger.ledger.entries import Entry
@@ -36,6 +36,7 @@ from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root
 from treaty_ledger.ledger.record_time import KnownAt, check_settled, format_instant
 
 _PROGRESS_EVERY = 5000
+_POSITION = itemgetter("position")  # an entry row's log position
 
 
 @dataclass(frozen=True)
@@ -200,22 +201,24 @@ class IndexedReads:
             InvalidMoment, StoreError: as :meth:`excerpt`.
         """
         position, moment = self.horizon(known_at)
-        rows = self._reader.concerning_stream(
-            subjects,
-            position,
-            on_or_before=on_or_before.isoformat() if on_or_before else None,
-            on_or_after=on_or_after.isoformat() if on_or_after else None,
+        rows = sorted(  # all held: sorting them here is cheaper than the database's sort
+            self._reader.concerning_stream(
+                subjects,
+                position,
+                on_or_before=on_or_before.isoformat() if on_or_before else None,
+                on_or_after=on_or_after.isoformat() if on_or_after else None,
+                in_log_order=False,
+            ),
+            key=_POSITION,
         )
         contents, last = [], 0
-        with closing(rows):  # ends its read now if a check fails
-            for row in rows:  # each row is dropped once checked and decoded
-                # Positions follow the order entries were stored in.
-                if row["notification_id"] < last:
-                    raise StoreError(
-                        "the index puts entries out of log order (index); run 'ledger verify'"
-                    )
-                last = row["notification_id"]
-                contents.append(checked_content(row, self._where))
+        for row in rows:
+            if row["notification_id"] < last:  # positions follow the order entries were stored in
+                raise StoreError(
+                    "the index puts entries out of log order (index); run 'ledger verify'"
+                )
+            last = row["notification_id"]
+            contents.append(checked_content(row, self._where))
         return contents, position, moment
 
     def _concerning(
