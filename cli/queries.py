@@ -252,10 +252,7 @@ def timeline_stream(
         # an actor has thousands of acts in a large ledger, and no model of them is needed.
         subject = f"instrument:{instrument}" if instrument is not None else f"actor:{actor}"
         with collector_paused():
-            contents, position, moment = reads.contents(
-                known_at, [subject], on_or_before=end, on_or_after=start
-            )
-            result = timeline_of_contents(contents, known_at=moment, position=position, **options)
+            result = _timeline_of_subject(reads, subject, known_at, start, end, options)
         return _without_acts(_named(result, reads.root_hash(result.position), checked=False))
     reads = ledger.indexed()
     if reads is None:
@@ -280,6 +277,25 @@ def timeline_stream(
         for item in reads.ordered_acts(log.position, end or date.max, effects=False)
     )
     return _named(head, log.root_hash, checked=True), timeline_acts(ordered, start=start, end=end)
+
+
+def _timeline_of_subject(
+    reads: IndexedReads,
+    subject: str,
+    known_at: KnownAt | None,
+    start: date | None,
+    end: date | None,
+    options: dict,
+) -> Timeline:
+    """The timeline of the records concerning one subject, read as stored data.
+
+    The entries read are dropped on return, before the caller lets the
+    collector run again (``collector_paused``): it then walks only the rows.
+    """
+    contents, position, moment = reads.contents(
+        known_at, [subject], on_or_before=end, on_or_after=start
+    )
+    return timeline_of_contents(contents, known_at=moment, position=position, **options)
 
 
 def _without_acts(result: Timeline) -> tuple[Timeline, Iterator[TimelineAct]]:
