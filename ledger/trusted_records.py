@@ -282,6 +282,26 @@ def trusted_record(data: Any) -> AnyRecord:
     return _build(model, data)
 
 
+def trusted_part(model: type[BaseModel], data: Any) -> Any:
+    """Build one part of a stored record whose hash matched (a ``Source``, a ``Contest``).
+
+    Always by hand (JSON types checked, fields set as ``model_construct``
+    does), whatever ``BY_HAND`` says: for read models that hold the parts of
+    many records (a timeline's sources), built outside pydantic's validators.
+
+    Args:
+        model: one of the models of ``FIELD_CHECKS`` (``Source``, ``Contest``...).
+        data: its decoded JSON object.
+
+    Raises:
+        TypeError, ValueError: as :func:`trusted_record` (by hand).
+        KeyError: ``model`` is not one of ``FIELD_CHECKS``.
+    """
+    if model not in FIELD_CHECKS:
+        raise KeyError(model)
+    return _build(model, data)
+
+
 def trusted_sources(items: Any) -> tuple[Source, ...]:
     """Build the sources of a stored correction or retraction whose hash matched.
 

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.entries import Entry
 from treaty_ledger.ledger.errors import UnknownInstrument
-from treaty_ledger.ledger.model import Act, Instrument, trusted_content
+from treaty_ledger.ledger.model import Act, Contest, Instrument, Source
 from treaty_ledger.ledger.record_time import KnownAt
+from treaty_ledger.ledger.trusted_records import trusted_part
+from treaty_ledger.ledger.vocabulary import ActType
 from treaty_ledger.projections.known import Knowledge, known, standing
 from treaty_ledger.projections.models import Timeline, TimelineAct
 from treaty_ledger.projections.order import Happening, Phase, happenings
@@ -156,7 +158,7 @@ def timeline_of_contents(
     against their recorded hashes and index rows) of every record the
     filters can keep, in log order. No model of a record is built: the
     order and filters read the index's days and the stored fields, and each
-    row is validated by type only (``ledger.model.trusted_content``), as the
+    row is built without validation (:func:`trusted_timeline_act`), as the
     ledger validated the record when appending it. ``known_at`` and
     ``position`` name the moment, as ``projections.known`` does.
 
@@ -175,44 +177,97 @@ def timeline_of_contents(
         for _, item in standing
     ):
         raise UnknownInstrument(instrument)
+    # First positions differ from record to record, so no two rows compare their items.
     acts = sorted(
-        ((item.earliest, item.latest, item.sequence, number, item)
-         for number, item in standing if item.record["record"] == "act"),
-        key=lambda row: row[:4],
+        [(item.earliest, item.latest, item.sequence, number, item)
+         for number, item in standing if item.record["record"] == "act"]
     )  # fmt: skip
     first_day = start.isoformat() if start else None
     last_day = end.isoformat() if end else None
-    rows = []
-    with trusted_content():
-        for earliest, latest_day, _, number, item in acts:
-            record = item.record
-            if (first_day is not None and latest_day < first_day) or (
-                last_day is not None and earliest > last_day
-            ):
-                continue
-            if actor is not None and actor not in record["actors"] and actor not in record.get(
-                "recipients", ()
-            ):
-                continue
-            if instrument is not None and instrument not in (
-                record.get("instrument"), record.get("successor")
-            ):  # fmt: skip
-                continue
-            rows.append(TimelineAct.model_validate(_row(record, earliest, latest_day, number)))
+    rows, sources = [], {}
+    for earliest, latest_day, _, number, item in acts:
+        record = item.record
+        if (first_day is not None and latest_day < first_day) or (
+            last_day is not None and earliest > last_day
+        ):
+            continue
+        if (
+            actor is not None
+            and actor not in record["actors"]
+            and actor not in record.get("recipients", ())
+        ):
+            continue
+        if instrument is not None and instrument not in (
+            record.get("instrument"), record.get("successor")
+        ):  # fmt: skip
+            continue
+        rows.append(trusted_timeline_act(record, earliest, latest_day, number, sources))
     return computed(Timeline, start=first_day, end=last_day, known_at=known_at, position=position,
                     acts=rows)  # fmt: skip
 
 
-def _row(record: dict, earliest: str, latest: str, position: int) -> dict:
-    """The timeline row of a stored act record (``timeline_act``'s fields)."""
+_ACT_TYPES = {member.value: member for member in ActType}
+_TIMELINE_FIELDS = frozenset(TimelineAct.model_fields)
+_set = object.__setattr__  # a frozen model refuses its own __setattr__
+
+
+def trusted_timeline_act(
+    record: dict, earliest: str, latest: str, position: int, sources: dict | None = None
+) -> TimelineAct:
+    """The timeline row of a stored act record whose entry was checked, without validation.
+
+    ``record`` is the act as appended (JSON data, fields left unset absent),
+    from an entry whose hash matched the one recorded at append time and whose
+    index row gave ``earliest`` and ``latest`` (ISO days); ``position`` is the
+    log position of the act's first entry. The ledger validated the record
+    when it appended it, so its values are set as ``model_construct`` does
+    (every field given, in field order); the act type becomes its
+    ``ActType`` member and the sources and contest are built as models, their
+    JSON types checked (``ledger.trusted_records.trusted_part``). The row
+    equals what ``TimelineAct.model_validate`` builds from the same fields
+    (``tests/test_timeline_rows.py`` holds this over the shipped record).
+
+    ``sources``, when given, keeps the sources built so far by their stored
+    fields (a dict the caller holds for one answer): a source cited by many
+    acts is built once, and the rows share it (models are frozen).
+
+    Raises:
+        KeyError: ``record`` lacks a required field of an act, or its type is
+            not an ``ActType``.
+        TypeError, ValueError: a source or contest is not as the ledger writes it.
+    """
     get = record.get
-    return {
-        "id": record["id"], "type": record["type"], "date": record["date"],
+    contested = get("contested")
+    values = {
+        "id": record["id"], "type": _ACT_TYPES[record["type"]], "date": record["date"],
         "earliest": earliest, "latest": latest, "effective": get("effective"),
         "instrument": get("instrument"), "provision": get("provision"),
-        "successor": get("successor"), "actors": record["actors"],
-        "recipients": get("recipients", []), "predecessor": get("predecessor"),
+        "successor": get("successor"), "actors": list(record["actors"]),
+        "recipients": list(get("recipients", ())), "predecessor": get("predecessor"),
         "territory": get("territory"), "sequence": get("sequence"), "summary": record["summary"],
-        "date_note": get("date_note"), "contested": get("contested"), "sources": record["sources"],
+        "date_note": get("date_note"),
+        "contested": None if contested is None else trusted_part(Contest, contested),
+        "sources": _sources(record["sources"], {} if sources is None else sources),
         "position": position,
     }  # fmt: skip
+    row = TimelineAct.__new__(TimelineAct)
+    _set(row, "__dict__", values)
+    _set(row, "__pydantic_fields_set__", set(_TIMELINE_FIELDS))
+    _set(row, "__pydantic_extra__", None)
+    _set(row, "__pydantic_private__", None)
+    return row
+
+
+def _sources(items: list, built: dict) -> list[Source]:
+    """The sources of a stored record as models, each distinct one built once in ``built``."""
+    sources = []
+    for item in items:
+        if type(item) is not dict:
+            sources.append(trusted_part(Source, item))  # refused there: not an object
+            continue
+        key = tuple(item.items())  # the same fields in the same order build the same model
+        source = built.get(key)
+        if source is None:
+            source = built[key] = trusted_part(Source, item)
+        sources.append(source)
+    return sources

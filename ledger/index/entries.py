@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from treaty_ledger.ledger.entries import Action, Entry
@@ -30,6 +31,10 @@ from treaty_ledger.ledger.integrity.hashes import (
 from treaty_ledger.ledger.trusted_records import trusted_record, trusted_sources
 
 _ACTIONS = {action.value: action for action in Action}  # a lookup, not an enum call, a row
+_INDEX_COLUMNS = ("record_key", "action", "recorded_at", "earliest", "latest",
+                  "effective_earliest", "effective_latest", "sequence")  # fmt: skip
+_stored_columns = itemgetter(*_INDEX_COLUMNS)
+"""The entry row's ``valid_time_index`` columns as a tuple (``index_columns``'s order)."""
 
 
 def checked_entry(row: Any, store: str) -> Entry:
@@ -90,19 +95,23 @@ def checked_content(row: Any, store: str) -> Content:
         StoreError: as :func:`checked_entry`.
     """
     _, state = _matching(row, store)
-    position = row["position"]
     try:
         decoded = loads(state)
         columns = index_columns(row["topic"], decoded)
         record = decoded["record"]
     except (ValueError, TypeError, KeyError, LedgerError) as err:
-        raise _unreadable(store, position, err) from err
+        raise _unreadable(store, row["position"], err) from err
     _check_index_row(row, columns, store)
-    return Content(position, columns[1], record, columns[3], columns[4], columns[7])
+    return Content(row["position"], columns[1], record, columns[3], columns[4], columns[7])
 
 
 def _matching(row: Any, store: str) -> tuple[bytes, bytes]:
     """The row's recorded leaf hash and stored state, once the state hashes to it.
+
+    The leaf hash is first computed the fast way from the stored bytes
+    (``new_leaf_hash``) and, only if that differs from the recorded one, the
+    canonical way (``checked_hash``): an entry passes exactly when its
+    canonical content hashes to what was recorded.
 
     Raises:
         StoreError: the entry is gone, has no recorded hash, or does not match it.
@@ -140,11 +149,7 @@ def _matching(row: Any, store: str) -> tuple[bytes, bytes]:
 
 
 def _check_index_row(row: Any, columns: tuple, store: str) -> None:
-    stored = (
-        row["record_key"], row["action"], row["recorded_at"], row["earliest"], row["latest"],
-        row["effective_earliest"], row["effective_latest"], row["sequence"],
-    )  # fmt: skip
-    if columns != stored:
+    if columns != _stored_columns(row):
         raise _refused(store, row["position"], FailureKind.INDEX,
                        "its valid-time index row does not match the entry")  # fmt: skip
 

@@ -161,7 +161,7 @@ class IndexReader:
         self._run = run
         self._snapshot = snapshot
 
-    def _iterate(self, sql: str, params: Sequence[Any]) -> Iterator[Any]:
+    def _iterate(self, sql: str, params: Sequence[Any]) -> Generator[Any, None, None]:
         with self._snapshot() as stream:
             yield from stream(sql, params)
 
@@ -223,9 +223,17 @@ class IndexReader:
         *,
         on_or_before: str | None = None,
         on_or_after: str | None = None,
-    ) -> Iterator[Any]:
-        """:meth:`concerning`, its rows fetched in batches as they are read."""
-        sql, params = self._concerning(subjects, upto, on_or_before, on_or_after)
+        in_log_order: bool = True,
+    ) -> Generator[Any, None, None]:
+        """:meth:`concerning`, its rows fetched in batches as they are read.
+
+        Without ``in_log_order``, the rows come in no particular order: for a
+        caller that holds them all and sorts them itself, cheaper than the
+        database's sort, which copies every row, stored entry and all.
+        Close it (``contextlib.closing``) when not read to the end, so that its read
+        transaction ends while the store is open.
+        """
+        sql, params = self._concerning(subjects, upto, on_or_before, on_or_after, in_log_order)
         return self._iterate(self.dialect.sql(sql), params)
 
     def _concerning(
@@ -234,15 +242,15 @@ class IndexReader:
         upto: int,
         on_or_before: str | None,
         on_or_after: str | None,
+        in_log_order: bool = True,
     ) -> tuple[str, list[Any]]:
         marks = ", ".join([self.dialect.mark] * len(subjects))
         template = (
             f"{_ENTRIES} "
             "WHERE v.position <= {p} AND v.record_key IN (SELECT s.record_key FROM {subjects} s "
             f"WHERE s.subject IN ({marks}) AND s.first_day{{c}} <= {{p}} "
-            "AND s.last_day{c} >= {p}) "
-            "ORDER BY v.position"
-        )
+            "AND s.last_day{c} >= {p})"
+        ) + (" ORDER BY v.position" if in_log_order else "")
         params = [upto, *subjects, on_or_before or NO_DAY_AFTER, on_or_after or NO_DAY_BEFORE]
         return template, params
 

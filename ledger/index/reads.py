@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from treaty_ledger.ledger.entries import Entry
@@ -35,6 +36,7 @@ from treaty_ledger.ledger.integrity.merkle import extend_frontier, frontier_root
 from treaty_ledger.ledger.record_time import KnownAt, check_settled, format_instant
 
 _PROGRESS_EVERY = 5000
+_POSITION = itemgetter("position")  # an entry row's log position
 
 
 @dataclass(frozen=True)
@@ -199,14 +201,18 @@ class IndexedReads:
             InvalidMoment, StoreError: as :meth:`excerpt`.
         """
         position, moment = self.horizon(known_at)
-        rows = self._reader.concerning_stream(
-            subjects,
-            position,
-            on_or_before=on_or_before.isoformat() if on_or_before else None,
-            on_or_after=on_or_after.isoformat() if on_or_after else None,
+        rows = sorted(  # all held: sorting them here is cheaper than the database's sort
+            self._reader.concerning_stream(
+                subjects,
+                position,
+                on_or_before=on_or_before.isoformat() if on_or_before else None,
+                on_or_after=on_or_after.isoformat() if on_or_after else None,
+                in_log_order=False,
+            ),
+            key=_POSITION,
         )
         contents, last = [], 0
-        for row in rows:  # each row is dropped once checked and decoded
+        for row in rows:
             if row["notification_id"] < last:  # positions follow the order entries were stored in
                 raise StoreError(
                     "the index puts entries out of log order (index); run 'ledger verify'"
