@@ -10,6 +10,7 @@ from treaty_ledger.cli.params import (
     KNOWN_AT,
     json_option,
     known_at_option,
+    out_option,
     read_only_option,
     store_option,
 )
@@ -100,13 +101,7 @@ def explain_command(read_only, as_of, before, after, store, as_json) -> None:
 
 
 @click.command("export-log")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="Write here (default: stdout); an existing file is replaced only once the log is "
-    "written whole.",
-)
+@out_option("the log")
 @read_only_option
 @store_option
 def export_log_command(out, read_only, store) -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from treaty_ledger.cli.params import as_of_option, known_at_option, read_only_option, store_option
+from treaty_ledger.cli.params import (
+    as_of_option,
+    known_at_option,
+    out_option,
+    read_only_option,
+    store_option,
+)
 
 EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations", "contrast")
 
@@ -22,13 +28,7 @@ EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations", "c
     help="json: one document with metadata; ndjson: one row a line; "
     "csv: a header, then one row a line; plover (acts only): PLOVER event records.",
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="Write here (default: stdout); an existing file is replaced only once the export "
-    "is complete.",
-)
+@out_option("the export")
 @read_only_option
 @store_option
 def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> None:

@@ -167,6 +167,21 @@ verify_option = click.option(
     "checking only the entries read through the index (slower on a large log).",
 )
 
+def out_option(what: str):
+    """``--out FILE`` of a streamed output (``-``, the default, for stdout).
+
+    The command opens it with ``cli.streaming.output_file``: an existing file
+    is replaced only once ``what`` is written whole.
+    """
+    return click.option(
+        "--out",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        default="-",
+        help=f"Write here (default: stdout); an existing file is replaced only once {what} "
+        "is written whole.",
+    )
+
+
 read_only_option = click.option(
     "--read-only",
     "read_only",

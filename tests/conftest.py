@@ -66,3 +66,16 @@ def store_location(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "ledger.db")
     return request.getfixturevalue("postgres_location")
+
+
+@pytest.fixture(scope="session")
+def shipped_store(tmp_path_factory) -> Path:
+    """A SQLite ledger holding the shipped record, made once a session: copy it, never change it."""
+    from click.testing import CliRunner
+
+    from treaty_ledger.cli.main import main
+
+    path = tmp_path_factory.mktemp("shipped-store") / "shipped.db"
+    result = CliRunner().invoke(main, ["import", "--shipped", "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    return path

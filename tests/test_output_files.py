@@ -33,19 +33,11 @@ EXPORTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("shipped")
-    result = CliRunner().invoke(main, ["import", "--shipped", "--store", str(folder / "l.db")])
-    assert result.exit_code == 0, result.output
-    return folder / "l.db"
-
-
 @pytest.fixture
-def folder(shipped, tmp_path, monkeypatch):
+def folder(shipped_store, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("LEDGER_STORE", raising=False)
-    shutil.copy(shipped, tmp_path / "ledger.db")
+    shutil.copy(shipped_store, tmp_path / "ledger.db")
     return tmp_path
 
 

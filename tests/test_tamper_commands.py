@@ -34,18 +34,10 @@ WHOLE_LOG_COMMANDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("shipped")
-    result = CliRunner().invoke(main, ["import", "--shipped", "--store", str(folder / "l.db")])
-    assert result.exit_code == 0, result.output
-    return folder / "l.db"
-
-
 @pytest.fixture
-def store(shipped, tmp_path):
+def store(shipped_store, tmp_path):
     target = tmp_path / "ledger.db"
-    shutil.copy(shipped, target)
+    shutil.copy(shipped_store, target)
     return target
 
 
