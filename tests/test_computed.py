@@ -20,12 +20,9 @@ from pydantic.dataclasses import dataclass
 
 from treaty_ledger.cli.queries import replay_query, timeline_query
 from treaty_ledger.cli.record_queries import diff_stream, profile_query
-from treaty_ledger.fixtures import shipped_files
 from treaty_ledger.ledger.computed import computed
 from treaty_ledger.ledger.dates import parse_as_of
 from treaty_ledger.ledger.record_time import parse_known_at
-from treaty_ledger.ledger.records import parse_lines
-from treaty_ledger.ledger.services.importer import append_records
 from treaty_ledger.ledger.services.verification import verify
 from treaty_ledger.ledger.store.application import Ledger
 from treaty_ledger.projections.actor_rows import NO_ONE
@@ -36,14 +33,10 @@ from treaty_ledger.projections.replay import replay
 from treaty_ledger.projections.timeline import timeline
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("computed") / "ledger.db")
-    with Ledger(path, create=True) as ledger:
-        for file in shipped_files():
-            with open(file, "rb") as handle:
-                append_records(ledger, parse_lines(handle, file.name))
-    return path
+@pytest.fixture
+def shipped(shipped_store) -> str:
+    """The session's store of the shipped record (these tests only read it)."""
+    return str(shipped_store)
 
 
 def _same(built, validated, where: str = "") -> int:

@@ -20,10 +20,6 @@ from importlib import import_module
 import pytest
 
 from treaty_ledger.cli.main import COMMANDS, main
-from treaty_ledger.fixtures import shipped_files
-from treaty_ledger.ledger.records import parse_lines
-from treaty_ledger.ledger.services.importer import append_records
-from treaty_ledger.ledger.store.application import Ledger
 
 HEAVY = {
     "psycopg": "the PostgreSQL driver",
@@ -69,14 +65,10 @@ READING_COMMANDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("startup") / "ledger.db")
-    with Ledger(path, create=True) as ledger:
-        for file in shipped_files():
-            with open(file, "rb") as handle:
-                append_records(ledger, parse_lines(handle, file.name))
-    return path
+@pytest.fixture
+def shipped(shipped_store) -> str:
+    """The session's store of the shipped record (these tests only read it)."""
+    return str(shipped_store)
 
 
 def _modules(args: list[str]) -> set[str]:
