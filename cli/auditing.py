@@ -114,13 +114,16 @@ def export_log_command(out, read_only, store) -> None:
     Examples:
       ledger export-log --out ledger-log.jsonl
     """
-    from treaty_ledger.cli.streaming import output_file
+    from treaty_ledger.cli.output_files import output_file
     from treaty_ledger.ledger.integrity.codec import dumps
     from treaty_ledger.ledger.integrity.log_format import entry_data
     from treaty_ledger.ledger.services.migration import checked_entries
     from treaty_ledger.ledger.store.application import Ledger
 
-    with Ledger(store, read_only=read_only) as ledger, output_file(out, binary=True) as handle:
+    with (
+        output_file(out, binary=True, store=store) as handle,
+        Ledger(store, read_only=read_only) as ledger,
+    ):
         # The whole log is checked before the first line: a tampered log is never exported.
         for entry, leaf in checked_entries(ledger):
             handle.write(dumps(entry_data(entry) | {"leaf_hash": leaf.hex()}) + b"\n")
@@ -183,10 +186,10 @@ def import_log_command(file, store) -> None:
                     f"{where}: the store's entry at position {mine.position} differs from the "
                     "log's; load a log only into an empty store or one holding its first part"
                 )
-        rest = entries[len(held):]
+        rest = entries[len(held) :]
         check_log([(f"the store, position {e.position}", e) for e in held] + rest)
         _check_not_future(rest)
-        positions = ledger.append_log([entry for _, entry in rest], hashes[len(held):])
+        positions = ledger.append_log([entry for _, entry in rest], hashes[len(held) :])
     already = f" ({len(held)} already there)" if held else ""
     click.echo(f"Loaded {len(positions)} entries into {redact(store)}{already}.")
 

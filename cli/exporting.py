@@ -57,14 +57,17 @@ def export_command(projection, as_of, known_at, fmt, out, read_only, store) -> N
       ledger export acts --as-of 2024 --format plover
       ledger export contrast --as-of 2021-12 --format csv
     """
-    from treaty_ledger.cli.streaming import output_file
+    from treaty_ledger.cli.output_files import output_file
     from treaty_ledger.ledger.store.application import Ledger
 
     if fmt == "plover" and projection != "acts":
         raise click.BadParameter("plover is a format of the acts export", param_hint="--format")
     # Rows are read from the ledger as they are written: the ledger stays open meanwhile.
     # Nothing is written before the whole log has passed every check of 'ledger verify'.
-    with Ledger(store, read_only=read_only) as ledger, output_file(out, binary=False) as handle:
+    with (
+        output_file(out, binary=False, store=store) as handle,
+        Ledger(store, read_only=read_only) as ledger,
+    ):
         _write_export(ledger, projection, as_of, known_at, fmt, handle)
 
 

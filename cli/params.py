@@ -170,7 +170,7 @@ verify_option = click.option(
 def out_option(what: str):
     """``--out FILE`` of a streamed output (``-``, the default, for stdout).
 
-    The command opens it with ``cli.streaming.output_file``: an existing file
+    The command opens it with ``cli.output_files.output_file``: an existing file
     is replaced only once ``what`` is written whole.
     """
     return click.option(

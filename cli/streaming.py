@@ -10,13 +10,8 @@ whole (indented, keys sorted), text line by line, and bytes in chunks of
 from __future__ import annotations
 
 import io
-import os
-import stat
-import sys
-import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
 from typing import IO
 
 import click
@@ -57,52 +52,6 @@ class Chunked:
             self._write(b"".join(self._parts))
             self._parts, self._size = [], 0
 
-
-@contextmanager
-def output_file(out: str, *, binary: bool) -> Iterator[IO]:
-    """Open ``--out``: a file replaced only once the command has written all of it.
-
-    ``out`` is a path, or ``-`` for stdout (yielded as it is). The output goes
-    to a temporary file beside the regular file it names (beside a symbolic
-    link's target), which replaces it, flushed to disk, only when the block
-    ends without an error: a failed or interrupted command leaves the file
-    it named as it was, and no part of a file. The new file gets the
-    permissions the umask gives (0666 masked). A path that exists and is not
-    a regular file (a FIFO, ``/dev/stdout``) is written directly. Text is
-    UTF-8.
-
-    Raises:
-        OSError: the folder cannot be written (the CLI prints one line).
-    """
-    if out == "-":
-        yield sys.stdout.buffer if binary else sys.stdout  # as click's test runner sets it
-        return
-    if os.path.exists(out) and not stat.S_ISREG(os.stat(out).st_mode):
-        with open(out, "wb" if binary else "w", **({} if binary else _UTF8)) as handle:
-            yield handle
-        return
-    target = os.path.realpath(out)
-    try:
-        descriptor, temporary = tempfile.mkstemp(prefix=".ledger-", suffix=".part",
-                                                 dir=os.path.dirname(target))  # fmt: skip
-    except OSError as err:  # named by the user's path, not the temporary file's
-        raise OSError(err.errno, err.strerror, out) from err
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.fchmod(descriptor, 0o666 & ~mask)
-        with os.fdopen(descriptor, "wb" if binary else "w", **({} if binary else _UTF8)) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-_UTF8 = {"encoding": "utf-8"}
 
 
 def emit_lines(lines: Iterable[str], out: Chunked | None = None) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import signal
 import sqlite3
 import stat
 import subprocess
@@ -128,3 +129,61 @@ def test_the_installed_command_prints_to_a_pipe_what_the_runner_captures(folder,
                            check=False)  # fmt: skip
     assert piped.returncode == 0, piped.stderr.decode()
     assert piped.stdout.decode("utf-8") == run(*command).output
+
+
+@pytest.mark.parametrize("out", ["ledger.db", "ledger.db-wal", "./ledger.db-shm"])
+def test_the_store_itself_is_refused(folder, out):
+    before = (folder / "ledger.db").read_bytes()
+    for command in EXPORTS:
+        result = run(*command, "--out", out)
+        assert result.exit_code == 2
+        assert result.output.strip().splitlines()[-1].startswith(
+            f"Error: Invalid value for --out: {out!r} is the ledger's store; refusing to write "
+        )
+    assert (folder / "ledger.db").read_bytes() == before
+
+
+def test_another_sqlite_database_is_refused(folder):
+    shutil.copy(folder / "ledger.db", folder / "other.db")
+    before = (folder / "other.db").read_bytes()
+    result = run("export-log", "--out", "other.db")
+    assert result.exit_code == 2
+    assert "'other.db' is a SQLite database; refusing to write over it" in result.output
+    assert (folder / "other.db").read_bytes() == before
+
+
+def test_an_empty_name_is_refused(folder):
+    result = run("export", "acts", "--as-of", "2014", "--out", "")
+    assert result.exit_code == 2
+    assert "Invalid value for --out: give a file name" in result.output
+    assert files(folder) == []
+
+
+def test_a_replaced_file_keeps_its_permissions(folder):
+    (folder / "private.csv").write_text(OLD)
+    os.chmod(folder / "private.csv", 0o600)
+    assert run("export", "claims", "--as-of", "2014", "--format", "csv",
+               "--out", "private.csv").exit_code == 0  # fmt: skip
+    assert stat.S_IMODE(os.stat(folder / "private.csv").st_mode) == 0o600
+    assert (folder / "private.csv").read_text().startswith("territory,claimant,")
+
+
+def test_a_sigterm_half_way_leaves_the_file_as_it_was_and_no_temporary_one(folder):
+    from treaty_ledger.cli.output_files import output_file
+
+    (folder / "old.json").write_text(OLD)
+    with pytest.raises(SystemExit) as stopped, output_file("old.json", binary=False) as handle:
+        handle.write("half of an export")
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert stopped.value.code == 143
+    assert (folder / "old.json").read_text() == OLD
+    assert files(folder) == ["old.json"]
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # restored
+
+
+def test_a_failed_write_names_the_file(folder):
+    result = run("export-log", "--out", "/dev/full")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: /dev/full: No space left on device"
+    )

@@ -1,0 +1,133 @@
+"""``--out`` files of the streamed outputs: written whole or not at all, never over a database.
+
+An export or a copy of the log is written as it is read, which may take
+minutes at a million acts. It goes to a temporary file beside the one named,
+which replaces it only when everything is written; a failure, an interrupt or
+a SIGTERM leaves the file named as it was and removes the temporary one.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import IO
+
+import click
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_UTF8 = {"encoding": "utf-8"}
+
+
+@contextmanager
+def output_file(out: str, *, binary: bool, store: str | None = None) -> Iterator[IO]:
+    """Open ``--out`` (``-`` for stdout, yielded as it is): a file replaced only when complete.
+
+    The output goes to a temporary file beside the regular file ``out`` names
+    (beside a symbolic link's target), which replaces it, flushed to disk,
+    only when the block ends without an error. A replaced file keeps its
+    permissions; a new one gets those the umask gives (0666 masked). A path
+    that exists and is not a regular file (a FIFO, ``/dev/stdout``) is
+    written directly. Text is UTF-8.
+
+    Args:
+        out: the path given to ``--out``.
+        binary: whether the block writes bytes (else text).
+        store: the ledger's location, which ``out`` must not name.
+
+    Raises:
+        click.BadParameter: ``out`` is empty, names the store (or its
+            ``-wal``, ``-shm`` or ``-journal`` file) or any SQLite database
+            (exit 2; nothing written).
+        OSError: the folder cannot be written, or a write fails (named by
+            ``out``; the CLI prints one line).
+    """
+    if out == "-":
+        yield sys.stdout.buffer if binary else sys.stdout  # as click's test runner sets it
+        return
+    _refuse_a_database(out, store)
+    opened = {} if binary else _UTF8
+    if os.path.exists(out) and not stat.S_ISREG(os.stat(out).st_mode):
+        with _named(out), open(out, "wb" if binary else "w", **opened) as handle:
+            yield handle
+        return
+    target = os.path.realpath(out)
+    with _terminated_as_exit():
+        with _named(out):
+            descriptor, temporary = tempfile.mkstemp(prefix=".ledger-", suffix=".part",
+                                                     dir=os.path.dirname(target))  # fmt: skip
+        try:
+            os.fchmod(descriptor, _mode_for(target))
+            with _named(out), os.fdopen(descriptor, "wb" if binary else "w", **opened) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+
+
+def _refuse_a_database(out: str, store: str | None) -> None:
+    if not out.strip():
+        raise click.BadParameter("give a file name", param_hint="--out")
+    target = os.path.realpath(out)
+    if store is not None and "://" not in store:
+        base = os.path.realpath(store)
+        if target in {base, f"{base}-wal", f"{base}-shm", f"{base}-journal"}:
+            raise click.BadParameter(
+                f"{out!r} is the ledger's store; refusing to write over it", param_hint="--out"
+            )
+    with suppress(OSError), open(target, "rb") as existing:
+        if existing.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER:
+            raise click.BadParameter(
+                f"{out!r} is a SQLite database; refusing to write over it", param_hint="--out"
+            )
+
+
+def _mode_for(target: str) -> int:
+    """The permissions of the file being replaced, else 0666 masked by the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+@contextmanager
+def _named(out: str) -> Iterator[None]:
+    """Name ``out`` in an OSError that names no file or the temporary one."""
+    try:
+        yield
+    except OSError as err:
+        if err.filename is None or str(err.filename).endswith(".part"):
+            raise OSError(err.errno, err.strerror, out) from err
+        raise
+
+
+@contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit (status 143) for the block, so that its cleanup runs.
+
+    Only in the main thread, where Python runs signal handlers; elsewhere the
+    block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
