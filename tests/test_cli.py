@@ -781,7 +781,10 @@ def test_schemas_name_their_draft(runner):
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_a_closed_pipe_ends_quietly(tmp_path):
+@pytest.mark.parametrize(
+    "command", ["export-log", "timeline", "timeline --json", "replay --as-of 2014 --json"]
+)
+def test_a_closed_pipe_ends_quietly(shipped_store, tmp_path, command):
     import shutil
     import subprocess
     import sys
@@ -789,14 +792,34 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
 
     ledger = shutil.which("ledger", path=str(Path(sys.executable).parent))
     store = str(tmp_path / "pipe.db")
-    subprocess.run([ledger, "import", "--shipped", "--store", store], check=True,
-                   capture_output=True)  # fmt: skip
+    shutil.copy(shipped_store, store)
     result = subprocess.run(
-        f"{ledger} export-log --store {store} | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        f"{ledger} {command} --store {store} | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}",
         shell=True, capture_output=True, text=True, executable="/bin/bash", check=False,
     )  # fmt: skip
     assert result.stdout.strip() == "0"
-    assert "Error" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == ""  # no error, no traceback, no "Exception ignored"
+
+
+def test_a_refused_migration_prints_its_error_line_alone(shipped_store, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ledger = shutil.which("ledger", path=str(Path(sys.executable).parent))
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    shutil.copy(shipped_store, source)
+    instruments = Path(__file__).parent.parent / "fixtures" / "instruments.jsonl"
+    last = tmp_path / "last.jsonl"  # one instrument, not the one at the source's position 1
+    last.write_text(instruments.read_text().splitlines()[-1] + "\n")
+    subprocess.run([ledger, "import", str(last), "--store", str(target)], check=True,
+                   capture_output=True)  # fmt: skip
+    result = subprocess.run([ledger, "migrate", "--from", str(source), "--to", str(target)],
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: the target's entry at position 1 differs")
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_a_progress_bar_stays_off_a_stream_that_is_not_a_terminal(capsys):

@@ -156,12 +156,30 @@ class IndexReader:
     agree (:meth:`whole_log`).
     """
 
-    def __init__(self, dialect: Dialect, run: Run, snapshot: Snapshot) -> None:
+    def __init__(
+        self,
+        dialect: Dialect,
+        run: Run,
+        snapshot: Snapshot,
+        track: Callable[[Generator[Any, None, None]], object] = lambda stream: None,
+    ) -> None:
         self.dialect = dialect
         self._run = run
         self._snapshot = snapshot
+        self._track = track
 
     def _iterate(self, sql: str, params: Sequence[Any]) -> Generator[Any, None, None]:
+        """Stream a query's rows in a read transaction of their own, open until the rows end.
+
+        The stream is handed to ``track`` (the store's): a stream that its
+        reader left unfinished (a closed pipe, a failed check) is closed by
+        the store before its connections are.
+        """
+        rows = self._rows_of(sql, params)
+        self._track(rows)
+        return rows
+
+    def _rows_of(self, sql: str, params: Sequence[Any]) -> Generator[Any, None, None]:
         with self._snapshot() as stream:
             yield from stream(sql, params)
 

@@ -184,7 +184,10 @@ class Ledger(Appending):
                 Path(f"{self._new_file}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
-        """Release the store's connections."""
+        """Release the store's connections, ending first any read its caller left unfinished."""
+        recorder = self._app.recorder
+        if isinstance(recorder, SideTablesRecorder):
+            recorder.close_streams()
         self._app.close()
 
     def _is_empty(self) -> bool:

@@ -24,8 +24,9 @@ in bulk, write side rows and heads). The queries over these tables are in
 
 from __future__ import annotations
 
+import weakref
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +91,23 @@ class SideTablesRecorder:
     event sequence that has entries; and ``_events_of(cursor, oid)``, the
     stored events of one sequence by version.
     """
+
+    def track_stream(self, stream: Generator[Any, None, None]) -> None:
+        """Keep (weakly) a stream of index rows, to close it with :meth:`close_streams`."""
+        if "_streams" not in self.__dict__:
+            self._streams: weakref.WeakSet = weakref.WeakSet()
+        self._streams.add(stream)
+
+    def close_streams(self) -> None:
+        """Close every stream of index rows still open: its read transaction ends now.
+
+        Called before the store's connections are closed; a stream its reader
+        left unfinished would otherwise end later, when collected, against a
+        closed pool (eventsourcing's ``ConnectionPoolClosedError``, printed
+        as an ignored exception).
+        """
+        for stream in list(self.__dict__.get("_streams", ())):
+            stream.close()
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -287,7 +287,7 @@ class HashingSQLiteRecorder(SideTablesRecorder, SQLiteApplicationRecorder):
             except (sqlite3.Error, PersistenceError) as err:
                 raise StoreError(f"cannot read the store's index ({err})") from err
 
-        return IndexReader(dialect, run, snapshot)
+        return IndexReader(dialect, run, snapshot, self.track_stream)
 
     def index_is_complete(self) -> bool:
         """Whether the side tables describe every entry (False for a ledger of an older version)."""
