@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -72,20 +72,34 @@ class _FileBatch:
 
     ``progress`` is called with (bytes read, bytes in all) as lines are validated
     and appended. A pipe or device (``/dev/stdin``) can be read only once: its
-    lines are kept, read by :meth:`read_streams` before the import takes the
-    store's write lock.
+    lines are validated as they come and copied to a temporary file by
+    :meth:`read_streams` before the import takes the store's write lock, so
+    that a bad line is reported when it is read and memory stays bounded.
     """
 
     def __init__(self, paths: list[str]) -> None:
         self.paths = paths
         self.progress: Callable[[int, int], None] = lambda done, total: None
-        self._streams: dict[str, list[bytes]] = {}
+        self._streams: dict[str, IO[bytes]] = {}
 
     def read_streams(self) -> None:
-        """Read every file that is not a regular file (a pipe reads once) into memory."""
+        """Copy every file that is not a regular file (a pipe reads once) to a temporary file.
+
+        Each line is validated as it is read (``ledger.contents.iter_contents``).
+
+        Raises:
+            InvalidRecord, NoRecords: as the import would, at the first bad line.
+        """
+        import tempfile
+
+        from treaty_ledger.ledger.contents import iter_contents
+
         for path in self.paths:
             if not _regular(path) and path not in self._streams:
-                self._streams[path] = list(_lines_of(path))
+                copy = tempfile.TemporaryFile(prefix="ledger-import-")  # noqa: SIM115 - kept for later passes
+                for _ in iter_contents(_copied(_lines_of(path), copy), path):
+                    pass
+                self._streams[path] = copy
 
     def __call__(self) -> Iterator[Content]:
         from treaty_ledger.ledger.contents import iter_contents
@@ -95,7 +109,9 @@ class _FileBatch:
         done = 0
         for path in self.paths:
             if path in self._streams:
-                yield from iter_contents(self._streams[path], path)
+                copy = self._streams[path]
+                copy.seek(0)
+                yield from iter_contents(_lines_of(path, copy), path)
                 continue
             with open(path, "rb") as handle:
                 lines = _lines_of(path, handle)
@@ -111,6 +127,13 @@ def _regular(path: str) -> bool:
     import stat
 
     return stat.S_ISREG(os.stat(path).st_mode)
+
+
+def _copied(lines: Iterator[bytes], copy: IO[bytes]) -> Iterator[bytes]:
+    """Pass the lines on, writing each to ``copy`` first."""
+    for line in lines:
+        copy.write(line)
+        yield line
 
 
 def _lines_of(path: str, handle=None) -> Iterator[bytes]:
@@ -183,7 +206,13 @@ def record_command(
         where = name if isinstance(name, str) and name not in ("-", "<stdin>") else "stdin"
         if where == "stdin" and source.isatty():
             raise click.UsageError("give the record as JSON on standard input, or as options")
-        data = source.read()
+        from treaty_ledger.ledger.records import MAX_LINE_BYTES
+
+        data = source.read(MAX_LINE_BYTES + 1)  # bounded: /dev/zero is an error, not all memory
+        if len(data) > MAX_LINE_BYTES:
+            raise click.UsageError(
+                f"{where} holds more than {MAX_LINE_BYTES:,} bytes; no record is that large"
+            )
         if not data.strip():
             raise click.UsageError(f"{where} is empty: give one record as JSON")
         submitted = parse_record(data, where)

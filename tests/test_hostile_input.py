@@ -54,6 +54,28 @@ def test_dev_zero_as_an_import_file_is_one_error_line_not_memory_error(runner, t
     )
 
 
+def test_dev_zero_as_a_record_is_one_error_line_not_all_memory(runner, tmp_path):
+    line = refused(runner, tmp_path, ["record", "/dev/zero"], status=2)
+    assert line == (
+        "Error: /dev/zero holds more than 16,777,216 bytes; no record is that large "
+        "(see 'main record --help')"
+    )
+
+
+def test_an_endless_pipe_is_refused_at_its_first_bad_line(tmp_path):
+    store = tmp_path / "l.db"
+    done = subprocess.run(
+        f"yes garbage | {LEDGER} import /dev/stdin --store {store}",
+        shell=True, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Error: /dev/stdin line 1: not valid JSON (Expecting value; column 1); nothing was "
+        "written\n"
+    )
+    assert not store.exists()
+
+
 def test_standard_input_can_be_piped_into_import(tmp_path):
     records = write(tmp_path / "r.jsonl", TREATY, SIGNED)
     done = subprocess.run(
