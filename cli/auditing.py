@@ -176,7 +176,7 @@ def import_log_command(file, store) -> None:
     if missing and len(missing) < len(entries):
         # A log this version exported carries every leaf hash: one without it was edited.
         raise InvalidRecord(missing[0], None, "leaf_hash", "is missing, though other lines "
-                            "carry theirs: the log was edited; nothing was written")  # fmt: skip
+                            "carry theirs: the log was edited")  # fmt: skip
     with Ledger(store, create=True) as ledger:
         size = ledger.log_size
         held = ledger.verified().checked().entries if size else []
@@ -192,6 +192,11 @@ def import_log_command(file, store) -> None:
         positions = ledger.append_log([entry for _, entry in rest], hashes[len(held) :])
     already = f" ({len(held)} already there)" if held else ""
     click.echo(f"Loaded {len(positions)} entries into {redact(store)}{already}.")
+    if missing:
+        click.echo("The log carries no leaf hashes (an export of an earlier version, or edited): "
+                   "its entries were hashed as loaded, not checked against hashes recorded "
+                   "before; check the copy against a checkpoint of the source with "
+                   "'ledger verify --checkpoint'.", err=True)  # fmt: skip
 
 
 @click.command("migrate")

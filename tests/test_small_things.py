@@ -72,4 +72,18 @@ def test_import_log_refuses_a_line_whose_leaf_hash_was_removed(runner, tmp_path)
     (tmp_path / "edited.jsonl").write_text("\n".join(lines) + "\n")
     result = runner.invoke(main, ["import-log", "edited.jsonl", "--store", "copy2.db"])
     assert result.exit_code == 1 and "leaf_hash" in result.output and "line 83" in result.output
+    assert last_line(result).count("nothing was written") == 1
     assert not (tmp_path / "copy2.db").exists()
+
+
+def test_import_log_says_when_no_line_carries_a_leaf_hash(runner, tmp_path):
+    import json
+
+    lines = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    for line in lines:
+        del line["leaf_hash"]
+    (tmp_path / "bare.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = CliRunner().invoke(main, ["import-log", "bare.jsonl", "--store", "copy3.db"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Loaded {len(lines)} entries into copy3.db.")
+    assert result.stderr.startswith("The log carries no leaf hashes")
