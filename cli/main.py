@@ -79,7 +79,8 @@ class LedgerGroup(click.Group):
         try:
             result = super().main(*args, standalone_mode=False, **extra)
         except click.UsageError as err:
-            path = err.ctx.command_path if err.ctx is not None else "ledger"
+            given = extra.get("args", args[0] if args else None)
+            path = err.ctx.command_path if err.ctx is not None else _command_path(given)
             click.echo(f"Error: {err.format_message()} (see '{path} --help')", err=True)
             sys.exit(err.exit_code)
         except click.ClickException as err:
@@ -104,6 +105,18 @@ class LedgerGroup(click.Group):
         except OSError as err:  # a file the user named: missing folder, full disk, no access
             where = f"{err.filename}: " if err.filename else ""
             raise click.ClickException(f"{where}{err.strerror or err}") from err
+
+
+def _command_path(given: list[str] | None) -> str:
+    """``ledger`` and the command named on the line, for an error click gave no context.
+
+    ``given``: the arguments given to ``main`` (None: the process's own).
+    """
+    import sys
+
+    words = sys.argv[1:] if given is None else given
+    named = next((word for word in words if not word.startswith("-")), None)
+    return f"ledger {named}" if named in COMMANDS else "ledger"
 
 
 def _refuse_repeated_values(ctx: click.Context, args: list[str]) -> None:

@@ -75,7 +75,7 @@ def replay_command(
         emit_json(result)
     else:
         whole = full or instrument is not None or actor is not None
-        click.echo("\n".join((replay_lines if whole else summary_lines)(result)))
+        click.echo("\n".join((replay_lines if whole else summary_lines)(result, actor)))
 
 
 @click.command("timeline")

@@ -20,7 +20,7 @@ NAMED_UP_TO = 4
 """In the summary, a status group of at most this many actors is named, a larger one counted."""
 
 
-def header_lines(result: Replay) -> Iterator[str]:
+def header_lines(result: Replay, actor: str | None = None) -> Iterator[str]:
     """The lines that say which day, which moment of record and which log the replay is of."""
     yield (
         f"As of {result.as_of} (close of {result.as_of_day}), "
@@ -31,12 +31,16 @@ def header_lines(result: Replay) -> Iterator[str]:
         yield "Nothing had been recorded by then."
     if not result.instruments:
         yield ""
-        yield "No instrument has a status as of that day."
+        yield (
+            "No instrument has a status as of that day."
+            if actor is None
+            else f"No instrument names {actor} as of that day (--actor keeps only those that do)."
+        )
 
 
-def summary_lines(result: Replay) -> Iterator[str]:
+def summary_lines(result: Replay, actor: str | None = None) -> Iterator[str]:
     """Yield the replay as a summary: one line per instrument, then claims and doubts."""
-    yield from header_lines(result)
+    yield from header_lines(result, actor)
     if result.instruments:
         yield ""
     width = max((len(inst.id) for inst in result.instruments), default=0)
@@ -71,9 +75,9 @@ def summary_lines(result: Replay) -> Iterator[str]:
     yield "(--full for every actor's since, roles, provisions and sources of doubt)"
 
 
-def replay_lines(result: Replay) -> Iterator[str]:
+def replay_lines(result: Replay, actor: str | None = None) -> Iterator[str]:
     """Yield the full replay as text: instruments, every actor and provision, claims, doubts."""
-    yield from header_lines(result)
+    yield from header_lines(result, actor)
     for inst in result.instruments:
         yield ""
         yield f"{inst.id}: {inst.title} [{inst.legal_nature}]"

@@ -891,3 +891,20 @@ def test_options_of_several_values_and_a_value_like_an_option_are_taken(runner, 
         odd = runner.invoke(main, ["replay", "--as-of", "2014", "--instrument", "--as-of"])
         assert odd.exit_code == 1
         assert "no instrument '--as-of'" in odd.output
+
+
+def test_an_option_without_its_value_names_the_command_s_help(runner):
+    result = runner.invoke(main, ["replay", "--as-of"])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: Option '--as-of' requires an argument. (see 'ledger replay --help')"
+    )
+
+
+def test_an_actor_filter_that_keeps_nothing_says_so(runner, shipped_store):
+    result = runner.invoke(main, ["replay", "--as-of", "2014", "--instrument", "inf-1987",
+                                  "--actor", "FRA", "--store", str(shipped_store)])  # fmt: skip
+    assert result.exit_code == 0
+    assert result.output.strip().splitlines()[-1] == (
+        "No instrument names FRA as of that day (--actor keeps only those that do)."
+    )
