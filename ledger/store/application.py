@@ -391,4 +391,6 @@ class Ledger(Appending):
         except (PersistenceError, sqlite3.Error) as err:
             if is_busy(err):
                 raise StoreBusy(locked(shown(self.location), self.wait)) from err
-            raise StoreError(f"cannot read the store {shown(self.location)}: {err}") from err
+            hint = "; give --read-only to read a store you cannot write" if "readonly" in str(
+                err) else ""  # fmt: skip
+            raise StoreError(f"cannot read the store {shown(self.location)}: {err}{hint}") from err

@@ -7,6 +7,7 @@ library does anything to it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -108,9 +109,29 @@ def mark_as_ledger(location: str, wait: float = 5.0) -> None:
         conn.close()
 
 
+def read_only_uri(path: Path) -> str:
+    """The URI that opens a SQLite file for reading only.
+
+    ``mode=ro``, unless SQLite could not keep its shared-memory file beside
+    a WAL-mode database: a folder the user cannot write, holding no ``-shm``
+    file and no ``-wal`` file with content (an auditor's read-only copy of a
+    closed ledger). Then ``immutable=1``: SQLite reads the file as it is,
+    without locks (sqlite.org/uri.html). Where a ``-wal`` file holds
+    entries not yet in the database, ``mode=ro`` is kept, and opening fails
+    with SQLite's error rather than reading the file without them.
+    """
+    resolved = path.resolve()
+    wal, shm = Path(f"{resolved}-wal"), Path(f"{resolved}-shm")
+    folder_writable = os.access(resolved.parent, os.W_OK)
+    wal_holds_data = wal.exists() and wal.stat().st_size > 0
+    if not folder_writable and not shm.exists() and not wal_holds_data:
+        return resolved.as_uri() + "?immutable=1"
+    return resolved.as_uri() + "?mode=ro"
+
+
 def _inspect(location: str, path: Path) -> tuple[set[str], bool]:
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             tables = {
                 row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")

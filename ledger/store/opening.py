@@ -29,7 +29,12 @@ from treaty_ledger.ledger.integrity.codec import OrjsonTranscoder
 from treaty_ledger.ledger.model import Act, Instrument
 from treaty_ledger.ledger.record_time import format_instant
 from treaty_ledger.ledger.redaction import redact
-from treaty_ledger.ledger.store.locations import MEMORY, check_sqlite_file, mark_as_ledger
+from treaty_ledger.ledger.store.locations import (
+    MEMORY,
+    check_sqlite_file,
+    mark_as_ledger,
+    read_only_uri,
+)
 
 POSTGRES_SCHEME = ("postgresql://", "postgres://")
 
@@ -132,9 +137,7 @@ def sqlite_env(location: str, *, create: bool, read_only: bool, wait: str) -> di
     """
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": (
-            Path(location).resolve().as_uri() + "?mode=ro" if read_only else location
-        ),
+        "SQLITE_DBNAME": read_only_uri(Path(location)) if read_only else location,
         "SQLITE_LOCK_TIMEOUT": wait,
         "ORIGINATOR_ID_TYPE": "text",
         "CREATE_TABLE": "y" if create else "n",
