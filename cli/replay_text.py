@@ -88,7 +88,7 @@ def replay_lines(result: Replay, actor: str | None = None) -> Iterator[str]:
         for (status, since), codes in sorted(groups.items(), key=_chronological):
             yield from wrapped(f"    {status} since {since}: ", codes)
         for prov in inst.provisions:
-            yield from _provision_lines(prov)
+            yield from _provision_lines(prov, actor)
     if result.claims:
         yield ""
         yield "Territorial claims by annexation:"
@@ -106,17 +106,20 @@ def replay_lines(result: Replay, actor: str | None = None) -> Iterator[str]:
             yield f"  {item.id}: {item.type} {item.phase} {item.date}{about}"
 
 
+def _provision_lines(prov: ProvisionState, actor: str | None = None) -> Iterator[str]:
+    """Whom a provision binds (and through which group), or of whom it demands.
 
-
-def _provision_lines(prov: ProvisionState) -> Iterator[str]:
-    """Whom a provision binds (and through which group), or of whom it demands."""
+    With ``actor`` (``--actor``), the replay's lists hold that actor alone: a
+    provision that does not bind it says so, not that it binds nobody.
+    """
     if prov.addressees or prov.addressee_class:
         whom = ", ".join(prov.addressees) or prov.addressee_class
         yield f"  provision {prov.id} ({prov.type}) demands of {whom} (binds them to nothing)"
         if not prov.bound:
             return
     if not prov.bound:
-        yield f"  provision {prov.id} ({prov.type}) binds nobody"
+        nobody = "binds nobody" if actor is None else f"does not bind {actor}"
+        yield f"  provision {prov.id} ({prov.type}) {nobody}"
         return
     line = f"  provision {prov.id} ({prov.type}) binds {', '.join(prov.bound)}"
     if len(line) <= 100:

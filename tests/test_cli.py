@@ -908,3 +908,11 @@ def test_an_actor_filter_that_keeps_nothing_says_so(runner, shipped_store):
     assert result.output.strip().splitlines()[-1] == (
         "No instrument names FRA as of that day (--actor keeps only those that do)."
     )
+
+
+def test_a_provision_that_does_not_bind_the_actor_asked_about_says_so(runner, shipped_store):
+    result = runner.invoke(main, ["replay", "--as-of", "2015", "--actor", "SUN",
+                                  "--store", str(shipped_store)])  # fmt: skip
+    assert result.exit_code == 0
+    assert "  provision consultation (consultation) does not bind SUN" in result.output
+    assert "binds nobody" not in result.output
