@@ -51,9 +51,9 @@ def summary_lines(result: Replay, actor: str | None = None) -> Iterator[str]:
             if row.toward:  # a suspension toward named parties only is not one toward all
                 label += f" toward {'/'.join(row.toward)}"
             groups.setdefault(label, []).append(_marked(row, toward=False))
-        parts = [
-            f"{status} {', '.join(codes)}" if len(codes) <= NAMED_UP_TO
-            else f"{status} {len(codes)}"
+        parts = [  # "suspended toward RUS: GEO", so that GEO is not read as a second target
+            f"{status}{': ' if ' toward ' in status else ' '}"
+            + (", ".join(codes) if len(codes) <= NAMED_UP_TO else str(len(codes)))
             for status, codes in groups.items()
         ]  # fmt: skip
         head = f"{inst.id:<{width}}  {inst.status} since {inst.since}"
