@@ -918,8 +918,7 @@ def test_a_provision_that_does_not_bind_the_actor_asked_about_says_so(runner, sh
     assert "binds nobody" not in result.output
 
 
-def test_the_summary_separates_whom_a_suspension_is_toward_from_who_suspends(runner,
-                                                                            shipped_store):  # fmt: skip
+def test_the_summary_separates_whom_a_suspension_is_toward_from_its_author(runner, shipped_store):
     result = runner.invoke(main, ["replay", "--as-of", "2019", "--store", str(shipped_store)])
     assert result.exit_code == 0
     flat = " ".join(result.output.split())  # the summary wraps long lines
