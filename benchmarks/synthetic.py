@@ -66,7 +66,10 @@ def records(acts: int, instruments: int = 2000, seed: int = 7) -> Iterator[dict]
             "sources": [SOURCE],
         }
         if kind == "alleged-violation":
-            act["recipients"] = [rng.choice(ACTORS)]
+            recipient = rng.choice(ACTORS)
+            if recipient == act["actors"][0]:  # no state accuses itself: take the next code
+                recipient = ACTORS[(ACTORS.index(recipient) + 1) % len(ACTORS)]
+            act["recipients"] = [recipient]
         if number % 50 == 0:
             act["type"] = "entry-into-force"
         yield act

@@ -172,7 +172,7 @@ def _act(data: dict[str, Any]) -> bool:
     problem = act_problem(
         data["type"], data["date"], effective=effective, instrument=get("instrument"),
         provision=get("provision"), predecessor=get("predecessor"), successor=get("successor"),
-        territory=get("territory"), recipients=recipients,
+        territory=get("territory"), recipients=recipients, actors=actors,
     )  # fmt: skip
     return problem is None
 

@@ -266,7 +266,7 @@ class Act(_Frozen):
         problem = act_problem(
             self.type, self.date, effective=self.effective, instrument=self.instrument,
             provision=self.provision, predecessor=self.predecessor, successor=self.successor,
-            territory=self.territory, recipients=self.recipients,
+            territory=self.territory, recipients=self.recipients, actors=self.actors,
         )  # fmt: skip
         if problem is not None:
             raise ValueError(problem)

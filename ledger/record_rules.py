@@ -71,6 +71,7 @@ def act_problem(
     successor: str | None = None,
     territory: str | None = None,
     recipients: Sequence[str] = (),
+    actors: Sequence[str] = (),
 ) -> str | None:
     """The first rule by type an act breaks, or None.
 
@@ -82,7 +83,9 @@ def act_problem(
     predecessor only, and an instrument or predecessor always, for a
     succession; a successor only, and always, for a supersession, never the
     instrument itself; a territory for annexations and recognitions;
-    recipients for alleged violations and demands.
+    recipients for alleged violations and demands; no actor among the act's own
+    recipients (a state does not suspend a treaty toward itself, accuse or
+    make demands of itself: VCLT art. 60 suspends toward another party).
     """
     value = str(kind)
     if kind in NEEDS_INSTRUMENT and instrument is None:
@@ -109,4 +112,6 @@ def act_problem(
         return f"an act of type {value!r} needs a territory"
     if kind in (ActType.ALLEGED_VIOLATION, ActType.DEMANDS) and not recipients:
         return f"an act of type {value!r} needs recipients"
+    if own := next((code for code in recipients if code in actors), None):
+        return f"{own} is both an actor and a recipient of the act"
     return None

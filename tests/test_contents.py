@@ -250,3 +250,13 @@ def test_the_generated_acts_exercise_the_fast_path():
 
     count()
     assert 0.05 < sum(taken) / len(taken) < 0.9
+
+
+@pytest.mark.parametrize("kind", ["suspension", "alleged-violation", "demands"])
+def test_an_actor_among_its_own_act_s_recipients_is_refused_on_both_paths(kind):
+    record = dict(SIGNED, type=kind, actors=["FRA", "DEU"], recipients=["RUS", "DEU"])
+    line = line_of(record)
+    with pytest.raises(InvalidRecord, match="DEU is both an actor and a recipient of the act"):
+        model_content(line)
+    same_judgement(line)
+    assert _fast(line) is None  # the fast path refuses it too, leaving the error to the models
