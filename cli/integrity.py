@@ -8,13 +8,31 @@ from treaty_ledger.cli.params import json_option, read_only_option, store_option
 
 
 def _read_json(path: str):
+    """A checkpoint or proof file as JSON data: strict JSON, every key once in each object.
+
+    Raises:
+        InvalidCheckpoint: not UTF-8 JSON, a key repeated (which value counts would be
+            ambiguous: the last, to most parsers), or NaN or Infinity.
+    """
+    import json
+
     from treaty_ledger.ledger.integrity.checkpoints import InvalidCheckpoint
-    from treaty_ledger.ledger.integrity.codec import loads
+
+    def once(pairs: list[tuple[str, object]]) -> dict:
+        found = dict(pairs)
+        if len(found) != len(pairs):
+            keys = [key for key, _ in pairs]
+            repeated = next(key for key in keys if keys.count(key) > 1)
+            raise ValueError(f"key {repeated!r} appears twice in one object")
+        return found
+
+    def no_constant(name: str) -> object:
+        raise ValueError(f"{name} is not a JSON number")
 
     try:
         with open(path, "rb") as handle:
-            return loads(handle.read())
-    except ValueError as err:
+            return json.loads(handle.read(), object_pairs_hook=once, parse_constant=no_constant)
+    except ValueError as err:  # UnicodeDecodeError and JSONDecodeError among them
         raise InvalidCheckpoint(f"{path}: not JSON ({err})") from err
 
 

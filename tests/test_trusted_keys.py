@@ -86,3 +86,21 @@ def test_checkpoint_never_overwrites_a_file(runner, tmp_path):
     fresh = runner.invoke(main, ["checkpoint", "--out", "cp2.json"])
     assert fresh.exit_code == 0
     assert json.loads((tmp_path / "cp2.json").read_text())["tree_size"] == shipped_size()
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda text: text.replace('"tree_size"', '"tree_size": 1, "tree_size"', 1),
+         "key 'tree_size' appears twice in one object"),
+        (lambda text: text.replace('"tree_size": ', '"tree_size": NaN, "x": ', 1),
+         "NaN is not a JSON number"),
+    ],
+    ids=["repeated key", "NaN"],
+)
+def test_a_checkpoint_file_that_is_not_strict_json_is_refused(runner, tmp_path, edit, message):
+    text = (tmp_path / "cp.json").read_text()
+    (tmp_path / "odd.json").write_text(edit(text))
+    result = runner.invoke(main, ["verify", "--checkpoint", "odd.json"])
+    assert result.exit_code == 1
+    assert last_line(result) == f"Error: odd.json: not JSON ({message})"
