@@ -101,9 +101,12 @@ def _strict_json(data: bytes | str, where: str) -> object:
     except RecursionError as err:
         raise InvalidRecord(where, None, None, "not a record: JSON nested too deeply") from err
     except json.JSONDecodeError as err:
-        raise InvalidRecord(
-            where, None, None, f"not valid JSON ({err.msg}; column {err.colno})"
-        ) from err
+        at = f"line {err.lineno}, column {err.colno}" if err.lineno > 1 else f"column {err.colno}"
+        more = (  # a second record on a line of its own, as in a file for 'ledger import'
+            ": one record is given here; 'ledger import' takes a file of one record a line"
+            if err.msg == "Extra data" and err.lineno > 1 else ""
+        )  # fmt: skip
+        raise InvalidRecord(where, None, None, f"not valid JSON ({err.msg}; {at}){more}") from err
     except ValueError as err:
         raise InvalidRecord(where, None, None, f"not valid JSON ({err})") from err
 

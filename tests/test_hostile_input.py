@@ -180,3 +180,14 @@ def test_ids_are_case_sensitive_and_the_lower_case_id_is_suggested(runner, tmp_p
     result = runner.invoke(main, ["replay", "--as-of", "2000", "--instrument", "T"])
     assert result.exit_code == 1
     assert "ids are case-sensitive and lower-case: did you mean 't'?" in last_line(result)
+
+
+def test_two_records_given_to_record_point_to_import(runner, tmp_path):
+    first, second = json.dumps(TREATY), json.dumps(SIGNED)
+    result = runner.invoke(main, ["record"], input=f"{first}\n{second}\n")
+    assert result.exit_code == 1
+    assert last_line(result) == (
+        "Error: stdin: not valid JSON (Extra data; line 2, column 1): one record is given "
+        "here; 'ledger import' takes a file of one record a line; nothing was written"
+    )
+    assert not (tmp_path / "ledger.db").exists()
