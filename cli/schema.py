@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+RECORD_VERSION = 1
+"""The version of the record format (``act``, ``instrument``, ``relation``): unchanged since the
+first ledger (the fields added since are optional)."""
 _EXPORTS = ("status", "provisions", "acts", "claims", "demands", "violations", "contrast")
 _NAMES = (
     "act", "instrument", "relation", "replay", "timeline", "instruments", "history", "explain",
@@ -74,4 +77,6 @@ def schema_command(name: str) -> None:
         schema["$id"] = f"treaty-ledger/{name}/v{OUTPUT_VERSIONS[name]}"
     elif name in CONTRAST_VERSIONS:
         schema["$id"] = f"treaty-ledger/{name}/v{CONTRAST_VERSIONS[name]}"
+    else:  # a record: the format stored since the first ledger (store format treaty-ledger/1)
+        schema["$id"] = f"treaty-ledger/{name}/v{RECORD_VERSION}"
     emit_json(schema)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -779,6 +780,14 @@ def test_audit_commands_refuse_an_altered_ledger(loaded, tmp_path):
 def test_schemas_name_their_draft(runner):
     schema = json.loads(runner.invoke(main, ["schema", "act"]).output)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_every_schema_names_itself_and_its_version(runner):
+    from treaty_ledger.cli.schema import _NAMES
+
+    for name in _NAMES:
+        schema = json.loads(runner.invoke(main, ["schema", name]).output)
+        assert re.fullmatch(rf"treaty-ledger/{name}/v[1-9][0-9]*", schema["$id"]), name
 
 
 @pytest.mark.parametrize(
