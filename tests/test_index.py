@@ -61,7 +61,10 @@ def _act(rng: random.Random, number: int):
         year = int(date.strip("[")[:4])
         extra["effective"] = f"{year + 1}-06-30"
     if kind in ("demands", "alleged-violation"):
-        extra["recipients"] = rng.sample(ACTORS, 1)
+        recipient = rng.choice(ACTORS)
+        while recipient in actors:  # no actor is among its own act's recipients: the next code
+            recipient = ACTORS[(ACTORS.index(recipient) + 1) % len(ACTORS)]
+        extra["recipients"] = [recipient]
     if kind == "supersession":
         extra["successor"] = rng.choice([i for i in INSTRUMENTS if i != treaty])
     if kind == "succession":
