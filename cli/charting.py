@@ -74,6 +74,9 @@ def chart_command(start, end, instruments, by, out, known_at, read_only, store) 
     require_extra("chart", "'ledger chart'")
     if not out.lower().endswith((".png", ".svg")):
         raise click.BadParameter(f"{out!r}: give a .png or .svg file", param_hint="--out")
+    from treaty_ledger.cli.output_files import refuse_a_database
+
+    refuse_a_database(out, store)  # before the store is read
     first, last = first_day(start.text), end.day
     if last <= first:
         raise click.BadParameter(
@@ -92,7 +95,12 @@ def chart_command(start, end, instruments, by, out, known_at, read_only, store) 
         )
     if last.year - first.year > 200:
         raise click.BadParameter("give a range of at most 200 years", param_hint="--to")
-    _draw(rows, spans, markers, first, last, out, title=_title(by, instruments, start, end))
+    from treaty_ledger.cli.output_files import output_file
+
+    # Drawn into a temporary file beside the one named, never over a store or a database.
+    with output_file(out, binary=True, store=store) as handle:
+        _draw(rows, spans, markers, first, last, handle, out[-3:].lower(),
+              title=_title(by, instruments, start, end))  # fmt: skip
     click.echo(f"Chart of {len(rows)} rows, {len(markers)} marked acts, written to {out}.")
 
 
@@ -101,7 +109,7 @@ def _title(by, instruments, start, end) -> str:
     return f"{what}: status from {start.text} to {end.text}"
 
 
-def _draw(rows, spans, markers, first, last, out, title) -> None:
+def _draw(rows, spans, markers, first, last, out, image_format, title) -> None:
     import matplotlib
 
     matplotlib.rcParams["svg.fonttype"] = "none"
@@ -152,4 +160,4 @@ def _draw(rows, spans, markers, first, last, out, title) -> None:
                   frameon=False)  # fmt: skip
     # Reproducible files: no creation date in the metadata, text kept as text in SVG.
     matplotlib.rcParams["svg.hashsalt"] = "treaty-ledger"
-    figure.savefig(out, dpi=150, metadata={"Date": None})
+    figure.savefig(out, format=image_format, dpi=150, metadata={"Date": None})

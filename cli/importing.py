@@ -206,13 +206,13 @@ def record_command(
         where = name if isinstance(name, str) and name not in ("-", "<stdin>") else "stdin"
         if where == "stdin" and source.isatty():
             raise click.UsageError("give the record as JSON on standard input, or as options")
+        from treaty_ledger.ledger.errors import InvalidRecord
         from treaty_ledger.ledger.records import MAX_LINE_BYTES
 
         data = source.read(MAX_LINE_BYTES + 1)  # bounded: /dev/zero is an error, not all memory
-        if len(data) > MAX_LINE_BYTES:
-            raise click.UsageError(
-                f"{where} holds more than {MAX_LINE_BYTES:,} bytes; no record is that large"
-            )
+        if len(data) > MAX_LINE_BYTES:  # bad input, as bad JSON is: exit 1
+            raise InvalidRecord(where, None, None, f"more than {MAX_LINE_BYTES:,} bytes; no "
+                                "record is that large")  # fmt: skip
         if not data.strip():
             raise click.UsageError(f"{where} is empty: give one record as JSON")
         submitted = parse_record(data, where)

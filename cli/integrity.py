@@ -8,32 +8,15 @@ from treaty_ledger.cli.params import json_option, read_only_option, store_option
 
 
 def _read_json(path: str):
-    """A checkpoint or proof file as JSON data: strict JSON, every key once in each object.
+    """A checkpoint or proof file as strict JSON (``checkpoints.strict_json``).
 
     Raises:
-        InvalidCheckpoint: not UTF-8 JSON, a key repeated (which value counts would be
-            ambiguous: the last, to most parsers), or NaN or Infinity.
+        InvalidCheckpoint: as ``strict_json``.
     """
-    import json
+    from treaty_ledger.ledger.integrity.checkpoints import strict_json
 
-    from treaty_ledger.ledger.integrity.checkpoints import InvalidCheckpoint
-
-    def once(pairs: list[tuple[str, object]]) -> dict:
-        found = dict(pairs)
-        if len(found) != len(pairs):
-            keys = [key for key, _ in pairs]
-            repeated = next(key for key in keys if keys.count(key) > 1)
-            raise ValueError(f"key {repeated!r} appears twice in one object")
-        return found
-
-    def no_constant(name: str) -> object:
-        raise ValueError(f"{name} is not a JSON number")
-
-    try:
-        with open(path, "rb") as handle:
-            return json.loads(handle.read(), object_pairs_hook=once, parse_constant=no_constant)
-    except ValueError as err:  # UnicodeDecodeError and JSONDecodeError among them
-        raise InvalidCheckpoint(f"{path}: not JSON ({err})") from err
+    with open(path, "rb") as handle:
+        return strict_json(handle.read(), path)
 
 
 def _trusted(path: str | None) -> str | None:

@@ -31,9 +31,12 @@ def output_file(out: str, *, binary: bool, store: str | None = None) -> Iterator
     The output goes to a temporary file beside the regular file ``out`` names
     (beside a symbolic link's target), which replaces it, flushed to disk,
     only when the block ends without an error. A replaced file keeps its
-    permissions; a new one gets those the umask gives (0666 masked). A path
-    that exists and is not a regular file (a FIFO, ``/dev/stdout``) is
-    written directly. Text is UTF-8.
+    permissions; a new one gets those the umask gives (0666 masked).
+    ``/dev/stdout`` and ``/dev/stderr`` (and their ``/dev/fd`` and
+    ``/proc/self/fd`` names) are the streams already open, whatever they
+    lead to (a file opened with ``>>`` is appended to, not replaced); any
+    other path under ``/dev`` or ``/proc``, and a path that is not a regular
+    file (a FIFO), is written directly. Text is UTF-8.
 
     Args:
         out: the path given to ``--out``.
@@ -41,18 +44,22 @@ def output_file(out: str, *, binary: bool, store: str | None = None) -> Iterator
         store: the ledger's location, which ``out`` must not name.
 
     Raises:
-        click.BadParameter: ``out`` is empty, names the store (or its
-            ``-wal``, ``-shm`` or ``-journal`` file) or any SQLite database
-            (exit 2; nothing written).
+        click.BadParameter: ``out`` is empty or ends with a slash, names the
+            store, a SQLite database, or the ``-wal``, ``-shm`` or
+            ``-journal`` file beside one (exit 2; nothing written).
         OSError: the folder cannot be written, or a write fails (named by
             ``out``; the CLI prints one line).
     """
-    if out == "-":
-        yield sys.stdout.buffer if binary else sys.stdout  # as click's test runner sets it
+    stream = _STREAMS.get(out)
+    if stream is not None:
+        opened_stream = getattr(sys, stream)
+        yield opened_stream.buffer if binary else opened_stream  # as click's runner sets them
         return
-    _refuse_a_database(out, store)
+    refuse_a_database(out, store)
     opened = {} if binary else _UTF8
-    if os.path.exists(out) and not stat.S_ISREG(os.stat(out).st_mode):
+    if out.startswith(("/dev/", "/proc/")) or (
+        os.path.exists(out) and not stat.S_ISREG(os.stat(out).st_mode)
+    ):
         with _named(out), open(out, "wb" if binary else "w", **opened) as handle:
             yield handle
         return
@@ -67,28 +74,61 @@ def output_file(out: str, *, binary: bool, store: str | None = None) -> Iterator
                 yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temporary, target)
+            with _named(out):
+                os.replace(temporary, target)
         except BaseException:
             with suppress(FileNotFoundError):
                 os.unlink(temporary)
             raise
 
 
-def _refuse_a_database(out: str, store: str | None) -> None:
+_STREAMS = {
+    "-": "stdout", "/dev/stdout": "stdout", "/dev/fd/1": "stdout", "/proc/self/fd/1": "stdout",
+    "/dev/stderr": "stderr", "/dev/fd/2": "stderr", "/proc/self/fd/2": "stderr",
+}  # fmt: skip
+"""The names of the streams already open, by the ``sys`` attribute that holds each."""
+_BESIDE = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a database, named by the database's name and these."""
+
+
+def refuse_a_database(out: str, store: str | None) -> None:
+    """Refuse an ``--out`` that would write over a store or a database (see :func:`output_file`).
+
+    Raises:
+        click.BadParameter: as :func:`output_file` (exit 2).
+    """
     if not out.strip():
         raise click.BadParameter("give a file name", param_hint="--out")
+    if out.endswith("/"):
+        raise click.BadParameter(f"{out!r} names a folder; give a file name", param_hint="--out")
     target = os.path.realpath(out)
     if store is not None and "://" not in store:
         base = os.path.realpath(store)
-        if target in {base, f"{base}-wal", f"{base}-shm", f"{base}-journal"}:
+        if target == base or target in {base + suffix for suffix in _BESIDE}:
             raise click.BadParameter(
                 f"{out!r} is the ledger's store; refusing to write over it", param_hint="--out"
             )
-    with suppress(OSError), open(target, "rb") as existing:
-        if existing.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER:
+    if _is_sqlite(target):
+        raise click.BadParameter(
+            f"{out!r} is a SQLite database; refusing to write over it", param_hint="--out"
+        )
+    for suffix in _BESIDE:
+        if target.endswith(suffix) and _is_sqlite(target.removesuffix(suffix)):
             raise click.BadParameter(
-                f"{out!r} is a SQLite database; refusing to write over it", param_hint="--out"
+                f"{out!r} is a file SQLite keeps beside a database; refusing to write over it",
+                param_hint="--out",
             )
+
+
+def _is_sqlite(path: str) -> bool:
+    """Whether ``path`` is a regular file that begins as a SQLite database does (never a FIFO)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as existing:
+            return existing.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def _mode_for(target: str) -> int:
@@ -114,7 +154,7 @@ def _named(out: str) -> Iterator[None]:
 
 @contextmanager
 def _terminated_as_exit() -> Iterator[None]:
-    """Turn SIGTERM into SystemExit (status 143) for the block, so that its cleanup runs.
+    """Turn SIGTERM and SIGHUP into SystemExit (128 + the signal) for the block, to clean up.
 
     Only in the main thread, where Python runs signal handlers; elsewhere the
     block runs as it is.
@@ -126,8 +166,13 @@ def _terminated_as_exit() -> Iterator[None]:
     def stop(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {number: signal.signal(number, stop) for number in _STOPPING}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+_STOPPING = (signal.SIGTERM, signal.SIGHUP)
+"""The signals that stop a command whose output is then cleaned up (SIGINT already raises)."""

@@ -122,6 +122,11 @@ def correct_command(
         if name.strip() in changes:
             raise click.BadParameter(f"{name.strip()!r} is set twice", param_hint="--set")
         changes[name.strip()] = value
+    if both := sorted(set(changes) & {name.strip() for name in unsets}):
+        raise click.BadParameter(f"{both[0]!r} is both set and unset", param_hint="--unset")
+    if len(set(unsets)) != len(unsets):
+        repeated = next(name for name in unsets if list(unsets).count(name) > 1)
+        raise click.BadParameter(f"{repeated!r} is unset twice", param_hint="--unset")
     source = _source(source_title, source_publisher, source_date, source_url)
     with Ledger(store, user=by, wait=wait, on_wait=wait_notice(store, wait)) as ledger:
         position = correct(

@@ -489,6 +489,18 @@ def test_retract_then_history(loaded):
             "'date' is set twice",
         ),
         (
+            ["correct", "t.eif", "--set", "date=1992", "--unset", "date", "--reason", "r",
+             *SOURCE_OPTIONS],
+            2,
+            "'date' is both set and unset",
+        ),
+        (
+            ["correct", "t.eif", "--unset", "effective", "--unset", "effective", "--reason", "r",
+             *SOURCE_OPTIONS],
+            2,
+            "'effective' is unset twice",
+        ),
+        (
             ["correct", "t.eif", "--set", "date=1992", "--reason", "two\nlines", *SOURCE_OPTIONS],
             1,
             "give the reason as one line of text",

@@ -168,22 +168,81 @@ def test_a_replaced_file_keeps_its_permissions(folder):
     assert (folder / "private.csv").read_text().startswith("territory,claimant,")
 
 
-def test_a_sigterm_half_way_leaves_the_file_as_it_was_and_no_temporary_one(folder):
-    from treaty_ledger.cli.output_files import output_file
-
-    (folder / "old.json").write_text(OLD)
-    with pytest.raises(SystemExit) as stopped, output_file("old.json", binary=False) as handle:
-        handle.write("half of an export")
-        os.kill(os.getpid(), signal.SIGTERM)
-    assert stopped.value.code == 143
-    assert (folder / "old.json").read_text() == OLD
-    assert files(folder) == ["old.json"]
-    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # restored
-
-
 def test_a_failed_write_names_the_file(folder):
     result = run("export-log", "--out", "/dev/full")
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == (
         "Error: /dev/full: No space left on device"
     )
+
+
+def test_chart_refuses_the_store_and_writes_its_image_whole(folder):
+    before = (folder / "ledger.db").read_bytes()
+    (folder / "ledger.png").symlink_to("ledger.db")
+    shutil.copy(folder / "ledger.db", folder / "copy.svg")
+    for out, refusal in [("ledger.png", "is the ledger's store"), ("copy.svg", "is a SQLite "
+                         "database")]:  # fmt: skip
+        result = run("chart", "--from", "1990", "--to", "2024", "--out", out)
+        assert result.exit_code == 2, result.output
+        assert f"{refusal}; refusing to write over it" in result.output
+    assert (folder / "ledger.db").read_bytes() == before
+    drawn = run("chart", "--from", "1990", "--to", "2024", "--out", "regime.svg")
+    assert drawn.exit_code == 0, drawn.output
+    assert (folder / "regime.svg").read_text().startswith("<?xml")
+    assert files(folder) == ["copy.svg", "ledger.png", "regime.svg"]
+
+
+@pytest.mark.parametrize("beside", ["-wal", "-shm", "-journal"])
+def test_the_files_beside_any_sqlite_database_are_refused(folder, beside):
+    shutil.copy(folder / "ledger.db", folder / "other.db")
+    (folder / f"other.db{beside}").write_bytes(b"what SQLite keeps")
+    result = run("export-log", "--out", f"other.db{beside}")
+    assert result.exit_code == 2
+    assert "is a file SQLite keeps beside a database; refusing to write over it" in result.output
+    assert (folder / f"other.db{beside}").read_bytes() == b"what SQLite keeps"
+
+
+def test_a_name_ending_with_a_slash_is_refused(folder):
+    result = run("export-log", "--out", "log.jsonl/")
+    assert result.exit_code == 2
+    assert "'log.jsonl/' names a folder; give a file name" in result.output
+    assert files(folder) == []
+
+
+def test_a_fifo_with_its_reader_waiting_is_written_directly(folder):
+    fifo = folder / "pipe"
+    os.mkfifo(fifo)
+    ledger = shutil.which("ledger", path=str(Path(sys.executable).parent))
+    with subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE) as reader:
+        writer = subprocess.Popen([ledger, "export-log", "--out", str(fifo), "--store",
+                                   "ledger.db"], stderr=subprocess.PIPE)  # fmt: skip
+        read, _ = reader.communicate(timeout=60)  # the reader waited first: no deadlock
+        assert writer.wait(timeout=60) == 0, writer.stderr.read()
+        writer.stderr.close()
+    assert read == run("export-log").output.encode()
+
+
+def test_dev_stdout_is_the_stream_already_open_so_an_appended_file_is_appended_to(folder):
+    ledger = shutil.which("ledger", path=str(Path(sys.executable).parent))
+    (folder / "journal.txt").write_text("HEADER\n")
+    done = subprocess.run(
+        f"{ledger} export claims --as-of 2014 --format csv --out /dev/stdout "
+        "--store ledger.db >> journal.txt",
+        shell=True, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = (folder / "journal.txt").read_text()
+    assert text.startswith("HEADER\nterritory,claimant,")
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_a_stopping_signal_half_way_removes_the_temporary_file(folder, number):
+    from treaty_ledger.cli.output_files import output_file
+
+    (folder / "old.json").write_text(OLD)
+    with pytest.raises(SystemExit) as stopped, output_file("old.json", binary=False) as handle:
+        handle.write("half of an export")
+        os.kill(os.getpid(), number)
+    assert stopped.value.code == 128 + number
+    assert (folder / "old.json").read_text() == OLD
+    assert files(folder) == ["old.json"]

@@ -104,3 +104,13 @@ def test_a_checkpoint_file_that_is_not_strict_json_is_refused(runner, tmp_path, 
     result = runner.invoke(main, ["verify", "--checkpoint", "odd.json"])
     assert result.exit_code == 1
     assert last_line(result) == f"Error: odd.json: not JSON ({message})"
+
+
+def test_a_checkpoint_nested_too_deeply_is_one_error_line(runner, tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    for args in (["verify", "--checkpoint", "deep.json"], ["verify-proof", "deep.json"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 1
+        assert last_line(result) == (
+            "Error: deep.json: not a checkpoint or proof: JSON nested too deeply"
+        )

@@ -8,7 +8,6 @@ so that a new checkpoint dropped in the folder is used at once.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from treaty_ledger.ledger.integrity.checkpoints import (
@@ -16,6 +15,7 @@ from treaty_ledger.ledger.integrity.checkpoints import (
     InvalidCheckpoint,
     parse_checkpoint,
     signature_status,
+    strict_json,
 )
 from treaty_ledger.ledger.services.proofs import prove
 from treaty_ledger.ledger.store.application import Ledger
@@ -61,7 +61,7 @@ def proof_json(store: str, act_id: str, path: str) -> bytes:
 
 def _read(file: Path) -> Checkpoint:
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        data = file.read_bytes()
+    except OSError as err:
         raise InvalidCheckpoint(f"{file}: cannot be read as a checkpoint ({err})") from err
-    return parse_checkpoint(data, str(file))
+    return parse_checkpoint(strict_json(data, str(file)), str(file))

@@ -56,6 +56,37 @@ class Checkpoint(BaseModel):
         return rfc8785.dumps(self.model_dump(mode="json", exclude={"signature"}))
 
 
+def strict_json(data: bytes, where: str) -> object:
+    """Parse a checkpoint or proof file's bytes as strict JSON (RFC 8259), every key once.
+
+    Raises:
+        InvalidCheckpoint: not UTF-8 JSON, a key repeated in one object
+            (which value counts would be ambiguous: the last, to most
+            parsers), NaN or Infinity, or JSON nested too deeply.
+    """
+    import json
+
+    def once(pairs: list[tuple[str, object]]) -> dict:
+        found = dict(pairs)
+        if len(found) != len(pairs):
+            keys = [key for key, _ in pairs]
+            repeated = next(key for key in keys if keys.count(key) > 1)
+            raise ValueError(f"key {repeated!r} appears twice in one object")
+        return found
+
+    def no_constant(name: str) -> object:
+        raise ValueError(f"{name} is not a JSON number")
+
+    try:
+        return json.loads(data, object_pairs_hook=once, parse_constant=no_constant)
+    except ValueError as err:  # UnicodeDecodeError and JSONDecodeError among them
+        raise InvalidCheckpoint(f"{where}: not JSON ({err})") from err
+    except RecursionError as err:
+        raise InvalidCheckpoint(
+            f"{where}: not a checkpoint or proof: JSON nested too deeply"
+        ) from err
+
+
 def parse_checkpoint(data: object, where: str) -> Checkpoint:
     """Validate checkpoint JSON data.
 
