@@ -16,6 +16,7 @@ from treaty_ledger.cli.params import (
     wait_notice,
     wait_option,
 )
+from treaty_ledger.cli.render import counted
 from treaty_ledger.ledger.redaction import redact
 
 if TYPE_CHECKING:
@@ -300,18 +301,13 @@ def _append(batches: list, store: str, by: str | None, as_json: bool, wait: floa
     for kind, _ in report.added:
         kinds[kind] += 1
     click.echo(
-        f"Added {_count(len(report.added), 'record')} ({_count(kinds['instrument'], 'instrument')}"
-        f", {_count(kinds['act'], 'act')}{_relations(kinds['relation'])}); "
+        f"Added {counted(len(report.added), 'record')} "
+        f"({counted(kinds['instrument'], 'instrument')}, {counted(kinds['act'], 'act')}{_relations(kinds['relation'])}); "
         f"{len(report.already)} already recorded. "
         f"Log size {log_size} in {redact(store)}."
     )
 
 
-def _count(number: int, noun: str) -> str:
-    """``1 record``, ``2 records``."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def _relations(count: int) -> str:
     """``, N relations`` when the import added relations, else nothing."""
-    return f", {_count(count, 'relation')}" if count else ""
+    return f", {counted(count, 'relation')}" if count else ""

@@ -301,6 +301,7 @@ def check_command(read_only, store, as_json) -> None:
       ledger check --json
     """
     from treaty_ledger.cli.check_queries import check_stream
+    from treaty_ledger.cli.render import counted
     from treaty_ledger.cli.streaming import emit_json_stream, emit_lines
     from treaty_ledger.ledger.store.application import Ledger
 
@@ -312,8 +313,7 @@ def check_command(read_only, store, as_json) -> None:
     else:
         lines = (f"{f.severity}: {f.rule}: {', '.join(f.acts)}: {f.detail}" for f in findings)
         emit_lines(lines)
-        click.echo(
-            f"{report.errors} errors, {report.warnings} warnings in {report.position} entries"
-        )
+        click.echo(f"{counted(report.errors, 'error')}, {counted(report.warnings, 'warning')} "
+                   f"in {counted(report.position, 'entry', 'entries')}")
     if not report.ok:
-        raise click.ClickException(f"the record has {report.errors} errors")
+        raise click.ClickException(f"the record has {counted(report.errors, 'error')}")

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from treaty_ledger.projections.report_models import Explanation, History
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 record``, ``2 records``: a number and its noun, plural unless one (``plural``, or -s)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
+
+
 def write_json(out: str | None, model: object, done: str) -> None:
     """Write a model as indented JSON to the file ``out`` and say ``done``, or print it."""
     if out is None:

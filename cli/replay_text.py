@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from treaty_ledger.cli.render import named_root, wrapped
+from treaty_ledger.cli.render import counted, named_root, wrapped
 
 if TYPE_CHECKING:
     from treaty_ledger.projections.models import ActorState, ProvisionState, Replay
@@ -68,7 +68,7 @@ def summary_lines(result: Replay, actor: str | None = None) -> Iterator[str]:
     if result.indeterminate:
         yield ""
         yield (
-            f"Indeterminate ({len(result.indeterminate)} acts may fall either side of "
+            f"Indeterminate ({counted(len(result.indeterminate), 'act')} may fall either side of "
             f"{result.as_of_day}): " + ", ".join(item.id for item in result.indeterminate)
         )
     yield ""
