@@ -302,7 +302,8 @@ def _append(batches: list, store: str, by: str | None, as_json: bool, wait: floa
         kinds[kind] += 1
     click.echo(
         f"Added {counted(len(report.added), 'record')} "
-        f"({counted(kinds['instrument'], 'instrument')}, {counted(kinds['act'], 'act')}{_relations(kinds['relation'])}); "
+        f"({counted(kinds['instrument'], 'instrument')}, {counted(kinds['act'], 'act')}"
+        f"{_relations(kinds['relation'])}); "
         f"{len(report.already)} already recorded. "
         f"Log size {log_size} in {redact(store)}."
     )
