@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--shipped", is_flag=True, help="Import the record shipped with the package.")
 @store_option
 @by_option
@@ -38,7 +38,8 @@ def import_command(
     A file with one bad line writes nothing. Records already in the ledger
     with the same content are skipped, so importing a file twice adds
     nothing; an id already recorded with different content is an error.
-    The FILES are appended in one transaction; --shipped (given alone)
+    A FILE of - is standard input (as /dev/stdin). The FILES are appended in
+    one transaction; --shipped (given alone)
     appends each shipped file in its own, in order, so that record time
     shows when the ledger learned of the retroactive 2022 ratification laws.
 
@@ -46,6 +47,7 @@ def import_command(
     Examples:
       ledger import --shipped
       ledger import fixtures/instruments.jsonl fixtures/acts.jsonl --store team.db
+      cat acts.jsonl | ledger import -
     """
     from treaty_ledger.fixtures import shipped_files
 
@@ -64,7 +66,7 @@ def import_command(
         # tells when the ledger learned of it (the 2022 laws come last).
         batches.extend([str(path)] for path in shipped_files())
     if files:
-        batches.append(list(files))
+        batches.append(["/dev/stdin" if path == "-" else path for path in files])
     _append([_FileBatch(paths) for paths in batches], store, by, as_json, wait)
 
 

@@ -85,7 +85,7 @@ def keygen_command(out: str) -> None:
     for path in (out, f"{out}.pub"):
         if os.path.exists(path):
             raise click.BadParameter(
-                f"{path!r} exists; refusing to overwrite a key", param_hint="--out"
+                f"{path!r} exists; refusing to overwrite it", param_hint="--out"
             )
     pem, public = new_key()
     descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -575,7 +575,7 @@ def test_keygen_checkpoint_verify_prove_and_verify_proof(loaded, tmp_path):
     assert made.exit_code == 0, made.output
     assert oct((tmp_path / "key.pem").stat().st_mode & 0o777) == "0o600"
     again = loaded.invoke(main, ["keygen", "--out", "key.pem"])
-    assert again.exit_code == 2 and "refusing to overwrite a key" in again.output
+    assert again.exit_code == 2 and "exists; refusing to overwrite it" in again.output
     checkpoint = loaded.invoke(main, ["checkpoint", "--key", "key.pem", "--out", "cp.json"])
     assert checkpoint.exit_code == 0, checkpoint.output
     data = json.loads((tmp_path / "cp.json").read_text())
