@@ -76,20 +76,11 @@ def test_an_endless_pipe_is_refused_at_its_first_bad_line(tmp_path):
     assert not store.exists()
 
 
-def test_a_dash_is_standard_input_for_import(tmp_path):
+@pytest.mark.parametrize("name", ["/dev/stdin", "-"])
+def test_standard_input_can_be_piped_into_import(tmp_path, name):
     records = write(tmp_path / "r.jsonl", TREATY, SIGNED)
     done = subprocess.run(
-        f"cat {records} | {LEDGER} import - --store {tmp_path / 'l.db'}",
-        shell=True, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Added 2 records (1 instrument, 1 act)")
-
-
-def test_standard_input_can_be_piped_into_import(tmp_path):
-    records = write(tmp_path / "r.jsonl", TREATY, SIGNED)
-    done = subprocess.run(
-        f"cat {records} | {LEDGER} import /dev/stdin --store {tmp_path / 'l.db'}",
+        f"cat {records} | {LEDGER} import {name} --store {tmp_path / 'l.db'}",
         shell=True, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
