@@ -121,29 +121,10 @@ def whole_replay(
     Raises:
         StoreError: an entry read fails its checks.
     """
-    with collections_paused():
+    with collector_paused():
         parts = whole_replay_parts(reads, position, moment, as_of, actor=actor,
                                    progress=progress)  # fmt: skip
         return parts.head.model_copy(update={"instruments": list(parts.instruments)})
-
-
-@contextmanager
-def collections_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector within the block, if it was running.
-
-    A whole-record replay builds a state of millions of objects, none in a
-    cycle: every collection the allocations trigger walks them and frees
-    nothing (about a sixth of the replay's CPU at 100,000 acts). Objects
-    freed by reference counting are freed as before; the collector runs
-    again when the block ends, by whoever paused it.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def whole_replay_parts(
@@ -352,10 +333,11 @@ def _index_reads(ledger: Ledger, verify: bool) -> IndexedReads | None:
 def collector_paused() -> Iterator[None]:
     """Keep Python's cyclic garbage collector from running within this block.
 
-    For an answer that builds tens of thousands of objects it keeps (an
-    actor's timeline at a million acts: decoded records and rows): each
-    collection the allocations would start walks them all, which cost a
-    quarter of the query's time. What is built is data without cycles (JSON
+    For an answer that builds many objects it keeps: a whole-record replay's
+    state (millions of objects at a million acts), an actor's timeline
+    (decoded records and rows). Each collection the allocations would start
+    walks them all and frees nothing (about a sixth of a replay's CPU, a
+    quarter of the timeline's). What is built is data without cycles (JSON
     values, frozen models), freed by reference counting as ever. Collection
     resumes at the end if it was on at the start; a block that starts while
     another (another thread's) holds it off leaves it as it finds it.

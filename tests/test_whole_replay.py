@@ -7,7 +7,7 @@ import gc
 import pytest
 
 from treaty_ledger.cli import queries
-from treaty_ledger.cli.queries import collections_paused
+from treaty_ledger.cli.queries import collector_paused
 
 
 @pytest.fixture
@@ -19,21 +19,21 @@ def collector():
 
 def test_the_collector_is_paused_within_and_running_after(collector):
     gc.enable()
-    with collections_paused():
+    with collector_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
 
 
 def test_a_collector_paused_before_stays_paused(collector):
     gc.disable()
-    with collections_paused():
+    with collector_paused():
         assert not gc.isenabled()
     assert not gc.isenabled()
 
 
 def test_the_collector_runs_again_after_an_error(collector):
     gc.enable()
-    with pytest.raises(KeyError), collections_paused():
+    with pytest.raises(KeyError), collector_paused():
         raise KeyError("x")
     assert gc.isenabled()
 
