@@ -31,7 +31,7 @@ from typing_extensions import TypedDict  # pydantic needs this one before Python
 
 from treaty_ledger.ledger.actors import actor_codes
 from treaty_ledger.ledger.dates import parse_period, parse_valid_time
-from treaty_ledger.ledger.errors import LedgerError, NoRecords
+from treaty_ledger.ledger.errors import LedgerError
 from treaty_ledger.ledger.model import MAX_PROVISIONS, record_content
 from treaty_ledger.ledger.record_rules import (
     act_problem,
@@ -40,7 +40,7 @@ from treaty_ledger.ledger.record_rules import (
     repeated_codes,
     repeated_provisions,
 )
-from treaty_ledger.ledger.records import parse_record
+from treaty_ledger.ledger.records import parse_record, record_lines
 from treaty_ledger.ledger.vocabulary import ActType, LegalNature, ProvisionType, RelationKind
 
 FAST_LINE_BYTES = 64 * 1024
@@ -76,13 +76,8 @@ def iter_contents(lines: Iterable[bytes], source: str) -> Iterator[Content]:
             (the message of ``ledger.records.parse_record``).
         NoRecords: the lines hold no record at all.
     """
-    found = False
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            found = True
-            yield content_of(line, f"{source} line {number}")
-    if not found:
-        raise NoRecords(source)
+    for line, where in record_lines(lines, source):
+        yield content_of(line, where)
 
 
 def content_of(line: bytes, where: str) -> Content:

@@ -160,11 +160,21 @@ def iter_lines(lines: Iterable[bytes], source: str) -> Iterator[Submitted]:
         InvalidRecord: when the first line that is not a valid record is reached.
         NoRecords: the lines hold no record at all (an empty file is a mistake).
     """
+    for line, where in record_lines(lines, source):
+        yield parse_record(line, where)
+
+
+def record_lines(lines: Iterable[bytes], source: str) -> Iterator[tuple[bytes, str]]:
+    """Yield each non-blank line of a JSON Lines file with its place (``source line N``, 1-based).
+
+    Raises:
+        NoRecords: the lines hold no record at all (an empty file is a mistake).
+    """
     found = False
     for number, line in enumerate(lines, start=1):
         if line.strip():
             found = True
-            yield parse_record(line, f"{source} line {number}")
+            yield line, f"{source} line {number}"
     if not found:
         raise NoRecords(source)
 
