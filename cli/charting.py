@@ -74,31 +74,30 @@ def chart_command(start, end, instruments, by, out, known_at, read_only, store) 
     require_extra("chart", "'ledger chart'")
     if not out.lower().endswith((".png", ".svg")):
         raise click.BadParameter(f"{out!r}: give a .png or .svg file", param_hint="--out")
-    from treaty_ledger.cli.output_files import refuse_a_database
-
-    refuse_a_database(out, store)  # before the store is read
     first, last = first_day(start.text), end.day
     if last <= first:
         raise click.BadParameter(
             f"--to {end.text} is not after --from {start.text}", param_hint="--to"
         )
-    if by == "actor" and len(instruments) != 1:
-        raise click.UsageError("--by actor needs exactly one --instrument")
-    with Ledger(store, read_only=read_only) as ledger:
-        rows, spans, markers = chart_query(
-            ledger, first, last, instruments or DEFAULT_INSTRUMENTS,
-            instruments[0] if by == "actor" else None, known_at,
-        )  # fmt: skip
-    if not spans:
-        raise click.ClickException(
-            f"nothing to draw: no status between {start.text} and {end.text}; nothing was written"
-        )
     if last.year - first.year > 200:
         raise click.BadParameter("give a range of at most 200 years", param_hint="--to")
+    if by == "actor" and len(instruments) != 1:
+        raise click.UsageError("--by actor needs exactly one --instrument")
     from treaty_ledger.cli.output_files import output_file
 
-    # Drawn into a temporary file beside the one named, never over a store or a database.
+    # Opened first, so that a store or database named by --out is refused before anything
+    # is read; drawn into a temporary file beside the one named, which replaces it at the end.
     with output_file(out, binary=True, store=store) as handle:
+        with Ledger(store, read_only=read_only) as ledger:
+            rows, spans, markers = chart_query(
+                ledger, first, last, instruments or DEFAULT_INSTRUMENTS,
+                instruments[0] if by == "actor" else None, known_at,
+            )  # fmt: skip
+        if not spans:
+            raise click.ClickException(
+                f"nothing to draw: no status between {start.text} and {end.text}; nothing was "
+                "written"
+            )
         _draw(rows, spans, markers, first, last, handle, out[-3:].lower(),
               title=_title(by, instruments, start, end))  # fmt: skip
     click.echo(f"Chart of {len(rows)} rows, {len(markers)} marked acts, written to {out}.")

@@ -55,7 +55,7 @@ def output_file(out: str, *, binary: bool, store: str | None = None) -> Iterator
         opened_stream = getattr(sys, stream)
         yield opened_stream.buffer if binary else opened_stream  # as click's runner sets them
         return
-    refuse_a_database(out, store)
+    _refuse_a_database(out, store)
     opened = {} if binary else _UTF8
     if out.startswith(("/dev/", "/proc/")) or (
         os.path.exists(out) and not stat.S_ISREG(os.stat(out).st_mode)
@@ -91,12 +91,7 @@ _BESIDE = ("-wal", "-shm", "-journal")
 """The files SQLite keeps beside a database, named by the database's name and these."""
 
 
-def refuse_a_database(out: str, store: str | None) -> None:
-    """Refuse an ``--out`` that would write over a store or a database (see :func:`output_file`).
-
-    Raises:
-        click.BadParameter: as :func:`output_file` (exit 2).
-    """
+def _refuse_a_database(out: str, store: str | None) -> None:
     if not out.strip():
         raise click.BadParameter("give a file name", param_hint="--out")
     if out.endswith("/"):
